@@ -1,0 +1,169 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"time"
+
+	"github.com/council/provider-portal/internal/db"
+	"github.com/jmoiron/sqlx"
+)
+
+// Stage is how far a session has got through signing in.
+type Stage string
+
+const (
+	StageAnonymous Stage = "anonymous" // a visitor; holds only a CSRF token
+	StageMFA       Stage = "mfa"       // password checked; TOTP code due
+	StageEnrol     Stage = "enrol"     // password checked; TOTP not yet set up
+	StageFull      Stage = "full"      // signed in
+)
+
+// Session is a server-side session. Only the SHA-256 of its token is stored.
+type Session struct {
+	TokenHash         []byte     `db:"token_hash"`
+	UserID            *string    `db:"user_id"`
+	Stage             Stage      `db:"stage"`
+	CSRFToken         string     `db:"csrf_token"`
+	OrganisationID    *string    `db:"organisation_id"`
+	PendingTOTPSecret *string    `db:"pending_totp_secret"`
+	SteppedUpAt       *time.Time `db:"stepped_up_at"`
+	Flash             *string    `db:"flash"`
+	CreatedAt         time.Time  `db:"created_at"`
+	LastSeenAt        time.Time  `db:"last_seen_at"`
+	ExpiresAt         time.Time  `db:"expires_at"`
+}
+
+// SessionTimeouts bound a session's life: idle since the last request, and absolute since sign-in.
+type SessionTimeouts struct {
+	Idle     time.Duration
+	Absolute time.Duration
+}
+
+// NewToken returns a random 256-bit token, URL-safe, for sessions and single-use links.
+func NewToken() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(fmt.Sprintf("crypto/rand failed: %v", err)) // the OS has no entropy; nothing is safe
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// HashToken is how tokens are stored and looked up.
+func HashToken(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}
+
+const sessionColumns = `token_hash, user_id, stage, csrf_token, organisation_id, pending_totp_secret,
+	stepped_up_at, flash, created_at, last_seen_at, expires_at`
+
+// NewSession stores a session and returns its token for the cookie. Signing in always makes a
+// new one (and deletes the old), so a token planted before sign-in is worthless after it.
+func NewSession(ctx context.Context, q sqlx.ExtContext, userID string, stage Stage, orgID string, t SessionTimeouts, ip, userAgent string) (string, *Session, error) {
+	token := NewToken()
+	var uid, oid any
+	if userID != "" {
+		uid = userID
+	}
+	if orgID != "" {
+		oid = orgID
+	}
+	var s Session
+	err := sqlx.GetContext(ctx, q, &s, `
+		INSERT INTO sessions (token_hash, user_id, stage, csrf_token, organisation_id, ip, user_agent, expires_at)
+		VALUES ($1, $2, $3, $4, $5, NULLIF($6, '')::inet, left($7, 300), now() + $8 * interval '1 second')
+		RETURNING `+sessionColumns,
+		HashToken(token), uid, stage, NewToken(), oid, ip, userAgent, t.Absolute.Seconds())
+	if err != nil {
+		return "", nil, fmt.Errorf("create session: %w", err)
+	}
+	return token, &s, nil
+}
+
+// SessionByToken returns the live session for token, or nil when there is none or it has
+// passed either timeout (an expired one is deleted). Each call within the idle window
+// extends it; the write is skipped when the last one was under a minute ago.
+func SessionByToken(ctx context.Context, q sqlx.ExtContext, token string, t SessionTimeouts) (*Session, error) {
+	if token == "" || len(token) > 100 {
+		return nil, nil
+	}
+	var s Session
+	err := sqlx.GetContext(ctx, q, &s, `SELECT `+sessionColumns+` FROM sessions WHERE token_hash = $1`, HashToken(token))
+	if db.IsNoRows(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load session: %w", err)
+	}
+	now := time.Now()
+	if now.After(s.ExpiresAt) || now.Sub(s.LastSeenAt) > t.Idle {
+		_, err := q.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, s.TokenHash)
+		return nil, err
+	}
+	if now.Sub(s.LastSeenAt) > time.Minute {
+		if _, err := q.ExecContext(ctx, `UPDATE sessions SET last_seen_at = now() WHERE token_hash = $1`, s.TokenHash); err != nil {
+			return nil, fmt.Errorf("touch session: %w", err)
+		}
+	}
+	return &s, nil
+}
+
+// DeleteSession ends one session on the server.
+func DeleteSession(ctx context.Context, q sqlx.ExecerContext, tokenHash []byte) error {
+	_, err := q.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, tokenHash)
+	if err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	return nil
+}
+
+// DeleteUserSessions ends every session of a user, for disabling and password changes.
+func DeleteUserSessions(ctx context.Context, q sqlx.ExecerContext, userID string) (int64, error) {
+	res, err := q.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
+	if err != nil {
+		return 0, fmt.Errorf("delete user sessions: %w", err)
+	}
+	return res.RowsAffected()
+}
+
+// SetFlash stores a one-off message shown on the next page (post/redirect/get).
+func SetFlash(ctx context.Context, q sqlx.ExecerContext, tokenHash []byte, msg string) error {
+	_, err := q.ExecContext(ctx, `UPDATE sessions SET flash = $2 WHERE token_hash = $1`, tokenHash, msg)
+	return err
+}
+
+// TakeFlash returns and clears the session's flash message.
+func TakeFlash(ctx context.Context, q sqlx.QueryerContext, tokenHash []byte) (string, error) {
+	var msg *string
+	err := sqlx.GetContext(ctx, q, &msg, `
+		UPDATE sessions s SET flash = NULL FROM (SELECT flash FROM sessions WHERE token_hash = $1 FOR UPDATE) old
+		WHERE s.token_hash = $1 RETURNING old.flash`, tokenHash)
+	if err != nil || msg == nil {
+		if db.IsNoRows(err) {
+			err = nil
+		}
+		return "", err
+	}
+	return *msg, nil
+}
+
+// SetSessionOrganisation switches the organisation a provider user is acting for.
+func SetSessionOrganisation(ctx context.Context, q sqlx.ExecerContext, tokenHash []byte, orgID string) error {
+	_, err := q.ExecContext(ctx, `UPDATE sessions SET organisation_id = $2 WHERE token_hash = $1`, tokenHash, orgID)
+	return err
+}
+
+// DeleteExpiredSessions removes sessions past their absolute or idle timeout, and
+// anonymous ones older than a day; the daily job calls it.
+func DeleteExpiredSessions(ctx context.Context, q sqlx.ExecerContext, t SessionTimeouts) (int64, error) {
+	res, err := q.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < now()
+		OR last_seen_at < now() - $1 * interval '1 second'`, t.Idle.Seconds())
+	if err != nil {
+		return 0, fmt.Errorf("delete expired sessions: %w", err)
+	}
+	return res.RowsAffected()
+}

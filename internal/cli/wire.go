@@ -1,0 +1,108 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/council/provider-portal/internal/auth"
+	"github.com/council/provider-portal/internal/config"
+	"github.com/council/provider-portal/internal/db"
+	"github.com/council/provider-portal/internal/jobs"
+	"github.com/council/provider-portal/internal/notify"
+	"github.com/council/provider-portal/internal/vault"
+	"github.com/council/provider-portal/internal/web"
+	"github.com/jmoiron/sqlx"
+)
+
+// services is everything built from the configuration, shared by the commands.
+type services struct {
+	cfg   *config.Config
+	db    *sqlx.DB
+	vault *vault.Vault
+	auth  *auth.Service
+	log   *slog.Logger
+}
+
+func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*services, error) {
+	v, err := vault.ParseKeys(cfg.DataKey)
+	if err != nil {
+		return nil, fmt.Errorf("PORTAL_DATA_KEY: %w", err)
+	}
+	d, err := db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	return &services{cfg: cfg, db: d, vault: v, log: log, auth: &auth.Service{
+		DB: d, Vault: v, Throttle: auth.DefaultThrottle, BaseURL: cfg.BaseURL,
+		Timeouts: auth.SessionTimeouts{Idle: cfg.SessionIdle, Absolute: cfg.SessionAbsolute},
+		Issuer:   "Provider Portal (" + cfg.Council.Name + ")",
+	}}, nil
+}
+
+// run serves the web app, the metrics listener and the periodic jobs until ctx ends, then
+// shuts down gracefully: in-flight requests finish, new ones are refused.
+func (s *services) run(ctx context.Context, ready func()) error {
+	metrics := web.NewMetrics(s.db.DB)
+	app, err := web.New(web.Deps{Config: s.cfg, DB: s.db, Auth: s.auth, Log: s.log, Metrics: metrics})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", fmt.Sprintf(":%d", s.cfg.Port))
+	if err != nil {
+		return fmt.Errorf("listen on port %d: %w (is another portal running? set PORT to use another port)", s.cfg.Port, err)
+	}
+	jobCtx, stopJobs := context.WithCancel(ctx)
+	defer stopJobs()
+	go s.scheduler().Start(jobCtx)
+
+	var metricsSrv *http.Server
+	if s.cfg.MetricsAddr != "" {
+		mux := http.NewServeMux()
+		mux.Handle("/metrics", metrics.Handler())
+		metricsSrv = &http.Server{Addr: s.cfg.MetricsAddr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+		go func() {
+			if err := metricsSrv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				s.log.Warn("metrics listener stopped", "addr", s.cfg.MetricsAddr, "error", err)
+			}
+		}()
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- app.Listener(ln) }()
+	s.log.Info("serving", "port", s.cfg.Port, "base_url", s.cfg.BaseURL.String(), "env", s.cfg.Env)
+	if ready != nil {
+		ready()
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down: finishing requests in flight")
+	stopJobs()
+	if metricsSrv != nil {
+		_ = metricsSrv.Close()
+	}
+	if err := app.ShutdownWithTimeout(30 * time.Second); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+func (s *services) scheduler() *jobs.Scheduler {
+	mailer := &notify.Mailer{DB: s.db, SMTP: s.cfg.SMTPURL, From: s.cfg.MailFrom, Log: s.log}
+	return &jobs.Scheduler{DB: s.db, Log: s.log, Jobs: []jobs.Job{
+		{Name: "send-mail", Interval: 10 * time.Second, Run: func(ctx context.Context) error {
+			_, err := mailer.SendPending(ctx, 100)
+			return err
+		}},
+		{Name: "expire-sessions", Interval: time.Hour, Run: func(ctx context.Context) error {
+			_, err := auth.DeleteExpiredSessions(ctx, s.db, s.auth.Timeouts)
+			return err
+		}},
+	}}
+}

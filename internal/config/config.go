@@ -1,0 +1,239 @@
+// Package config reads the portal's settings from the environment into one typed struct and
+// validates them once at start, so a misconfiguration stops the process with a message that
+// names the variable instead of failing later in a request.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/mail"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting the portal reads. Each field names its variable in the `env` tag;
+// `.env.example` documents them for operators.
+type Config struct {
+	Env         string // "production" or "development" (PORTAL_ENV)
+	DatabaseURL string // DATABASE_URL
+	Port        int    // PORT
+	BaseURL     *url.URL
+	DataKey     string // PORTAL_DATA_KEY: id:base64 AES-256 keys, current first
+	SMTPURL     *url.URL
+	MailFrom    string // PORTAL_MAIL_FROM
+
+	Council Council
+
+	SessionIdle     time.Duration // PORTAL_SESSION_IDLE
+	SessionAbsolute time.Duration // PORTAL_SESSION_ABSOLUTE
+	// InsecureCookies drops the Secure flag and the __Host- prefix. Only for development over
+	// plain HTTP on a host other than localhost; refused in production.
+	InsecureCookies bool
+	// TrustProxy takes the client address from X-Forwarded-For, for running behind a proxy.
+	TrustProxy bool
+	// MetricsAddr is where Prometheus metrics are served: a separate listener, loopback by
+	// default, so they are never public unless an operator decides so.
+	MetricsAddr string
+	LogLevel    string
+	// ModulusDir, when set, holds valacdos.txt and scsubtab.txt, replacing the embedded Pay.UK
+	// tables without a release.
+	ModulusDir string
+}
+
+// Council is the organisation running the portal, as shown in the header, the privacy
+// notice and emails.
+type Council struct {
+	Name     string // PORTAL_COUNCIL_NAME
+	Address  string // PORTAL_COUNCIL_ADDRESS (lines separated by "|" or newlines)
+	Email    string // PORTAL_COUNCIL_EMAIL
+	Phone    string // PORTAL_COUNCIL_PHONE
+	DPOEmail string // PORTAL_DPO_EMAIL
+	// ICORegistration is the council's data controller registration number.
+	ICORegistration string // PORTAL_ICO_REGISTRATION
+}
+
+// Development reports whether development conveniences (the outbox page, demo data) are on.
+func (c *Config) Development() bool { return c.Env == "development" }
+
+// AddressLines splits the council address for display.
+func (c Council) AddressLines() []string {
+	var out []string
+	for _, l := range strings.FieldsFunc(c.Address, func(r rune) bool { return r == '|' || r == '\n' }) {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// Getenv is how Load reads variables; os.Getenv in production, a map in tests.
+type Getenv func(string) string
+
+// Problems lists every configuration error found, so an operator fixes them in one go.
+type Problems []string
+
+func (p Problems) Error() string {
+	return "configuration is not valid:\n  - " + strings.Join(p, "\n  - ")
+}
+
+// Load reads and validates the configuration. requireDatabase is false for `portal dev`,
+// which starts its own PostgreSQL when DATABASE_URL is unset.
+func Load(getenv Getenv, requireDatabase bool) (*Config, error) {
+	r := reader{getenv: getenv}
+	c := &Config{
+		Env:             r.oneOf("PORTAL_ENV", "production", "production", "development"),
+		DatabaseURL:     strings.TrimSpace(getenv("DATABASE_URL")),
+		Port:            r.port("PORT", 8080),
+		DataKey:         strings.TrimSpace(getenv("PORTAL_DATA_KEY")),
+		MailFrom:        r.email("PORTAL_MAIL_FROM", "provider-portal@example.gov.uk"),
+		SessionIdle:     r.duration("PORTAL_SESSION_IDLE", 30*time.Minute, time.Minute, 24*time.Hour),
+		SessionAbsolute: r.duration("PORTAL_SESSION_ABSOLUTE", 12*time.Hour, 10*time.Minute, 7*24*time.Hour),
+		InsecureCookies: r.boolean("PORTAL_INSECURE_COOKIES", false),
+		TrustProxy:      r.boolean("PORTAL_TRUST_PROXY", false),
+		MetricsAddr:     r.str("PORTAL_METRICS_ADDR", "127.0.0.1:9091"),
+		LogLevel:        r.oneOf("LOG_LEVEL", "info", "debug", "info", "warn", "error"),
+		ModulusDir:      strings.TrimSpace(getenv("PORTAL_MODULUS_DIR")),
+		Council: Council{
+			Name:            r.str("PORTAL_COUNCIL_NAME", "Example County Council"),
+			Address:         r.str("PORTAL_COUNCIL_ADDRESS", "Data Protection Team|County Hall|Example Street|Exampleton|EX1 1AA"),
+			Email:           r.email("PORTAL_COUNCIL_EMAIL", "commissioning@example.gov.uk"),
+			Phone:           r.str("PORTAL_COUNCIL_PHONE", "01234 567 890"),
+			DPOEmail:        r.email("PORTAL_DPO_EMAIL", "dpo@example.gov.uk"),
+			ICORegistration: r.str("PORTAL_ICO_REGISTRATION", "Z0000000"),
+		},
+	}
+	c.BaseURL = r.url("BASE_URL", fmt.Sprintf("http://localhost:%d", c.Port), "http", "https")
+	if s := strings.TrimSpace(getenv("SMTP_URL")); s != "" {
+		c.SMTPURL = r.url("SMTP_URL", "", "smtp", "smtps")
+	}
+	if requireDatabase && c.DatabaseURL == "" {
+		r.add("DATABASE_URL is not set: set it to a PostgreSQL URL such as postgres://portal:secret@localhost:5432/portal?sslmode=disable")
+	}
+	if c.DatabaseURL != "" {
+		if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			r.add("DATABASE_URL must be a postgres:// URL")
+		}
+	}
+	if requireDatabase && c.DataKey == "" {
+		r.add("PORTAL_DATA_KEY is not set: it encrypts bank details and DBS numbers. Make one with `portal keygen` and keep it safe")
+	}
+	if c.SessionAbsolute < c.SessionIdle {
+		r.add("PORTAL_SESSION_ABSOLUTE must be at least PORTAL_SESSION_IDLE")
+	}
+	if c.Env == "production" && c.InsecureCookies {
+		r.add("PORTAL_INSECURE_COOKIES=true is only allowed with PORTAL_ENV=development")
+	}
+	if c.Env == "production" && c.BaseURL != nil && c.BaseURL.Scheme != "https" && !isLoopback(c.BaseURL.Hostname()) {
+		r.add("BASE_URL must use https in production (it is " + c.BaseURL.String() + ")")
+	}
+	if len(r.problems) > 0 {
+		return nil, r.problems
+	}
+	return c, nil
+}
+
+func isLoopback(host string) bool {
+	return host == "localhost" || host == "127.0.0.1" || host == "::1"
+}
+
+// IsProblems reports whether err came from validation, to print it without a stack of wrapping.
+func IsProblems(err error) bool {
+	var p Problems
+	return errors.As(err, &p)
+}
+
+type reader struct {
+	getenv   Getenv
+	problems Problems
+}
+
+func (r *reader) add(msg string) { r.problems = append(r.problems, msg) }
+
+func (r *reader) str(name, def string) string {
+	if v := strings.TrimSpace(r.getenv(name)); v != "" {
+		return v
+	}
+	return def
+}
+
+func (r *reader) oneOf(name, def string, allowed ...string) string {
+	v := strings.ToLower(r.str(name, def))
+	for _, a := range allowed {
+		if v == a {
+			return v
+		}
+	}
+	r.add(fmt.Sprintf("%s must be one of %s (it is %q)", name, strings.Join(allowed, ", "), v))
+	return def
+}
+
+func (r *reader) port(name string, def int) int {
+	v := r.str(name, strconv.Itoa(def))
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 65535 {
+		r.add(fmt.Sprintf("%s must be a port number from 1 to 65535 (it is %q)", name, v))
+		return def
+	}
+	return n
+}
+
+func (r *reader) boolean(name string, def bool) bool {
+	v := r.str(name, strconv.FormatBool(def))
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		r.add(fmt.Sprintf("%s must be true or false (it is %q)", name, v))
+		return def
+	}
+	return b
+}
+
+func (r *reader) duration(name string, def, min, max time.Duration) time.Duration {
+	v := r.str(name, def.String())
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		r.add(fmt.Sprintf("%s must be a duration such as 30m or 12h (it is %q)", name, v))
+		return def
+	}
+	if d < min || d > max {
+		r.add(fmt.Sprintf("%s must be between %s and %s (it is %s)", name, min, max, d))
+		return def
+	}
+	return d
+}
+
+func (r *reader) email(name, def string) string {
+	v := r.str(name, def)
+	a, err := mail.ParseAddress(v)
+	if err != nil || a.Address != v {
+		r.add(fmt.Sprintf("%s must be an email address such as name@example.gov.uk (it is %q)", name, v))
+		return def
+	}
+	return v
+}
+
+func (r *reader) url(name, def string, schemes ...string) *url.URL {
+	v := r.str(name, def)
+	u, err := url.Parse(v)
+	if err == nil && u.Host != "" {
+		for _, s := range schemes {
+			if u.Scheme == s {
+				return u
+			}
+		}
+	}
+	r.add(fmt.Sprintf("%s must be a URL starting %s:// (it is %q)", name, strings.Join(schemes, ":// or "), redact(v)))
+	return &url.URL{}
+}
+
+// redact hides a password in a URL before it goes into an error message.
+func redact(v string) string {
+	if u, err := url.Parse(v); err == nil && u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+			return u.String()
+		}
+	}
+	return v
+}

@@ -1,0 +1,75 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) Getenv { return func(k string) string { return m[k] } }
+
+func TestLoadDefaults(t *testing.T) {
+	c, err := Load(env(map[string]string{"PORTAL_ENV": "development"}), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Port != 8080 || c.SessionIdle != 30*time.Minute || c.SessionAbsolute != 12*time.Hour {
+		t.Errorf("defaults: port %d idle %s absolute %s", c.Port, c.SessionIdle, c.SessionAbsolute)
+	}
+	if c.BaseURL.String() != "http://localhost:8080" {
+		t.Errorf("base URL %s", c.BaseURL)
+	}
+	if !c.Development() {
+		t.Error("development expected")
+	}
+}
+
+func TestLoadNamesEachBadVariable(t *testing.T) {
+	_, err := Load(env(map[string]string{
+		"PORT":                    "eighty",
+		"PORTAL_SESSION_IDLE":     "soon",
+		"SMTP_URL":                "mail.example.com",
+		"PORTAL_COUNCIL_EMAIL":    "not an email",
+		"PORTAL_INSECURE_COOKIES": "true",
+		"DATABASE_URL":            "mysql://x",
+	}), true)
+	if err == nil || !IsProblems(err) {
+		t.Fatalf("want problems, got %v", err)
+	}
+	for _, name := range []string{"PORT", "PORTAL_SESSION_IDLE", "SMTP_URL", "PORTAL_COUNCIL_EMAIL", "PORTAL_INSECURE_COOKIES", "DATABASE_URL", "PORTAL_DATA_KEY"} {
+		if !strings.Contains(err.Error(), name) {
+			t.Errorf("error does not name %s:\n%s", name, err)
+		}
+	}
+}
+
+func TestLoadRequiresDatabaseForServe(t *testing.T) {
+	_, err := Load(env(map[string]string{}), true)
+	if err == nil || !strings.Contains(err.Error(), "DATABASE_URL is not set") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestProductionNeedsHTTPS(t *testing.T) {
+	_, err := Load(env(map[string]string{
+		"DATABASE_URL": "postgres://u:p@db/portal", "PORTAL_DATA_KEY": "k",
+		"BASE_URL": "http://portal.example.gov.uk",
+	}), true)
+	if err == nil || !strings.Contains(err.Error(), "https") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestSMTPPasswordIsRedacted(t *testing.T) {
+	_, err := Load(env(map[string]string{"SMTP_URL": "http://user:hunter2@mail"}), false)
+	if err == nil || strings.Contains(err.Error(), "hunter2") {
+		t.Fatalf("password leaked or no error: %v", err)
+	}
+}
+
+func TestAddressLines(t *testing.T) {
+	got := Council{Address: "A| B |\nC"}.AddressLines()
+	if strings.Join(got, ",") != "A,B,C" {
+		t.Errorf("got %q", got)
+	}
+}

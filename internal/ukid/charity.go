@@ -1,0 +1,74 @@
+package ukid
+
+import "strings"
+
+// Charity register schemes, as org-id.guide and the Central Digital Platform name them.
+const (
+	SchemeEnglandWales    = "GB-CHC" // Charity Commission for England and Wales
+	SchemeScotland        = "GB-SC"  // Office of the Scottish Charity Regulator (OSCR)
+	SchemeNorthernIreland = "GB-NIC" // Charity Commission for Northern Ireland (CCNI)
+)
+
+// Charity is a registered charity number with the register it belongs to.
+//
+// Number is how the register writes it: "1123456" or "1123456-1" (a linked charity) for
+// England and Wales, "SC012345" for Scotland, and the six digits "100002" for Northern
+// Ireland (CCNI numbers are shown with or without the "NIC" prefix).
+type Charity struct {
+	Scheme string
+	Number string
+}
+
+// String returns the number as people write it ("1123456", "SC012345", "NIC100002").
+// Charity(c.String()) gives c back.
+func (c Charity) String() string {
+	if c.Scheme == SchemeNorthernIreland {
+		return "NIC" + c.Number
+	}
+	return c.Number
+}
+
+// OrgID returns the org-id.guide identifier, as used in OCDS party ids: "GB-CHC-1123456".
+func (c Charity) OrgID() string {
+	return c.Scheme + "-" + c.Number
+}
+
+// CharityNumber checks a UK registered charity number and works out its register:
+//   - England and Wales (GB-CHC): 6 digits from 200000, or 7 digits; a linked charity adds
+//     "-N" ("1123456-1").
+//   - Scotland (GB-SC): "SC" and 6 digits.
+//   - Northern Ireland (GB-NIC): "NIC" and 6 digits, or a bare 100000–199999 (the CCNI
+//     register started at 100000; England and Wales numbers start at 200000).
+func CharityNumber(s string) (Charity, error) {
+	c := squash(s, dashes[1:]...) // keep the hyphen: it marks a linked charity
+	if c == "" {
+		return Charity{}, fail(KindCharityNumber, Missing, "Enter a charity number")
+	}
+	switch {
+	case strings.HasPrefix(c, "SC"):
+		if d := strings.ReplaceAll(c[2:], "-", ""); len(d) == 6 && isDigits(d) && !allZero(d) {
+			return Charity{Scheme: SchemeScotland, Number: "SC" + d}, nil
+		}
+	case strings.HasPrefix(c, "NIC"):
+		if d := strings.ReplaceAll(c[3:], "-", ""); len(d) == 6 && isDigits(d) && !allZero(d) {
+			return Charity{Scheme: SchemeNorthernIreland, Number: d}, nil
+		}
+	default:
+		main, linked, hasLinked := strings.Cut(c, "-")
+		if !isDigits(main) || main[0] == '0' || len(main) < 6 || len(main) > 7 {
+			break
+		}
+		if hasLinked {
+			// Linked (subsidiary) charities: the main number, a hyphen and 1 to 3 digits.
+			if !isDigits(linked) || linked[0] == '0' || len(linked) > 3 || len(main) == 6 && main[0] == '1' {
+				break
+			}
+			return Charity{Scheme: SchemeEnglandWales, Number: c}, nil
+		}
+		if len(main) == 6 && main[0] == '1' {
+			return Charity{Scheme: SchemeNorthernIreland, Number: main}, nil
+		}
+		return Charity{Scheme: SchemeEnglandWales, Number: main}, nil
+	}
+	return Charity{}, fail(KindCharityNumber, Format, "Enter a charity number in the correct format, like 1123456, SC012345 or NIC100002")
+}

@@ -1,0 +1,168 @@
+package web
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/council/provider-portal/internal/apperr"
+	"github.com/council/provider-portal/internal/auth"
+	"github.com/gofiber/fiber/v2"
+)
+
+type usersListPage struct {
+	Page
+	Users []auth.User
+	Query string
+	Role  string
+	Roles []auth.Role
+	Pager Pager
+}
+
+func (s *Server) usersList(c *fiber.Ctx) error {
+	q := strings.TrimSpace(c.Query("q"))
+	if len(q) > 200 {
+		q = q[:200]
+	}
+	role, _ := auth.ParseRole(c.Query("role"))
+	pager := newPager(c, 25)
+	users, total, err := auth.Users(c.UserContext(), s.db, auth.UserFilter{Query: q, Role: role, Limit: pager.Size, Offset: pager.Offset()})
+	if err != nil {
+		return err
+	}
+	pager.Total = total
+	return render(c, fiber.StatusOK, "admin/users", usersListPage{Page: s.page(c, "Users"), Users: users, Query: q,
+		Role: string(role), Roles: auth.Roles, Pager: pager})
+}
+
+type userFormPage struct {
+	Page
+	Email, Name string
+	Selected    []string
+	Roles       []auth.Role
+}
+
+func (s *Server) userNewForm(c *fiber.Ctx) error {
+	p := s.page(c, "Add a staff user")
+	p.Back = "/admin/users"
+	return render(c, fiber.StatusOK, "admin/user_new", userFormPage{Page: p, Roles: auth.StaffRoles})
+}
+
+// userCreate adds a staff user and emails them a link to choose a password. Provider users
+// register themselves; administrators add council staff.
+func (s *Server) userCreate(c *fiber.Ctx) error {
+	form := userFormPage{Email: strings.TrimSpace(c.FormValue("email")), Name: strings.TrimSpace(c.FormValue("name")), Roles: auth.StaffRoles}
+	roles, selected, ok := parseRoles(c, auth.StaffRoles)
+	form.Selected = selected
+	fields := map[string]string{}
+	if !ok {
+		fields["roles"] = "Select roles from the list"
+	}
+	var err error
+	if len(fields) == 0 {
+		var u *auth.User
+		u, err = s.auth.Invite(c.UserContext(), form.Email, form.Name, roles)
+		if err == nil {
+			return s.redirectWithFlash(c, "/admin/users/"+u.ID, "User added. They have been emailed a link to choose a password.")
+		}
+		fields = apperr.FieldsOf(err)
+		if fields == nil {
+			return err
+		}
+	}
+	form.Page = s.page(c, "Add a staff user")
+	form.Page.Back = "/admin/users"
+	form.Page.Errors = fieldErrors([]string{"email", "name", "roles"}, fields)
+	return render(c, fiber.StatusUnprocessableEntity, "admin/user_new", form)
+}
+
+// parseRoles reads the roles checkboxes, keeping only roles in allowed.
+func parseRoles(c *fiber.Ctx, allowed []auth.Role) ([]auth.Role, []string, bool) {
+	var roles []auth.Role
+	var names []string
+	ok := true
+	for _, v := range c.Request().PostArgs().PeekMulti("roles") {
+		r, valid := auth.ParseRole(string(v))
+		if !valid || !slices.Contains(allowed, r) {
+			ok = false
+			continue
+		}
+		roles = append(roles, r)
+		names = append(names, string(r))
+	}
+	return roles, names, ok
+}
+
+type userShowPage struct {
+	Page
+	U        *auth.User
+	Roles    []auth.Role
+	Selected []string
+	Events   []userEvent
+}
+
+type userEvent struct {
+	At     string `db:"at"`
+	Action string `db:"action"`
+	Actor  string `db:"actor_email"`
+}
+
+func (s *Server) userShow(c *fiber.Ctx) error {
+	return s.renderUser(c, fiber.StatusOK, nil, nil)
+}
+
+func (s *Server) renderUser(c *fiber.Ctx, status int, errs []FieldError, selected []string) error {
+	ctx := c.UserContext()
+	u, err := auth.UserByID(ctx, s.db, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	data := userShowPage{Page: s.page(c, u.Name), U: u, Roles: auth.StaffRoles, Selected: selected}
+	if u.Has(auth.RoleProvider) {
+		data.Roles = []auth.Role{auth.RoleProvider}
+	}
+	if data.Selected == nil {
+		data.Selected = u.RoleNames
+	}
+	data.Page.Back = "/admin/users"
+	data.Page.Errors = errs
+	err = s.db.SelectContext(ctx, &data.Events, `SELECT to_char(at AT TIME ZONE 'Europe/London', 'DD Mon YYYY HH24:MI') AS at, action, actor_email
+		FROM audit_events WHERE object_type = 'user' AND object_id = $1 ORDER BY id DESC LIMIT 20`, u.ID)
+	if err != nil {
+		return err
+	}
+	return render(c, status, "admin/user_show", data)
+}
+
+func (s *Server) userSetRoles(c *fiber.Ctx) error {
+	roles, selected, ok := parseRoles(c, auth.Roles)
+	version, verr := strconv.Atoi(c.FormValue("version"))
+	if !ok || verr != nil {
+		return apperr.New(apperr.Invalid, "The form was not filled in correctly. Go back and try again.")
+	}
+	err := s.auth.SetRoles(c.UserContext(), c.Params("id"), roles, version)
+	if fields := apperr.FieldsOf(err); fields != nil {
+		return s.renderUser(c, fiber.StatusUnprocessableEntity, fieldErrors([]string{"roles"}, fields), selected)
+	}
+	if apperr.Is(err, apperr.Conflict) {
+		return s.renderUser(c, fiber.StatusConflict, []FieldError{{Field: "roles", Message: apperr.MessageOf(err)}}, nil)
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/admin/users/"+c.Params("id"), "Roles changed.")
+}
+
+func (s *Server) userDisable(c *fiber.Ctx) error {
+	if err := s.auth.Disable(c.UserContext(), c.Params("id")); err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/admin/users/"+c.Params("id"), "User disabled. They have been signed out everywhere.")
+}
+
+func (s *Server) userEnable(c *fiber.Ctx) error {
+	if err := s.auth.Enable(c.UserContext(), c.Params("id")); err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/admin/users/"+c.Params("id"), "User enabled. They can sign in again.")
+}

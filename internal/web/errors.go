@@ -1,0 +1,88 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/council/provider-portal/internal/apperr"
+	"github.com/council/provider-portal/internal/auth"
+	"github.com/gofiber/fiber/v2"
+)
+
+// errorPage is the view model of the 4xx and 5xx pages: a plain message and a reference,
+// never internals.
+type errorPage struct {
+	Page
+	Heading   string
+	Message   string
+	Reference string
+	Status    int
+	SignIn    bool
+}
+
+// handleError is the one place an error becomes a status and a page. The user sees a safe
+// message and the request id; the log gets the cause.
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	status, heading, message := classify(err)
+	log := s.requestLogger(c)
+	if status >= 500 {
+		log.Error("request failed", "error", err.Error(), "path", c.Path(), "method", c.Method())
+	} else {
+		log.Info("request refused", "status", status, "reason", err.Error(), "path", c.Path())
+	}
+	if wait, ok := retryAfterOf(err); ok {
+		c.Set(fiber.HeaderRetryAfter, fmt.Sprint(int(wait.Seconds())))
+	}
+	p := s.page(c, heading)
+	data := errorPage{Page: p, Heading: heading, Message: message, Reference: requestIDOf(c), Status: status,
+		SignIn: status == fiber.StatusUnauthorized}
+	if rerr := render(c, status, "errors/error", data); rerr != nil {
+		log.Error("render error page", "error", rerr)
+		c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
+		return c.Status(status).SendString(message + " Reference: " + requestIDOf(c))
+	}
+	return nil
+}
+
+func classify(err error) (status int, heading, message string) {
+	if wait, ok := auth.IsThrottled(err); ok {
+		return fiber.StatusTooManyRequests, "Too many attempts", fmt.Sprintf("Wait %s before trying again.", wait)
+	}
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		switch fe.Code {
+		case fiber.StatusNotFound:
+			return fe.Code, "Page not found", "If you typed the web address, check it is correct. If you pasted it, check you copied the whole address."
+		case fiber.StatusRequestEntityTooLarge:
+			return fe.Code, "What you sent is too large", "The file or form was larger than this service accepts. Files must be 10 MB or smaller."
+		case fiber.StatusMethodNotAllowed:
+			return fe.Code, "Page not found", "This address does not accept that kind of request."
+		}
+		if fe.Code >= 400 && fe.Code < 500 {
+			return fe.Code, "There is a problem with your request", "The request could not be understood. Go back and try again."
+		}
+		return http.StatusInternalServerError, "Sorry, there is a problem with the service", "Try again later."
+	}
+	msg := apperr.MessageOf(err)
+	switch apperr.KindOf(err) {
+	case apperr.Invalid:
+		return fiber.StatusBadRequest, "There is a problem with your request", msg
+	case apperr.NotFound:
+		return fiber.StatusNotFound, "Page not found", msg
+	case apperr.Unauthorized:
+		return fiber.StatusUnauthorized, "You need to sign in", msg
+	case apperr.Forbidden:
+		return fiber.StatusForbidden, "You cannot do that", msg
+	case apperr.Conflict:
+		return fiber.StatusConflict, "Someone else changed this", msg
+	case apperr.TooMany:
+		return fiber.StatusTooManyRequests, "Too many attempts", msg
+	}
+	return fiber.StatusInternalServerError, "Sorry, there is a problem with the service", "Try again later. If you contact us about this, quote the reference below."
+}
+
+func retryAfterOf(err error) (wait time.Duration, ok bool) {
+	return auth.IsThrottled(err)
+}

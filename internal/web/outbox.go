@@ -1,0 +1,26 @@
+package web
+
+import (
+	"github.com/council/provider-portal/internal/notify"
+	"github.com/gofiber/fiber/v2"
+)
+
+type outboxPage struct {
+	Page
+	Entries []notify.OutboxEntry
+	To      string
+	Pager   Pager
+}
+
+// outbox lets administrators read the mail the portal has queued, in development, where no
+// SMTP server may be configured (reset and confirmation links are found here).
+func (s *Server) outbox(c *fiber.Ctx) error {
+	to := c.Query("to")
+	pager := newPager(c, 25)
+	entries, total, err := notify.Recent(c.UserContext(), s.db, to, pager.Size, pager.Offset())
+	if err != nil {
+		return err
+	}
+	pager.Total = total
+	return render(c, fiber.StatusOK, "admin/outbox", outboxPage{Page: s.page(c, "Outbox"), Entries: entries, To: to, Pager: pager})
+}

@@ -1,0 +1,61 @@
+package web
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// Pager is offset pagination for short admin lists. (Large lists, like the provider
+// directory, use keyset pagination instead.)
+type Pager struct {
+	Page, Size, Total int
+	base              url.Values
+	path              string
+}
+
+func newPager(c *fiber.Ctx, size int) Pager {
+	n, err := strconv.Atoi(c.Query("page", "1"))
+	if err != nil || n < 1 || n > 100000 {
+		n = 1
+	}
+	q := url.Values{}
+	c.Context().QueryArgs().VisitAll(func(k, v []byte) {
+		if string(k) != "page" {
+			q.Add(string(k), string(v))
+		}
+	})
+	return Pager{Page: n, Size: size, base: q, path: c.Path()}
+}
+
+// Offset is the number of rows before this page.
+func (p Pager) Offset() int { return (p.Page - 1) * p.Size }
+
+// Pages is how many pages there are.
+func (p Pager) Pages() int { return (p.Total + p.Size - 1) / p.Size }
+
+// PrevURL and NextURL are empty at the ends.
+func (p Pager) PrevURL() string {
+	if p.Page <= 1 {
+		return ""
+	}
+	return p.url(p.Page - 1)
+}
+
+func (p Pager) NextURL() string {
+	if p.Page >= p.Pages() {
+		return ""
+	}
+	return p.url(p.Page + 1)
+}
+
+func (p Pager) url(n int) string {
+	q := url.Values{}
+	for k, v := range p.base {
+		q[k] = v
+	}
+	q.Set("page", strconv.Itoa(n))
+	return fmt.Sprintf("%s?%s", p.path, q.Encode())
+}

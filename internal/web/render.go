@@ -1,0 +1,108 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"strings"
+	"time"
+
+	"github.com/council/provider-portal/internal/auth"
+	"github.com/gofiber/fiber/v2"
+)
+
+// templateFuncs are the few helpers templates need; formatting lives here so every page
+// shows dates and roles the same way.
+var templateFuncs = template.FuncMap{
+	"date": func(t any) string {
+		switch v := t.(type) {
+		case time.Time:
+			return v.Format("2 January 2006")
+		case *time.Time:
+			if v == nil {
+				return ""
+			}
+			return v.Format("2 January 2006")
+		}
+		return ""
+	},
+	"datetime": func(t any) string {
+		switch v := t.(type) {
+		case time.Time:
+			return v.Local().Format("2 January 2006 at 3:04pm")
+		case *time.Time:
+			if v == nil {
+				return ""
+			}
+			return v.Local().Format("2 January 2006 at 3:04pm")
+		}
+		return ""
+	},
+	"roleLabel": func(r any) string {
+		switch v := r.(type) {
+		case auth.Role:
+			return v.Label()
+		case string:
+			return auth.Role(v).Label()
+		}
+		return fmt.Sprint(r)
+	},
+	"join":  strings.Join,
+	"field": field,
+	"rolesField": rolesFieldOf,
+	"add":  func(a, b int) int { return a + b },
+	"has": func(list []string, s string) bool {
+		for _, v := range list {
+			if v == s {
+				return true
+			}
+		}
+		return false
+	},
+}
+
+// page builds the layout's view model for the current request.
+func (s *Server) page(c *fiber.Ctx, title string) Page {
+	p := Page{
+		Title:        title,
+		CouncilName:  s.cfg.Council.Name,
+		CouncilEmail: s.cfg.Council.Email,
+	}
+	if sess := sessionOf(c); sess != nil {
+		p.CSRF = sess.CSRFToken
+		if sess.Stage == auth.StageFull {
+			p.User = userOf(c)
+		}
+		if f, _ := c.Locals(localFlash).(string); f != "" {
+			p.Flash = f
+		}
+	}
+	if p.User != nil {
+		p.Nav = s.nav(c, p.User)
+		p.Organisation, _ = c.Locals(localOrgName).(string)
+	}
+	return p
+}
+
+// nav lists the areas the user's roles reach.
+func (s *Server) nav(c *fiber.Ctx, u *auth.User) []NavItem {
+	items := []NavItem{{Text: "Home", Href: "/"}}
+	if u.Has(auth.RoleAdmin) {
+		items = append(items, NavItem{Text: "Users", Href: "/admin/users"})
+		if s.cfg.Development() {
+			items = append(items, NavItem{Text: "Outbox", Href: "/admin/outbox"})
+		}
+	}
+	path := c.Path()
+	for i := range items {
+		h := items[i].Href
+		items[i].Current = path == h || (h != "/" && strings.HasPrefix(path, h+"/"))
+	}
+	return items
+}
+
+// render writes a full page with the given status.
+func render(c *fiber.Ctx, status int, view string, data any) error {
+	c.Status(status)
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Render(view, data)
+}

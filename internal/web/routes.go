@@ -1,0 +1,83 @@
+package web
+
+import (
+	"io/fs"
+	"net/http"
+	"time"
+
+	portal "github.com/council/provider-portal"
+	"github.com/council/provider-portal/internal/auth"
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+)
+
+// Route is one method and path with who may use it and what handles it.
+type Route struct {
+	Method  string
+	Path    string
+	Rule    Rule
+	Handler fiber.Handler
+}
+
+// Routes lists every route of the web interface. Reading it answers "who can do what":
+// each route names its access rule, and a test fails on any route the router has that is
+// not here with a rule.
+func (s *Server) Routes() []Route {
+	admin := Roles(auth.RoleAdmin)
+	return []Route{
+		{"GET", "/healthz", Public, s.healthz},
+		{"GET", "/readyz", Public, s.readyz},
+
+		{"GET", "/", SignedIn, s.home},
+
+		{"GET", "/sign-in", Public, s.signInForm},
+		{"POST", "/sign-in", Public, s.signIn},
+		{"GET", "/sign-in/code", SecondFactorDue, s.signInCodeForm},
+		{"POST", "/sign-in/code", SecondFactorDue, s.signInCode},
+		{"GET", "/sign-in/authenticator-app", EnrolmentDue, s.enrolForm},
+		{"POST", "/sign-in/authenticator-app", EnrolmentDue, s.enrol},
+		{"POST", "/sign-out", Public, s.signOut},
+
+		{"GET", "/password-reset", Public, s.passwordResetRequestForm},
+		{"POST", "/password-reset", Public, s.passwordResetRequest},
+		{"GET", "/password-reset/:token", Public, s.passwordResetForm},
+		{"POST", "/password-reset/:token", Public, s.passwordReset},
+
+		{"GET", "/privacy", Public, s.privacyPage},
+		{"GET", "/accessibility", Public, s.accessibilityPage},
+		{"GET", "/cookies", Public, s.cookiesPage},
+
+		{"GET", "/admin/users", admin, s.usersList},
+		{"GET", "/admin/users/new", admin, s.userNewForm},
+		{"POST", "/admin/users", admin, s.userCreate},
+		{"GET", "/admin/users/:id", admin, s.userShow},
+		{"POST", "/admin/users/:id/roles", admin, s.userSetRoles},
+		{"POST", "/admin/users/:id/disable", admin, s.userDisable},
+		{"POST", "/admin/users/:id/enable", admin, s.userEnable},
+		{"GET", "/admin/outbox", DevRoles(auth.RoleAdmin), s.outbox},
+	}
+}
+
+// StaticPrefix is where our assets and the compiled GOV.UK Frontend are served.
+const StaticPrefix = "/static"
+
+// mount installs the middleware chain and every route.
+func (s *Server) mount(app *fiber.App) {
+	app.Use(s.requestID, s.accessLog, s.recoverPanic, s.securityHeaders)
+
+	static, err := fs.Sub(portal.Static, "static")
+	if err != nil {
+		panic(err) // the embed pattern guarantees the folder
+	}
+	app.Use(StaticPrefix, func(c *fiber.Ctx) error {
+		c.Locals(localRoute, "GET "+StaticPrefix+"/*")
+		c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+		return c.Next()
+	}, filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: int(time.Hour.Seconds())}))
+
+	app.Use(s.withTimeout, s.loadSession, s.checkCSRF)
+	for _, r := range s.Routes() {
+		app.Add(r.Method, r.Path, s.guard(r))
+	}
+	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+}

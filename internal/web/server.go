@@ -1,0 +1,77 @@
+// Package web is the portal's web interface: the fiber app, its routes with their access
+// rules, middleware, and one handler file per page or action. It is the only package (with
+// api) that knows HTTP; handlers decode input, call a capability package and render.
+package web
+
+import (
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	portal "github.com/council/provider-portal"
+	"github.com/council/provider-portal/internal/auth"
+	"github.com/council/provider-portal/internal/config"
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/template/html/v2"
+	"github.com/jmoiron/sqlx"
+)
+
+// Server holds what the handlers need.
+type Server struct {
+	cfg     *config.Config
+	db      *sqlx.DB
+	auth    *auth.Service
+	log     *slog.Logger
+	metrics *Metrics
+}
+
+// Deps are the server's collaborators, built by cmd/portal.
+type Deps struct {
+	Config  *config.Config
+	DB      *sqlx.DB
+	Auth    *auth.Service
+	Log     *slog.Logger
+	Metrics *Metrics
+}
+
+// New builds the fiber app with every route. Templates are parsed here, once, so a broken
+// template stops the start rather than a request.
+func New(d Deps) (*fiber.App, error) {
+	s := &Server{cfg: d.Config, db: d.DB, auth: d.Auth, log: d.Log, metrics: d.Metrics}
+	if s.metrics == nil {
+		s.metrics = NewMetrics(nil)
+	}
+	views, err := fs.Sub(portal.Views, "views")
+	if err != nil {
+		return nil, err
+	}
+	engine := html.NewFileSystem(http.FS(views), ".html")
+	engine.AddFuncMap(templateFuncs)
+	if err := engine.Load(); err != nil {
+		return nil, fmt.Errorf("parse templates: %w", err)
+	}
+	app := fiber.New(fiber.Config{
+		AppName:               "Provider Portal",
+		Views:                 engine,
+		ViewsLayout:           "layouts/base",
+		ErrorHandler:          s.handleError,
+		DisableStartupMessage: true,
+		BodyLimit:             12 << 20, // a 10 MB certificate plus the form around it
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		ProxyHeader:           proxyHeader(d.Config.TrustProxy),
+		ReadBufferSize:        16 << 10,
+	})
+	s.mount(app)
+	return app, nil
+}
+
+func proxyHeader(trust bool) string {
+	if trust {
+		return fiber.HeaderXForwardedFor
+	}
+	return ""
+}
