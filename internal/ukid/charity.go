@@ -40,7 +40,7 @@ func (c Charity) OrgID() string {
 //   - Northern Ireland (GB-NIC): "NIC" and 6 digits, or a bare 100000–199999 (the CCNI
 //     register started at 100000; England and Wales numbers start at 200000).
 func CharityNumber(s string) (Charity, error) {
-	c := squash(s, dashes[1:]...) // keep the hyphen: it marks a linked charity
+	c := plainHyphens(squash(s)) // keep the hyphen: it marks a linked charity
 	if c == "" {
 		return Charity{}, fail(KindCharityNumber, Missing, "Enter a charity number")
 	}
@@ -54,21 +54,21 @@ func CharityNumber(s string) (Charity, error) {
 			return Charity{Scheme: SchemeNorthernIreland, Number: d}, nil
 		}
 	default:
-		main, linked, hasLinked := strings.Cut(c, "-")
-		if !isDigits(main) || main[0] == '0' || len(main) < 6 || len(main) > 7 {
+		number, linked, hasLinked := strings.Cut(c, "-")
+		if !isDigits(number) || number[0] == '0' || len(number) < 6 || len(number) > 7 {
 			break
 		}
-		if hasLinked {
-			// Linked (subsidiary) charities: the main number, a hyphen and 1 to 3 digits.
-			if !isDigits(linked) || linked[0] == '0' || len(linked) > 3 || len(main) == 6 && main[0] == '1' {
-				break
-			}
+		northernIreland := len(number) == 6 && number[0] == '1'
+		switch {
+		case !hasLinked && northernIreland:
+			return Charity{Scheme: SchemeNorthernIreland, Number: number}, nil
+		case !hasLinked:
+			return Charity{Scheme: SchemeEnglandWales, Number: number}, nil
+		case !northernIreland && isDigits(linked) && linked[0] != '0' && len(linked) <= 3:
+			// A linked (subsidiary) charity in England and Wales: the main number, a
+			// hyphen and 1 to 3 digits. Northern Ireland has no linked charities.
 			return Charity{Scheme: SchemeEnglandWales, Number: c}, nil
 		}
-		if len(main) == 6 && main[0] == '1' {
-			return Charity{Scheme: SchemeNorthernIreland, Number: main}, nil
-		}
-		return Charity{Scheme: SchemeEnglandWales, Number: main}, nil
 	}
 	return Charity{}, fail(KindCharityNumber, Format, "Enter a charity number in the correct format, like 1123456, SC012345 or NIC100002")
 }

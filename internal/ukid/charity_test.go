@@ -13,6 +13,7 @@ func TestCharityNumber(t *testing.T) {
 		{"205846", SchemeEnglandWales, "205846", "205846", "GB-CHC-205846"},
 		{" 112 3456 ", SchemeEnglandWales, "1123456", "1123456", "GB-CHC-1123456"},
 		{"1123456-1", SchemeEnglandWales, "1123456-1", "1123456-1", "GB-CHC-1123456-1"},
+		{"1123456\u20131", SchemeEnglandWales, "1123456-1", "1123456-1", "GB-CHC-1123456-1"}, // en dash
 		{"232218 - 12", SchemeEnglandWales, "232218-12", "232218-12", "GB-CHC-232218-12"},
 		{"SC012345", SchemeScotland, "SC012345", "SC012345", "GB-SC-SC012345"},
 		{"sc 012 345", SchemeScotland, "SC012345", "SC012345", "GB-SC-SC012345"},

@@ -6,13 +6,9 @@ import "strings"
 // spaces, with a plain hyphen: "1-101726253". CQC publishes no format; the ids in its public
 // API are "1-" followed by 9 to 11 digits, and that is what this accepts.
 func CQCID(s string) (string, error) {
-	c := squash(s)
+	c := plainHyphens(squash(s))
 	if c == "" {
 		return "", fail(KindCQCID, Missing, "Enter a CQC ID")
-	}
-	// Word processors turn the hyphen into a dash; put it back.
-	for _, d := range dashes[1:] {
-		c = strings.ReplaceAll(c, string(d), "-")
 	}
 	digits, ok := strings.CutPrefix(c, "1-")
 	if !ok || !isDigits(digits) || len(digits) < 9 || len(digits) > 11 {

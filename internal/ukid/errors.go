@@ -82,6 +82,15 @@ func isOneOf(r rune, set []rune) bool {
 // the en and em dashes word processors substitute for it.
 var dashes = []rune{'-', '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2212'}
 
+// plainHyphens replaces the dashes word processors substitute for a hyphen with the hyphen,
+// for identifiers in which the hyphen means something.
+func plainHyphens(s string) string {
+	for _, d := range dashes[1:] {
+		s = strings.ReplaceAll(s, string(d), "-")
+	}
+	return s
+}
+
 func isDigits(s string) bool {
 	if s == "" {
 		return false

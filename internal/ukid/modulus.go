@@ -28,10 +28,10 @@ func (t *ModulusTable) BankAccount(sortCode, accountNumber string) (BankAccount,
 		"Enter a sort code and account number that match – check them against a bank statement")
 }
 
-// eitherCheckSuffices lists the exceptions after whose first check the second check is an
-// alternative rather than an addition: 2 and 9 (the second runs only when the first
-// fails), 10 and 11, 12 and 13 (either passing is enough), and 14 (a single check with its
-// own retry).
+// eitherCheckSuffices reports whether, for a sort code whose first check has this
+// exception, the second check is an alternative to the first rather than an addition: 2
+// and 9 (the second runs only when the first fails), 10 and 11, 12 and 13 (either passing
+// is enough), and 14 (one check with its own retry).
 func eitherCheckSuffices(exception int) bool {
 	switch exception {
 	case 2, 9, 10, 11, 12, 13, 14:

@@ -140,3 +140,10 @@ func FuzzModulus(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkModulusCheck(b *testing.B) {
+	table := DefaultModulusTable()
+	for b.Loop() {
+		_ = table.Check("938063", "15764273") // near the end of the table, two checks
+	}
+}
