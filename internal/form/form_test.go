@@ -1,4 +1,4 @@
-package web
+package form
 
 import (
 	"strings"
@@ -22,7 +22,7 @@ func values(m map[string][]string) func(string) []string {
 
 func TestDecodeValues(t *testing.T) {
 	var f testForm
-	errs := decodeValues(values(map[string][]string{
+	errs := Decode(values(map[string][]string{
 		"name": {"  Ann   Smith "}, "notes": {"line one\r\nline two"}, "tags": {"a", "", "b"},
 		"agree": {"true"}, "count": {"1,200"}, "started-day": {"3"}, "started-month": {"12"}, "started-year": {"2024"},
 		"cover": {"£5,000,000"},
@@ -53,14 +53,14 @@ func TestDecodeRefusesHostileText(t *testing.T) {
 	for name, v := range cases {
 		t.Run(name, func(t *testing.T) {
 			var f testForm
-			errs := decodeValues(values(map[string][]string{"name": {v}}), &f)
+			errs := Decode(values(map[string][]string{"name": {v}}), &f)
 			if errs["name"] == "" || f.Name != "" {
 				t.Errorf("accepted %q as %q", v, f.Name)
 			}
 		})
 	}
 	var f testForm
-	if errs := decodeValues(values(map[string][]string{"count": {"99999999999999999999"}}), &f); errs["count"] == "" {
+	if errs := Decode(values(map[string][]string{"count": {"99999999999999999999"}}), &f); errs["count"] == "" {
 		t.Error("overflowing number accepted")
 	}
 }
@@ -108,7 +108,7 @@ func FuzzDecodeForm(f *testing.F) {
 		in := map[string][]string{"name": {name}, "notes": {notes}, "count": {count}, "tags": {name, notes},
 			"started-day": {day}, "started-month": {month}, "started-year": {year}, "cover": {cover}}
 		var f1 testForm
-		decodeValues(values(in), &f1)
+		Decode(values(in), &f1)
 		for _, s := range append([]string{f1.Name, f1.Notes, string(f1.Cover)}, f1.Tags...) {
 			if !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
 				t.Fatalf("kept bad text %q", s)
@@ -117,9 +117,30 @@ func FuzzDecodeForm(f *testing.F) {
 		_, _ = f1.Started.Time("date")
 		_, _ = f1.Cover.Pence("cover")
 		var f2 testForm
-		decodeValues(values(map[string][]string{"name": {f1.Name}, "notes": {f1.Notes}}), &f2)
+		Decode(values(map[string][]string{"name": {f1.Name}, "notes": {f1.Notes}}), &f2)
 		if f2.Name != f1.Name || f2.Notes != f1.Notes {
 			t.Fatalf("not idempotent: %q→%q, %q→%q", f1.Name, f2.Name, f1.Notes, f2.Notes)
 		}
 	})
+}
+
+type repeated struct {
+	Contacts []struct {
+		Name  string    `form:"name" label:"name"`
+		Since DateInput `form:"since" label:"date"`
+	} `form:"contacts"`
+}
+
+func TestDecodeRepeatedFieldsets(t *testing.T) {
+	var r repeated
+	errs := Decode(values(map[string][]string{
+		"contacts-0-name": {"Ann"}, "contacts-1-name": {"Bob\x00"}, "contacts-1-since-day": {"1"},
+		"contacts-3-name": {"never read: index 2 is missing"},
+	}), &r)
+	if len(r.Contacts) != 2 || r.Contacts[0].Name != "Ann" || r.Contacts[1].Since.Day != "1" {
+		t.Fatalf("decoded %+v", r)
+	}
+	if errs["contacts-1-name"] == "" {
+		t.Errorf("hostile value in a repeat not reported: %v", errs)
+	}
 }

@@ -1,4 +1,8 @@
-package web
+// Package form decodes submitted HTML forms into typed structs (text, lists, checkboxes,
+// numbers, GOV.UK date inputs, money in pounds, and repeated fieldsets for "add another"),
+// refusing text no field should hold. It knows nothing of HTTP: callers pass a lookup of
+// submitted values, so it is fuzzed directly and domain types can embed its field types.
+package form
 
 import (
 	"fmt"
@@ -8,8 +12,6 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/gofiber/fiber/v2"
 )
 
 // maxFieldBytes bounds one text field; longer values are refused before validation, so an
@@ -98,29 +100,16 @@ func PoundsOf(pence int64) Pounds {
 	return Pounds(fmt.Sprintf("%d.%02d", pence/100, pence%100))
 }
 
-// decodeForm fills dst (a pointer to a struct) from the request's form fields named by
-// `form:"..."` tags. It trims text, and refuses values that are too long, not UTF-8, or
-// hold control characters, returning one message per such field; the caller validates
-// the rest.
-func decodeForm(c *fiber.Ctx, dst any) map[string]string {
-	mf, err := c.MultipartForm()
-	if err != nil {
-		mf = nil // not a multipart request: the fields are in the urlencoded body
-	}
-	return decodeValues(func(name string) []string {
-		if mf != nil {
-			return mf.Value[name]
-		}
-		var out []string
-		for _, v := range c.Request().PostArgs().PeekMulti(name) {
-			out = append(out, string(v))
-		}
-		return out
-	}, dst)
+// Decode fills dst (a pointer to a struct) from the values get returns for each field named
+// by a `form:"..."` tag. It trims text and refuses values that are too long, not UTF-8, or
+// hold control characters, returning one message per such field, keyed by field name; the
+// caller validates the rest. A field of a slice-of-struct type is a repeated fieldset whose
+// inputs are named name-0-field, name-1-field, ...
+func Decode(get func(string) []string, dst any) map[string]string {
+	return decodeStruct(get, "", dst)
 }
 
-// decodeValues is decodeForm over any source of values, so it can be fuzzed without HTTP.
-func decodeValues(get func(string) []string, dst any) map[string]string {
+func decodeStruct(get func(string) []string, prefix string, dst any) map[string]string {
 	errs := map[string]string{}
 	rv := reflect.ValueOf(dst).Elem()
 	rt := rv.Type()
@@ -130,6 +119,7 @@ func decodeValues(get func(string) []string, dst any) map[string]string {
 		if name == "" || name == "-" || !sf.IsExported() {
 			continue
 		}
+		name = prefix + name
 		multiline := sf.Tag.Get("multiline") == "true"
 		label := sf.Tag.Get("label")
 		if label == "" {
@@ -171,6 +161,10 @@ func decodeValues(get func(string) []string, dst any) map[string]string {
 				}
 			}
 		case reflect.Slice:
+			if fv.Type().Elem().Kind() == reflect.Struct {
+				decodeRepeated(get, name, fv, errs)
+				continue
+			}
 			if fv.Type().Elem().Kind() != reflect.String {
 				continue
 			}
@@ -230,4 +224,39 @@ func cleanText(s string, multiline bool) (string, string) {
 		s = strings.Join(strings.Fields(s), " ")
 	}
 	return s, ""
+}
+
+// MaxRepeats bounds a repeated fieldset, so a crafted form cannot make a huge record.
+const MaxRepeats = 50
+
+// decodeRepeated reads name-0-*, name-1-*, ... into a slice of structs, stopping at the first
+// index with no submitted field.
+func decodeRepeated(get func(string) []string, name string, fv reflect.Value, errs map[string]string) {
+	out := reflect.MakeSlice(fv.Type(), 0, 4)
+	et := fv.Type().Elem()
+	for i := 0; i < MaxRepeats; i++ {
+		prefix := fmt.Sprintf("%s-%d-", name, i)
+		if !anySubmitted(get, prefix, et) {
+			break
+		}
+		item := reflect.New(et)
+		for k, v := range decodeStruct(get, prefix, item.Interface()) {
+			errs[k] = v
+		}
+		out = reflect.Append(out, item.Elem())
+	}
+	fv.Set(out)
+}
+
+func anySubmitted(get func(string) []string, prefix string, t reflect.Type) bool {
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("form"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		if len(get(prefix+name)) > 0 || len(get(prefix+name+"-day")) > 0 {
+			return true
+		}
+	}
+	return false
 }
