@@ -260,3 +260,12 @@ func anySubmitted(get func(string) []string, prefix string, t reflect.Type) bool
 	}
 	return false
 }
+
+// Display shows a date as people read it ("3 December 2024"), or "" when not given or not real.
+func (d DateInput) Display() string {
+	t, msg := d.Time("date")
+	if msg != "" {
+		return ""
+	}
+	return t.Format("2 January 2006")
+}

@@ -1,0 +1,140 @@
+// Package provider is the provider record: an organisation's supplier information in
+// sections (organisation, contacts, addresses, VAT, bank details, insurance, regulation,
+// safeguarding, health and safety, declarations), their checks, and the workflow from draft
+// through submission and review to approval, suspension and reinstatement.
+//
+// Each section is one typed struct that is at once the form (its `form` tags), the checked
+// answers (Validate) and the stored document (JSON in provider_sections, secrets sealed).
+// One generic store and service then give every section versions, conflicts, field-level
+// audit, and changes held for review after approval.
+package provider
+
+import (
+	"time"
+
+	"github.com/council/provider-portal/internal/ukid"
+	"github.com/council/provider-portal/internal/vault"
+)
+
+// Status is where a provider record is in its workflow.
+type Status string
+
+const (
+	StatusDraft            Status = "draft"
+	StatusSubmitted        Status = "submitted"
+	StatusChangesRequested Status = "changes_requested"
+	StatusResubmitted      Status = "resubmitted"
+	StatusApproved         Status = "approved"
+	StatusRejected         Status = "rejected"
+	StatusSuspended        Status = "suspended"
+)
+
+// Label is the status as people say it.
+func (s Status) Label() string {
+	switch s {
+	case StatusDraft:
+		return "Draft"
+	case StatusSubmitted:
+		return "Submitted"
+	case StatusChangesRequested:
+		return "Changes requested"
+	case StatusResubmitted:
+		return "Resubmitted"
+	case StatusApproved:
+		return "Approved"
+	case StatusRejected:
+		return "Rejected"
+	case StatusSuspended:
+		return "Suspended"
+	}
+	return string(s)
+}
+
+// Editable reports whether the provider may change the record's sections in this status.
+// After approval edits are allowed but held for review; a rejected or suspended record is
+// read-only, and so is one waiting for a decision.
+func (s Status) Editable() bool {
+	switch s {
+	case StatusDraft, StatusChangesRequested, StatusApproved:
+		return true
+	}
+	return false
+}
+
+// AwaitingReview reports whether an officer has a decision to make.
+func (s Status) AwaitingReview() bool { return s == StatusSubmitted || s == StatusResubmitted }
+
+// Organisation is the provider organisation with its workflow state.
+type Organisation struct {
+	ID                   string     `db:"id"`
+	Name                 string     `db:"name"`
+	SupplierRef          string     `db:"supplier_ref"`
+	Status               Status     `db:"status"`
+	Version              int        `db:"version"`
+	SubmittedAt          *time.Time `db:"submitted_at"`
+	DecidedAt            *time.Time `db:"decided_at"`
+	CreatedAt            time.Time  `db:"created_at"`
+	UpdatedAt            time.Time  `db:"updated_at"`
+	LegalName            *string    `db:"legal_name"`
+	Postcode             *string    `db:"postcode"`
+	VATNumber            *string    `db:"vat_number"`
+	CompaniesHouseNumber *string    `db:"companies_house_number"`
+}
+
+// DisplayName is the legal name once given, else the name given at registration.
+func (o *Organisation) DisplayName() string {
+	if o.LegalName != nil && *o.LegalName != "" {
+		return *o.LegalName
+	}
+	return o.Name
+}
+
+// Checks are what a section's validation needs beyond its own fields.
+type Checks struct {
+	Modulus *ukid.ModulusTable
+	Today   time.Time
+	// MinEmployersLiabilityPence is the legal minimum cover (£5m).
+	MinEmployersLiabilityPence int64
+}
+
+// SummaryRow is one line of a "Check your answers" page.
+type SummaryRow struct {
+	Key   string
+	Value string
+	// Field is the form field the change link goes to.
+	Field string
+}
+
+// Answers is implemented by every section's document type.
+type Answers interface {
+	// Validate checks the answers and returns one message per form field that is wrong.
+	// It may normalise values (postcodes, VAT numbers) in place.
+	Validate(c Checks) map[string]string
+	// Summary lists the answers for the check-your-answers page. Secrets appear masked.
+	Summary() []SummaryRow
+}
+
+// Keeper is implemented by sections whose form cannot show everything stored (sealed
+// secrets shown masked with blank inputs; uploaded certificates): KeepFrom copies the stored
+// values for inputs left blank, before Validate.
+type Keeper interface {
+	KeepFrom(previous Answers)
+}
+
+// Sealer is implemented by sections holding secrets (bank details, DBS certificate numbers):
+// Seal encrypts the clear values typed in and clears them, after Validate, so nothing secret
+// is stored or audited in clear.
+type Sealer interface {
+	Seal(v *vault.Vault, aad string) error
+}
+
+// Searchable is implemented by sections that feed the organisation's search columns.
+type Searchable interface {
+	Search(s *SearchColumns)
+}
+
+// SearchColumns are copied onto the organisation row for the directory and exports.
+type SearchColumns struct {
+	LegalName, TradingName, Postcode, VATNumber, CompaniesHouseNumber, CharityNumber, CQCProviderID *string
+	OfstedURNs, ServiceCategories                                                                  []string
+}

@@ -1,0 +1,124 @@
+package provider
+
+import (
+	"github.com/council/provider-portal/internal/ukid"
+	"github.com/council/provider-portal/internal/validate"
+	"github.com/council/provider-portal/internal/vault"
+)
+
+// BankAnswers are the account the council pays. The sort code, account number and roll
+// number are stored sealed, with the last digits kept in clear for masked display.
+type BankAnswers struct {
+	AccountName string `form:"account_name" json:"account_name" validate:"required,max=140" label:"the name on the account"`
+	// Clear values as typed; never stored (json "-").
+	SortCode      string `form:"sort_code" json:"-"`
+	AccountNumber string `form:"account_number" json:"-"`
+	RollNumber    string `form:"roll_number" json:"-"`
+
+	SortCodeSealed      string `json:"sort_code_sealed,omitempty"`
+	AccountNumberSealed string `json:"account_number_sealed,omitempty"`
+	RollNumberSealed    string `json:"roll_number_sealed,omitempty"`
+	SortCodeLast2       string `json:"sort_code_last2,omitempty"`
+	AccountLast4        string `json:"account_last4,omitempty"`
+	HasRollNumber       bool   `json:"has_roll_number,omitempty"`
+	// ModulusVersion is the Pay.UK table version the account passed, for the record.
+	ModulusVersion string `json:"modulus_version,omitempty"`
+}
+
+// KeepFrom keeps the stored account when the form's account inputs were left blank.
+func (a *BankAnswers) KeepFrom(previous Answers) {
+	p, ok := previous.(*BankAnswers)
+	if !ok || a.SortCode != "" || a.AccountNumber != "" {
+		return
+	}
+	a.SortCodeSealed, a.AccountNumberSealed, a.SortCodeLast2, a.AccountLast4, a.ModulusVersion =
+		p.SortCodeSealed, p.AccountNumberSealed, p.SortCodeLast2, p.AccountLast4, p.ModulusVersion
+	if a.RollNumber == "" {
+		a.RollNumberSealed, a.HasRollNumber = p.RollNumberSealed, p.HasRollNumber
+	}
+}
+
+// Validate runs the Pay.UK modulus check on a newly typed account.
+func (a *BankAnswers) Validate(c Checks) map[string]string {
+	errs := fieldsOf(validate.Struct(a))
+	if a.SortCode == "" && a.AccountNumber == "" && a.AccountNumberSealed != "" {
+		return errs // keeping the stored account
+	}
+	if a.SortCode == "" {
+		errs["sort_code"] = "Enter a sort code"
+	}
+	if a.AccountNumber == "" {
+		errs["account_number"] = "Enter an account number"
+	}
+	if a.SortCode == "" || a.AccountNumber == "" {
+		return errs
+	}
+	ba, err := c.Modulus.BankAccount(a.SortCode, a.AccountNumber)
+	if err != nil {
+		field := "account_number"
+		if e, ok := err.(*ukid.Error); ok && e.Kind == ukid.KindSortCode {
+			field = "sort_code"
+		}
+		errs[field] = err.Error()
+		return errs
+	}
+	a.SortCode, a.AccountNumber, a.ModulusVersion = ba.SortCode, ba.AccountNumber, c.Modulus.Version()
+	if len(a.RollNumber) > 18 {
+		errs["roll_number"] = "Building society roll number must be 18 characters or fewer"
+	}
+	return errs
+}
+
+// Seal encrypts the typed values and forgets them.
+func (a *BankAnswers) Seal(v *vault.Vault, aad string) error {
+	if a.SortCode != "" {
+		var err error
+		if a.SortCodeSealed, err = v.Seal(a.SortCode, aad+":sort_code"); err != nil {
+			return err
+		}
+		if a.AccountNumberSealed, err = v.Seal(a.AccountNumber, aad+":account_number"); err != nil {
+			return err
+		}
+		a.SortCodeLast2, a.AccountLast4 = a.SortCode[len(a.SortCode)-2:], a.AccountNumber[len(a.AccountNumber)-4:]
+		a.RollNumberSealed, a.HasRollNumber = "", false
+	}
+	if a.RollNumber != "" {
+		sealed, err := v.Seal(a.RollNumber, aad+":roll_number")
+		if err != nil {
+			return err
+		}
+		a.RollNumberSealed, a.HasRollNumber = sealed, true
+	}
+	a.SortCode, a.AccountNumber, a.RollNumber = "", "", ""
+	return nil
+}
+
+// MaskedSortCode shows only the last two digits.
+func (a *BankAnswers) MaskedSortCode() string {
+	if a.SortCodeLast2 == "" {
+		return ""
+	}
+	return "••-••-" + a.SortCodeLast2
+}
+
+// MaskedAccount shows only the last four digits.
+func (a *BankAnswers) MaskedAccount() string {
+	if a.AccountLast4 == "" {
+		return ""
+	}
+	return vault.Mask(a.AccountLast4)
+}
+
+// Summary lists the account, masked.
+func (a *BankAnswers) Summary() []SummaryRow {
+	roll := "None"
+	if a.HasRollNumber {
+		roll = "Given (hidden)"
+	}
+	return []SummaryRow{
+		{"Name on the account", a.AccountName, "account_name"},
+		{"Sort code", a.MaskedSortCode(), "sort_code"},
+		{"Account number", a.MaskedAccount(), "account_number"},
+		{"Building society roll number", roll, "roll_number"},
+	}
+}

@@ -1,0 +1,211 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"reflect"
+	"time"
+
+	"github.com/council/provider-portal/internal/apperr"
+	"github.com/council/provider-portal/internal/audit"
+	"github.com/council/provider-portal/internal/db"
+	"github.com/council/provider-portal/internal/vault"
+	"github.com/jmoiron/sqlx"
+)
+
+// Service changes provider records: every change is validated, versioned, audited field by
+// field and committed in one transaction with the mail it causes.
+type Service struct {
+	DB      *sqlx.DB
+	Vault   *vault.Vault
+	Checks  func() Checks
+	BaseURL *url.URL
+}
+
+// ConflictError says someone else saved the section since the editor read it; it carries
+// their version so the conflict page can show both.
+type ConflictError struct {
+	Theirs    Answers
+	Version   int
+	UpdatedAt time.Time
+}
+
+func (e *ConflictError) Error() string {
+	return "the section was changed by someone else"
+}
+
+// Unwrap makes a conflict an apperr.Conflict for callers that only care about the kind.
+func (e *ConflictError) Unwrap() error {
+	return apperr.New(apperr.Conflict, "Someone else saved this section while you were editing it")
+}
+
+// sealAAD binds a section's sealed values to its organisation, so a ciphertext copied into
+// another record does not decrypt.
+func sealAAD(orgID string, key SectionKey) string {
+	return "provider_sections:" + orgID + ":" + string(key)
+}
+
+// SaveSection validates and stores a section's answers. version is the one the editor read
+// (0 for a section not started); a mismatch is a *ConflictError and nothing is saved. After
+// approval the change is held for an officer ("changes submitted") while the approved answers
+// stay in force. The section is no longer completed until the provider confirms it again.
+func (s *Service) SaveSection(ctx context.Context, orgID string, def Definition, answers Answers, version int) error {
+	return db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
+		org, err := lockOrganisation(ctx, tx, orgID)
+		if err != nil {
+			return err
+		}
+		if !org.Status.Editable() {
+			return apperr.New(apperr.Forbidden, "The record cannot be changed while it is %s", lower(org.Status.Label()))
+		}
+		if def.LockedWhenApproved && (org.Status == StatusApproved || org.Status == StatusSuspended) {
+			return apperr.New(apperr.Forbidden, "Approved bank details can only be changed by asking the finance team to verify the change")
+		}
+		current, err := SectionRecordByKey(ctx, tx, orgID, def.Key)
+		if err != nil {
+			return err
+		}
+		var previous Answers
+		if current != nil {
+			if previous, err = current.Answers(def); err != nil {
+				return err
+			}
+		}
+		if (current == nil && version != 0) || (current != nil && current.Version != version) {
+			if current == nil {
+				return &ConflictError{Theirs: def.New()}
+			}
+			return &ConflictError{Theirs: previous, Version: current.Version, UpdatedAt: current.UpdatedAt}
+		}
+		if keeper, ok := answers.(Keeper); ok && previous != nil {
+			keeper.KeepFrom(previous)
+		}
+		sealer, secret := answers.(Sealer)
+		if fields := answers.Validate(s.Checks()); len(fields) > 0 {
+			return apperr.InvalidFields(fields)
+		}
+		if secret {
+			if err := sealer.Seal(s.Vault, sealAAD(orgID, def.Key)); err != nil {
+				return err
+			}
+		}
+		data, err := json.Marshal(answers)
+		if err != nil {
+			return fmt.Errorf("encode %s: %w", def.Key, err)
+		}
+		// After approval every edit waits for an officer; the approved answers stay in force.
+		pending := org.Status == StatusApproved
+		actor := audit.ActorFrom(ctx)
+		var by any
+		if actor.UserID != "" {
+			by = actor.UserID
+		}
+		if current == nil {
+			_, err = tx.ExecContext(ctx, `INSERT INTO provider_sections (organisation_id, section, data, updated_by, pending_review)
+				VALUES ($1, $2, $3, $4, $5)`, orgID, string(def.Key), data, by, pending)
+		} else {
+			_, err = tx.ExecContext(ctx, `UPDATE provider_sections SET data = $3, completed = false, pending_review = $5,
+				version = version + 1, updated_at = now(), updated_by = $4 WHERE organisation_id = $1 AND section = $2`,
+				orgID, string(def.Key), data, by, pending)
+		}
+		if err != nil {
+			return fmt.Errorf("save %s: %w", def.Key, err)
+		}
+		if !pending {
+			if err := updateSearchColumns(ctx, tx, orgID, answers); err != nil {
+				return err
+			}
+		}
+		return audit.Record(ctx, tx, audit.Event{Action: "provider.section.saved", ObjectType: "organisation", ObjectID: orgID,
+			Summary: map[string]any{"section": string(def.Key), "changes": Diff(previous, answers), "held_for_review": pending}})
+	})
+}
+
+// MarkCompleted records that the provider has checked a section's answers.
+func (s *Service) MarkCompleted(ctx context.Context, orgID string, key SectionKey, version int) error {
+	return db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE provider_sections SET completed = true, version = version + 1, updated_at = now()
+			WHERE organisation_id = $1 AND section = $2 AND version = $3`, orgID, string(key), version)
+		if err != nil {
+			return fmt.Errorf("complete %s: %w", key, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.New(apperr.Conflict, "This section changed since you checked it. Check your answers again")
+		}
+		return audit.Record(ctx, tx, audit.Event{Action: "provider.section.completed", ObjectType: "organisation", ObjectID: orgID,
+			Summary: map[string]any{"section": string(key)}})
+	})
+}
+
+// Diff lists what changed between two versions of a section's answers, by JSON field:
+// {"field": {"from": old, "to": new}}. Sealed values appear only as "changed".
+func Diff(before, after Answers) map[string]any {
+	oldMap, newMap := toMap(before), toMap(after)
+	out := map[string]any{}
+	for k, nv := range newMap {
+		ov, had := oldMap[k]
+		if had && reflect.DeepEqual(ov, nv) {
+			continue
+		}
+		if isSecretKey(k) {
+			out[k] = "changed"
+			continue
+		}
+		out[k] = map[string]any{"from": ov, "to": nv}
+	}
+	for k, ov := range oldMap {
+		if _, still := newMap[k]; !still {
+			out[k] = map[string]any{"from": ov, "to": nil}
+		}
+	}
+	return out
+}
+
+// isSecretKey recognises the JSON names of sealed fields ("…_sealed") and of lists that
+// hold them, whose values must never reach the audit trail.
+func isSecretKey(k string) bool {
+	return len(k) > 7 && k[len(k)-7:] == "_sealed" || k == "staff"
+}
+
+func toMap(a Answers) map[string]any {
+	out := map[string]any{}
+	if a == nil || reflect.ValueOf(a).IsNil() {
+		return out
+	}
+	b, err := json.Marshal(a)
+	if err != nil {
+		return out
+	}
+	_ = json.Unmarshal(b, &out)
+	return out
+}
+
+// updateSearchColumns copies a section's searchable values onto the organisation row.
+func updateSearchColumns(ctx context.Context, tx *sqlx.Tx, orgID string, a Answers) error {
+	sa, ok := a.(Searchable)
+	if !ok {
+		return nil
+	}
+	var c SearchColumns
+	sa.Search(&c)
+	_, err := tx.ExecContext(ctx, `UPDATE organisations SET
+		legal_name = coalesce($2, legal_name), trading_name = coalesce($3, trading_name), postcode = coalesce($4, postcode),
+		vat_number = coalesce($5, vat_number), companies_house_number = coalesce($6, companies_house_number),
+		charity_number = coalesce($7, charity_number), cqc_provider_id = coalesce($8, cqc_provider_id),
+		ofsted_urns = coalesce($9, ofsted_urns), service_categories = coalesce($10, service_categories), updated_at = now()
+		WHERE id = $1`, orgID, c.LegalName, c.TradingName, c.Postcode, c.VATNumber, c.CompaniesHouseNumber, c.CharityNumber,
+		c.CQCProviderID, stringArray(c.OfstedURNs), stringArray(c.ServiceCategories))
+	if err != nil {
+		return fmt.Errorf("update search columns: %w", err)
+	}
+	return nil
+}
+
+func lower(s string) string {
+	if s == "" {
+		return s
+	}
+	return string(s[0]|0x20) + s[1:]
+}

@@ -1,0 +1,380 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/council/provider-portal/internal/apperr"
+	"github.com/council/provider-portal/internal/audit"
+	"github.com/council/provider-portal/internal/db"
+	"github.com/council/provider-portal/internal/notify"
+	"github.com/jmoiron/sqlx"
+)
+
+// Task is a section as the task list shows it.
+type Task struct {
+	Definition
+	Status   TaskStatus
+	Version  int
+	Comments []SectionComment
+}
+
+// SectionComment is an officer's comment on a section at review.
+type SectionComment struct {
+	Section    string     `db:"section"`
+	Comment    string     `db:"comment"`
+	ByName     string     `db:"by_name"`
+	At         time.Time  `db:"at"`
+	ResolvedAt *time.Time `db:"resolved_at"`
+}
+
+// Tasks returns the task list: each section with its status and open review comments.
+func Tasks(ctx context.Context, q sqlx.QueryerContext, orgID string) ([]Task, error) {
+	recs, err := SectionRecords(ctx, q, orgID)
+	if err != nil {
+		return nil, err
+	}
+	comments, err := OpenComments(ctx, q, orgID)
+	if err != nil {
+		return nil, err
+	}
+	tasks := make([]Task, 0, len(Sections))
+	for _, def := range Sections {
+		t := Task{Definition: def, Status: TaskNotStarted}
+		if r := recs[def.Key]; r != nil {
+			t.Version = r.Version
+			switch {
+			case r.PendingReview:
+				t.Status = TaskChangesPending
+			case r.Completed:
+				t.Status = TaskCompleted
+			default:
+				t.Status = TaskInProgress
+			}
+		}
+		if t.Status == TaskNotStarted {
+			for _, dep := range def.After {
+				if r := recs[dep]; r == nil || !(r.Completed || r.PendingReview) {
+					t.Status = TaskCannotStartYet
+					break
+				}
+			}
+		}
+		for _, c := range comments {
+			if c.Section == string(def.Key) {
+				t.Comments = append(t.Comments, c)
+			}
+		}
+		tasks = append(tasks, t)
+	}
+	return tasks, nil
+}
+
+// OpenComments lists unresolved officer comments on an organisation's sections.
+func OpenComments(ctx context.Context, q sqlx.QueryerContext, orgID string) ([]SectionComment, error) {
+	var out []SectionComment
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT section, comment, by_name, at, resolved_at FROM provider_section_comments
+		WHERE organisation_id = $1 AND resolved_at IS NULL ORDER BY at`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("section comments: %w", err)
+	}
+	return out, nil
+}
+
+// StatusChange is one entry of a record's status history.
+type StatusChange struct {
+	From   *string   `db:"from_status"`
+	To     Status    `db:"to_status"`
+	Reason string    `db:"reason"`
+	ByName string    `db:"by_name"`
+	At     time.Time `db:"at"`
+}
+
+// History lists every status change of a record, oldest first.
+func History(ctx context.Context, q sqlx.QueryerContext, orgID string) ([]StatusChange, error) {
+	var out []StatusChange
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT from_status, to_status, reason, by_name, at FROM provider_status_history
+		WHERE organisation_id = $1 ORDER BY at, id`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("status history: %w", err)
+	}
+	return out, nil
+}
+
+// transition moves a record from one of the allowed statuses to the next, checking the
+// version the actor saw, recording history and audit. A second click of the same button finds
+// the status already moved and is refused, so a double submission makes one.
+func transition(ctx context.Context, tx *sqlx.Tx, orgID string, version int, allowed []Status, to Status, reason string) (*Organisation, error) {
+	org, err := lockOrganisation(ctx, tx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(allowed, org.Status) {
+		return nil, apperr.New(apperr.Conflict, "This record is %s, so that cannot be done now", lower(org.Status.Label()))
+	}
+	if version != 0 && org.Version != version {
+		return nil, apperr.New(apperr.Conflict, "This record changed since you opened it. Look at it again before you decide")
+	}
+	set := ""
+	switch to {
+	case StatusSubmitted, StatusResubmitted:
+		set = ", submitted_at = now()"
+	case StatusApproved, StatusRejected, StatusChangesRequested:
+		set = ", decided_at = now()"
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE organisations SET status = $2, version = version + 1, updated_at = now()`+set+` WHERE id = $1`, orgID, string(to)); err != nil {
+		return nil, fmt.Errorf("change status: %w", err)
+	}
+	actor := audit.ActorFrom(ctx)
+	var by any
+	if actor.UserID != "" {
+		by = actor.UserID
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO provider_status_history (organisation_id, from_status, to_status, reason, by_user, by_name)
+		VALUES ($1, $2, $3, $4, $5, $6)`, orgID, string(org.Status), string(to), reason, by, actorName(ctx, tx, actor)); err != nil {
+		return nil, fmt.Errorf("status history: %w", err)
+	}
+	if err := audit.Record(ctx, tx, audit.Event{Action: "provider.status." + string(to), ObjectType: "organisation", ObjectID: orgID,
+		Summary: map[string]any{"from": string(org.Status), "to": string(to), "reason": reason}}); err != nil {
+		return nil, err
+	}
+	org.Status = to
+	return org, nil
+}
+
+func actorName(ctx context.Context, tx *sqlx.Tx, a audit.Actor) string {
+	if a.UserID == "" {
+		return a.Email
+	}
+	var name string
+	if err := tx.GetContext(ctx, &name, `SELECT name FROM users WHERE id = $1`, a.UserID); err != nil {
+		return a.Email
+	}
+	return name
+}
+
+// Submit sends a complete record for review: every section must be completed.
+func (s *Service) Submit(ctx context.Context, orgID string, version int) error {
+	return db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
+		tasks, err := Tasks(ctx, tx, orgID)
+		if err != nil {
+			return err
+		}
+		var missing []string
+		for _, t := range tasks {
+			if t.Status != TaskCompleted {
+				missing = append(missing, t.Title)
+			}
+		}
+		if len(missing) > 0 {
+			return apperr.New(apperr.Invalid, "Complete every section before you submit: %s", strings.Join(missing, ", "))
+		}
+		org, err := lockOrganisation(ctx, tx, orgID)
+		if err != nil {
+			return err
+		}
+		to := StatusSubmitted
+		if org.Status == StatusChangesRequested {
+			to = StatusResubmitted
+		}
+		if _, err := transition(ctx, tx, orgID, version, []Status{StatusDraft, StatusChangesRequested}, to, ""); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE provider_section_comments SET resolved_at = now() WHERE organisation_id = $1 AND resolved_at IS NULL`, orgID); err != nil {
+			return err
+		}
+		return s.tellProvider(ctx, tx, orgID, "We have received your registration",
+			"Thank you. Your supplier record has been sent to the commissioning team, who will review it and let you know the outcome.")
+	})
+}
+
+// RequestChanges sends the record back with a comment on each section that needs work.
+func (s *Service) RequestChanges(ctx context.Context, orgID string, version int, comments map[SectionKey]string) error {
+	var listed []string
+	for _, def := range Sections {
+		if c := strings.TrimSpace(comments[def.Key]); c != "" {
+			listed = append(listed, def.Title+": "+c)
+		}
+	}
+	if len(listed) == 0 {
+		return apperr.InvalidFields(map[string]string{"comment-" + string(Sections[0].Key): "Write a comment on at least one section saying what needs to change"})
+	}
+	return db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
+		if _, err := transition(ctx, tx, orgID, version, []Status{StatusSubmitted, StatusResubmitted}, StatusChangesRequested, strings.Join(listed, "\n")); err != nil {
+			return err
+		}
+		name := actorName(ctx, tx, audit.ActorFrom(ctx))
+		for _, def := range Sections {
+			c := strings.TrimSpace(comments[def.Key])
+			if c == "" {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO provider_section_comments (organisation_id, section, comment, by_user, by_name)
+				VALUES ($1, $2, $3, NULLIF($4, '')::uuid, $5)`, orgID, string(def.Key), c, audit.ActorFrom(ctx).UserID, name); err != nil {
+				return fmt.Errorf("section comment: %w", err)
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE provider_sections SET completed = false, version = version + 1
+				WHERE organisation_id = $1 AND section = $2`, orgID, string(def.Key)); err != nil {
+				return err
+			}
+		}
+		return s.tellProvider(ctx, tx, orgID, "Changes are needed to your registration",
+			"The commissioning team has reviewed your supplier record and asks you to change the following before they can approve it:\n\n"+
+				strings.Join(listed, "\n\n")+"\n\nSign in to make the changes and submit the record again.")
+	})
+}
+
+// Approve accepts the record: every section's answers become the approved ones.
+func (s *Service) Approve(ctx context.Context, orgID string, version int) error {
+	return db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
+		if _, err := transition(ctx, tx, orgID, version, []Status{StatusSubmitted, StatusResubmitted}, StatusApproved, ""); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE provider_sections SET approved_data = data, pending_review = false WHERE organisation_id = $1`, orgID); err != nil {
+			return fmt.Errorf("approve sections: %w", err)
+		}
+		return s.tellProvider(ctx, tx, orgID, "Your registration has been approved",
+			"The commissioning team has approved your supplier record. You can now be offered contracts.\n\n"+
+				"Keep your record up to date: changes you make are checked by the team before they take effect.")
+	})
+}
+
+// Reject refuses the record, with the reason the provider is told.
+func (s *Service) Reject(ctx context.Context, orgID string, version int, reason string) error {
+	if strings.TrimSpace(reason) == "" {
+		return apperr.InvalidFields(map[string]string{"reason": "Enter the reason for rejecting the registration"})
+	}
+	return db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
+		if _, err := transition(ctx, tx, orgID, version, []Status{StatusSubmitted, StatusResubmitted}, StatusRejected, reason); err != nil {
+			return err
+		}
+		return s.tellProvider(ctx, tx, orgID, "Your registration has not been approved",
+			"The commissioning team has not approved your supplier record, for this reason:\n\n"+reason)
+	})
+}
+
+// Suspend stops an approved provider being used, with a reason; Reinstate undoes it.
+func (s *Service) Suspend(ctx context.Context, orgID string, version int, reason string) error {
+	if strings.TrimSpace(reason) == "" {
+		return apperr.InvalidFields(map[string]string{"reason": "Enter the reason for suspending the provider"})
+	}
+	return db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
+		if _, err := transition(ctx, tx, orgID, version, []Status{StatusApproved}, StatusSuspended, reason); err != nil {
+			return err
+		}
+		return s.tellProvider(ctx, tx, orgID, "Your supplier record has been suspended",
+			"The commissioning team has suspended your supplier record, for this reason:\n\n"+reason)
+	})
+}
+
+// Reinstate returns a suspended provider to approved.
+func (s *Service) Reinstate(ctx context.Context, orgID string, version int, reason string) error {
+	if strings.TrimSpace(reason) == "" {
+		return apperr.InvalidFields(map[string]string{"reason": "Enter the reason for reinstating the provider"})
+	}
+	return db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
+		if _, err := transition(ctx, tx, orgID, version, []Status{StatusSuspended}, StatusApproved, reason); err != nil {
+			return err
+		}
+		return s.tellProvider(ctx, tx, orgID, "Your supplier record has been reinstated",
+			"The commissioning team has reinstated your supplier record:\n\n"+reason)
+	})
+}
+
+// AcceptSectionChange puts a change made after approval into force.
+func (s *Service) AcceptSectionChange(ctx context.Context, orgID string, key SectionKey) error {
+	return s.decideSectionChange(ctx, orgID, key, true, "")
+}
+
+// DeclineSectionChange discards a change made after approval; the approved answers stay.
+func (s *Service) DeclineSectionChange(ctx context.Context, orgID string, key SectionKey, reason string) error {
+	if strings.TrimSpace(reason) == "" {
+		return apperr.InvalidFields(map[string]string{"reason": "Enter the reason for not accepting the change"})
+	}
+	return s.decideSectionChange(ctx, orgID, key, false, reason)
+}
+
+func (s *Service) decideSectionChange(ctx context.Context, orgID string, key SectionKey, accept bool, reason string) error {
+	def, ok := SectionByKey(string(key))
+	if !ok {
+		return apperr.New(apperr.NotFound, "No such section")
+	}
+	return db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
+		if _, err := lockOrganisation(ctx, tx, orgID); err != nil {
+			return err
+		}
+		rec, err := SectionRecordByKey(ctx, tx, orgID, key)
+		if err != nil {
+			return err
+		}
+		if rec == nil || !rec.PendingReview {
+			return apperr.New(apperr.Conflict, "There is no change waiting for review in this section")
+		}
+		action, subject, body := "accepted", "Your change has been accepted",
+			fmt.Sprintf("The commissioning team has accepted your change to %s. It is now in force.", lower(def.Title))
+		if accept {
+			_, err = tx.ExecContext(ctx, `UPDATE provider_sections SET approved_data = data, pending_review = false, completed = true,
+				version = version + 1 WHERE organisation_id = $1 AND section = $2`, orgID, string(key))
+			if err == nil {
+				var answers Answers
+				if answers, err = rec.Answers(def); err == nil {
+					err = updateSearchColumns(ctx, tx, orgID, answers)
+				}
+			}
+		} else {
+			action, subject, body = "declined", "Your change has not been accepted",
+				fmt.Sprintf("The commissioning team has not accepted your change to %s, for this reason:\n\n%s\n\nThe details approved before stay in force.", lower(def.Title), reason)
+			_, err = tx.ExecContext(ctx, `UPDATE provider_sections SET data = approved_data, pending_review = false, completed = true,
+				version = version + 1 WHERE organisation_id = $1 AND section = $2`, orgID, string(key))
+		}
+		if err != nil {
+			return fmt.Errorf("decide section change: %w", err)
+		}
+		if err := audit.Record(ctx, tx, audit.Event{Action: "provider.section_change." + action, ObjectType: "organisation", ObjectID: orgID,
+			Summary: map[string]any{"section": string(key), "reason": reason}}); err != nil {
+			return err
+		}
+		return s.tellProvider(ctx, tx, orgID, subject, body)
+	})
+}
+
+// tellProvider emails the key contact and every user of the organisation, once per address.
+func (s *Service) tellProvider(ctx context.Context, tx *sqlx.Tx, orgID, subject, body string) error {
+	to, err := Recipients(ctx, tx, orgID)
+	if err != nil {
+		return err
+	}
+	org, err := OrganisationByID(ctx, tx, orgID)
+	if err != nil {
+		return err
+	}
+	link := s.BaseURL.JoinPath("/provider").String()
+	for _, addr := range to {
+		if err := notify.Enqueue(ctx, tx, notify.Message{To: addr, Kind: "provider_decision",
+			Subject: subject + " – " + org.DisplayName(),
+			Body:    fmt.Sprintf("%s\n\nSupplier reference: %s\n\n%s\n", body, org.SupplierRef, link)}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Recipients are the addresses on file for an organisation: its users and its key contact.
+func Recipients(ctx context.Context, q sqlx.QueryerContext, orgID string) ([]string, error) {
+	var out []string
+	err := sqlx.SelectContext(ctx, q, &out, `
+		SELECT DISTINCT lower(addr) FROM (
+			SELECT u.email::text AS addr FROM users u JOIN memberships m ON m.user_id = u.id
+			WHERE m.organisation_id = $1 AND u.disabled_at IS NULL
+			UNION
+			SELECT coalesce(approved_data, data)->>'key_contact_email' FROM provider_sections
+			WHERE organisation_id = $1 AND section = 'contacts'
+		) a WHERE addr IS NOT NULL AND addr <> '' ORDER BY 1`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("recipients: %w", err)
+	}
+	return out, nil
+}
