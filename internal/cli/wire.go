@@ -14,6 +14,7 @@ import (
 	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/jobs"
 	"github.com/council/provider-portal/internal/notify"
+	"github.com/council/provider-portal/internal/provider"
 	"github.com/council/provider-portal/internal/vault"
 	"github.com/council/provider-portal/internal/web"
 	"github.com/jmoiron/sqlx"
@@ -21,11 +22,12 @@ import (
 
 // services is everything built from the configuration, shared by the commands.
 type services struct {
-	cfg   *config.Config
-	db    *sqlx.DB
-	vault *vault.Vault
-	auth  *auth.Service
-	log   *slog.Logger
+	cfg       *config.Config
+	db        *sqlx.DB
+	vault     *vault.Vault
+	auth      *auth.Service
+	providers *provider.Service
+	log       *slog.Logger
 }
 
 func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*services, error) {
@@ -33,11 +35,16 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*services
 	if err != nil {
 		return nil, fmt.Errorf("PORTAL_DATA_KEY: %w", err)
 	}
+	table, err := provider.LoadModulusTable(cfg.ModulusDir)
+	if err != nil {
+		return nil, err
+	}
 	d, err := db.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, err
 	}
-	return &services{cfg: cfg, db: d, vault: v, log: log, auth: &auth.Service{
+	providers := &provider.Service{DB: d, Vault: v, Checks: provider.ChecksWith(table), BaseURL: cfg.BaseURL}
+	return &services{cfg: cfg, db: d, vault: v, log: log, providers: providers, auth: &auth.Service{
 		DB: d, Vault: v, Throttle: auth.DefaultThrottle, BaseURL: cfg.BaseURL,
 		Timeouts: auth.SessionTimeouts{Idle: cfg.SessionIdle, Absolute: cfg.SessionAbsolute},
 		Issuer:   "Provider Portal (" + cfg.Council.Name + ")",
@@ -48,7 +55,7 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*services
 // shuts down gracefully: in-flight requests finish, new ones are refused.
 func (s *services) run(ctx context.Context, ready func()) error {
 	metrics := web.NewMetrics(s.db.DB)
-	app, err := web.New(web.Deps{Config: s.cfg, DB: s.db, Auth: s.auth, Log: s.log, Metrics: metrics})
+	app, err := web.New(web.Deps{Config: s.cfg, DB: s.db, Auth: s.auth, Providers: s.providers, Log: s.log, Metrics: metrics})
 	if err != nil {
 		return err
 	}

@@ -136,5 +136,5 @@ type Searchable interface {
 // SearchColumns are copied onto the organisation row for the directory and exports.
 type SearchColumns struct {
 	LegalName, TradingName, Postcode, VATNumber, CompaniesHouseNumber, CharityNumber, CQCProviderID *string
-	OfstedURNs, ServiceCategories                                                                  []string
+	OfstedURNs, ServiceCategories                                                                   []string
 }

@@ -115,7 +115,7 @@ func transition(ctx context.Context, tx *sqlx.Tx, orgID string, version int, all
 	if !slices.Contains(allowed, org.Status) {
 		return nil, apperr.New(apperr.Conflict, "This record is %s, so that cannot be done now", lower(org.Status.Label()))
 	}
-	if version != 0 && org.Version != version {
+	if org.Version != version {
 		return nil, apperr.New(apperr.Conflict, "This record changed since you opened it. Look at it again before you decide")
 	}
 	set := ""

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/council/provider-portal/internal/auth"
+	"github.com/council/provider-portal/internal/form"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -46,10 +47,14 @@ var templateFuncs = template.FuncMap{
 		}
 		return fmt.Sprint(r)
 	},
-	"join":  strings.Join,
-	"field": field,
+	"join":       strings.Join,
+	"field":      field,
+	"choice":     choice,
+	"dateField":  dateField,
+	"prefixed":   prefixed,
+	"pounds":     func(p form.Pounds) string { return string(p) },
 	"rolesField": rolesFieldOf,
-	"add":  func(a, b int) int { return a + b },
+	"add":        func(a, b int) int { return a + b },
 	"has": func(list []string, s string) bool {
 		for _, v := range list {
 			if v == s {

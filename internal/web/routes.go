@@ -24,6 +24,7 @@ type Route struct {
 // not here with a rule.
 func (s *Server) Routes() []Route {
 	admin := Roles(auth.RoleAdmin)
+	provider := Roles(auth.RoleProvider)
 	return []Route{
 		{"GET", "/healthz", Public, s.healthz},
 		{"GET", "/readyz", Public, s.readyz},
@@ -42,6 +43,15 @@ func (s *Server) Routes() []Route {
 		{"POST", "/password-reset", Public, s.passwordResetRequest},
 		{"GET", "/password-reset/:token", Public, s.passwordResetForm},
 		{"POST", "/password-reset/:token", Public, s.passwordReset},
+
+		{"GET", "/provider", provider, s.providerTaskList},
+		{"GET", "/provider/sections/:section", provider, s.providerSectionForm},
+		{"POST", "/provider/sections/:section", provider, s.providerSectionSave},
+		{"GET", "/provider/sections/:section/check", provider, s.providerSectionCheck},
+		{"POST", "/provider/sections/:section/complete", provider, s.providerSectionComplete},
+		{"POST", "/provider/submit", provider, s.providerSubmit},
+		{"GET", "/provider/submitted", provider, s.providerSubmitted},
+		{"GET", "/documents/:id", Roles(auth.RoleProvider, auth.RoleOfficer), s.documentDownload},
 
 		{"GET", "/privacy", Public, s.privacyPage},
 		{"GET", "/accessibility", Public, s.accessibilityPage},

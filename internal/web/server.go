@@ -13,6 +13,7 @@ import (
 	portal "github.com/council/provider-portal"
 	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/config"
+	"github.com/council/provider-portal/internal/provider"
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/template/html/v2"
 	"github.com/jmoiron/sqlx"
@@ -20,26 +21,28 @@ import (
 
 // Server holds what the handlers need.
 type Server struct {
-	cfg     *config.Config
-	db      *sqlx.DB
-	auth    *auth.Service
-	log     *slog.Logger
-	metrics *Metrics
+	cfg       *config.Config
+	db        *sqlx.DB
+	auth      *auth.Service
+	providers *provider.Service
+	log       *slog.Logger
+	metrics   *Metrics
 }
 
 // Deps are the server's collaborators, built by cmd/portal.
 type Deps struct {
-	Config  *config.Config
-	DB      *sqlx.DB
-	Auth    *auth.Service
-	Log     *slog.Logger
-	Metrics *Metrics
+	Config    *config.Config
+	DB        *sqlx.DB
+	Auth      *auth.Service
+	Providers *provider.Service
+	Log       *slog.Logger
+	Metrics   *Metrics
 }
 
 // New builds the fiber app with every route. Templates are parsed here, once, so a broken
 // template stops the start rather than a request.
 func New(d Deps) (*fiber.App, error) {
-	s := &Server{cfg: d.Config, db: d.DB, auth: d.Auth, log: d.Log, metrics: d.Metrics}
+	s := &Server{cfg: d.Config, db: d.DB, auth: d.Auth, providers: d.Providers, log: d.Log, metrics: d.Metrics}
 	if s.metrics == nil {
 		s.metrics = NewMetrics(nil)
 	}

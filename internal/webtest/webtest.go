@@ -22,6 +22,8 @@ import (
 	"github.com/council/provider-portal/internal/config"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/dbtest"
+	"github.com/council/provider-portal/internal/provider"
+	"github.com/council/provider-portal/internal/ukid"
 	"github.com/council/provider-portal/internal/vault"
 	"github.com/council/provider-portal/internal/web"
 	"github.com/jmoiron/sqlx"
@@ -33,11 +35,12 @@ const Password = "quiet meadow copper lantern"
 
 // Server is a running portal for one test.
 type Server struct {
-	URL    string
-	DB     *sqlx.DB
-	Config *config.Config
-	Auth   *auth.Service
-	Vault  *vault.Vault
+	URL       string
+	DB        *sqlx.DB
+	Config    *config.Config
+	Auth      *auth.Service
+	Providers *provider.Service
+	Vault     *vault.Vault
 }
 
 // Options adjust the configuration before the app is built.
@@ -83,13 +86,14 @@ func Start(t testing.TB, opts ...Options) *Server {
 	if os.Getenv("WEBTEST_LOG") != "" {
 		logOut = os.Stderr
 	}
-	app, err := web.New(web.Deps{Config: cfg, DB: d, Auth: svc, Log: slog.New(slog.NewJSONHandler(logOut, nil))})
+	providers := &provider.Service{DB: d, Vault: v, Checks: provider.ChecksWith(ukid.DefaultModulusTable()), BaseURL: cfg.BaseURL}
+	app, err := web.New(web.Deps{Config: cfg, DB: d, Auth: svc, Providers: providers, Log: slog.New(slog.NewJSONHandler(logOut, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
 	go func() { _ = app.Listener(ln) }()
 	t.Cleanup(func() { _ = app.ShutdownWithTimeout(5 * time.Second) })
-	return &Server{URL: base, DB: d, Config: cfg, Auth: svc, Vault: v}
+	return &Server{URL: base, DB: d, Config: cfg, Auth: svc, Providers: providers, Vault: v}
 }
 
 // TestUser is a user the harness made, with what is needed to sign in as them.

@@ -1,0 +1,259 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/council/provider-portal/internal/apperr"
+	"github.com/council/provider-portal/internal/privacy"
+	"github.com/council/provider-portal/internal/provider"
+	"github.com/gofiber/fiber/v2"
+)
+
+// sectionPage is the view model of every section's question page; each section's template
+// (views/provider/sections/KEY.html) reads .Answers as that section's type.
+type sectionPage struct {
+	Page
+	Def     provider.Definition
+	Org     *provider.Organisation
+	Answers provider.Answers
+	Version int
+	Locked  bool
+	// Notice is the current privacy notice, linked from every page that collects personal data.
+	Notice   *privacy.Notice
+	Comments []provider.SectionComment
+	Options  sectionOptions
+}
+
+// sectionOptions are the choices the section templates offer.
+type sectionOptions struct {
+	LegalForms, OperationTypes, ServiceCategories, YesNo, PolicyKinds []provider.Option
+	OfstedJudgements, CQCRatings, DBSLevels, DBSCheckResults         []provider.Option
+}
+
+var allOptions = sectionOptions{
+	LegalForms: provider.LegalForms, OperationTypes: provider.OperationTypes, ServiceCategories: provider.ServiceCategories,
+	YesNo: provider.YesNo, PolicyKinds: provider.PolicyKinds, OfstedJudgements: provider.OfstedJudgements,
+	CQCRatings: provider.CQCRatings, DBSLevels: provider.DBSLevels, DBSCheckResults: provider.DBSCheckResults,
+}
+
+func sectionDef(c *fiber.Ctx) (provider.Definition, error) {
+	def, ok := provider.SectionByKey(c.Params("section"))
+	if !ok {
+		return def, fiber.ErrNotFound
+	}
+	return def, nil
+}
+
+// providerSectionForm shows a section's questions filled with the saved answers.
+func (s *Server) providerSectionForm(c *fiber.Ctx) error {
+	def, err := sectionDef(c)
+	if err != nil {
+		return err
+	}
+	orgID, err := s.currentOrgID(c)
+	if err != nil {
+		return err
+	}
+	rec, err := provider.SectionRecordByKey(c.UserContext(), s.db, orgID, def.Key)
+	if err != nil {
+		return err
+	}
+	answers, version := def.New(), 0
+	if rec != nil {
+		if answers, err = rec.Answers(def); err != nil {
+			return err
+		}
+		version = rec.Version
+	}
+	if err := s.auditRestrictedView(c, def, orgID); err != nil {
+		return err
+	}
+	return s.renderSection(c, fiber.StatusOK, def, orgID, answers, version, nil)
+}
+
+func (s *Server) renderSection(c *fiber.Ctx, status int, def provider.Definition, orgID string, answers provider.Answers, version int, errs map[string]string) error {
+	ctx := c.UserContext()
+	org, err := provider.OrganisationByID(ctx, s.db, orgID)
+	if err != nil {
+		return err
+	}
+	notice, err := privacy.Current(ctx, s.db, privacy.AudienceProvider)
+	if err != nil && !apperr.Is(err, apperr.NotFound) {
+		return err
+	}
+	comments, err := provider.OpenComments(ctx, s.db, orgID)
+	if err != nil {
+		return err
+	}
+	p := s.page(c, def.Title)
+	p.Back = "/provider"
+	p.Errors = fieldErrors(formOrder(answers), errs)
+	data := sectionPage{Page: p, Def: def, Org: org, Answers: answers, Version: version, Notice: notice, Options: allOptions,
+		Locked: !org.Status.Editable() || (def.LockedWhenApproved && (org.Status == provider.StatusApproved || org.Status == provider.StatusSuspended))}
+	for _, cm := range comments {
+		if cm.Section == string(def.Key) {
+			data.Comments = append(data.Comments, cm)
+		}
+	}
+	return render(c, status, "provider/sections/"+string(def.Key), data)
+}
+
+// providerSectionSave saves a section, or adds or removes an item of a list ("Add another")
+// and shows the form again without saving.
+func (s *Server) providerSectionSave(c *fiber.Ctx) error {
+	def, err := sectionDef(c)
+	if err != nil {
+		return err
+	}
+	orgID, err := s.currentOrgID(c)
+	if err != nil {
+		return err
+	}
+	answers := def.New()
+	errs := decodeForm(c, answers)
+	version := formInt(c, "version")
+	if action := c.FormValue("action"); action != "" && action != "save" {
+		if !applyListAction(answers, action) {
+			return apperr.New(apperr.Invalid, "That button does not do anything here")
+		}
+		return s.renderSection(c, fiber.StatusOK, def, orgID, answers, version, nil)
+	}
+	for k, v := range s.attachUploads(c, orgID, def, answers) {
+		errs[k] = v
+	}
+	if len(errs) > 0 {
+		s.discardUploads(c, answers)
+		return s.renderSection(c, fiber.StatusUnprocessableEntity, def, orgID, answers, version, errs)
+	}
+	err = s.providers.SaveSection(c.UserContext(), orgID, def, answers, version)
+	if err != nil {
+		s.discardUploads(c, answers)
+	}
+	var conflict *provider.ConflictError
+	switch {
+	case errors.As(err, &conflict):
+		return s.renderConflict(c, def, answers, conflict)
+	case apperr.FieldsOf(err) != nil:
+		return s.renderSection(c, fiber.StatusUnprocessableEntity, def, orgID, answers, version, apperr.FieldsOf(err))
+	case err != nil:
+		return err
+	}
+	return c.Redirect("/provider/sections/"+string(def.Key)+"/check", fiber.StatusSeeOther)
+}
+
+// applyListAction handles "add-FIELD" and "remove-FIELD-N" buttons of repeated fieldsets.
+func applyListAction(answers provider.Answers, action string) bool {
+	v := reflect.ValueOf(answers).Elem()
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("form"), ",")
+		fv := v.Field(i)
+		if name == "" || fv.Kind() != reflect.Slice || fv.Type().Elem().Kind() != reflect.Struct {
+			continue
+		}
+		switch {
+		case action == "add-"+name:
+			if fv.Len() >= 50 {
+				return true
+			}
+			fv.Set(reflect.Append(fv, reflect.Zero(fv.Type().Elem())))
+			return true
+		case strings.HasPrefix(action, "remove-"+name+"-"):
+			n, err := strconv.Atoi(strings.TrimPrefix(action, "remove-"+name+"-"))
+			if err != nil || n < 0 || n >= fv.Len() {
+				return false
+			}
+			fv.Set(reflect.AppendSlice(fv.Slice(0, n), fv.Slice(n+1, fv.Len())))
+			return true
+		}
+	}
+	return false
+}
+
+// formOrder lists an answers type's form fields in order, for the error summary.
+func formOrder(answers provider.Answers) []string {
+	var out []string
+	t := reflect.TypeOf(answers).Elem()
+	for i := 0; i < t.NumField(); i++ {
+		if name, _, _ := strings.Cut(t.Field(i).Tag.Get("form"), ","); name != "" && name != "-" {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+type conflictPage struct {
+	Page
+	Def    provider.Definition
+	Mine   []provider.SummaryRow
+	Theirs []provider.SummaryRow
+}
+
+// renderConflict shows both versions when someone else saved the section first; nothing of
+// the second save was written.
+func (s *Server) renderConflict(c *fiber.Ctx, def provider.Definition, mine provider.Answers, conflict *provider.ConflictError) error {
+	p := s.page(c, "Someone else changed this section")
+	p.Back = "/provider/sections/" + string(def.Key)
+	return render(c, fiber.StatusConflict, "provider/conflict", conflictPage{Page: p, Def: def, Mine: mine.Summary(), Theirs: conflict.Theirs.Summary()})
+}
+
+type checkPage struct {
+	Page
+	Def     provider.Definition
+	Rows    []provider.SummaryRow
+	Version int
+	Locked  bool
+	Pending bool
+}
+
+// providerSectionCheck is "Check your answers" for a section, with a change link per answer.
+func (s *Server) providerSectionCheck(c *fiber.Ctx) error {
+	def, err := sectionDef(c)
+	if err != nil {
+		return err
+	}
+	orgID, err := s.currentOrgID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	rec, err := provider.SectionRecordByKey(ctx, s.db, orgID, def.Key)
+	if err != nil {
+		return err
+	}
+	if rec == nil {
+		return c.Redirect("/provider/sections/"+string(def.Key), fiber.StatusSeeOther)
+	}
+	answers, err := rec.Answers(def)
+	if err != nil {
+		return err
+	}
+	org, err := provider.OrganisationByID(ctx, s.db, orgID)
+	if err != nil {
+		return err
+	}
+	p := s.page(c, "Check your answers: "+strings.ToLower(def.Title[:1])+def.Title[1:])
+	p.Back = "/provider/sections/" + string(def.Key)
+	return render(c, fiber.StatusOK, "provider/check", checkPage{Page: p, Def: def, Rows: answers.Summary(), Version: rec.Version,
+		Locked: !org.Status.Editable(), Pending: rec.PendingReview})
+}
+
+// providerSectionComplete marks a section completed after the provider checked it.
+func (s *Server) providerSectionComplete(c *fiber.Ctx) error {
+	def, err := sectionDef(c)
+	if err != nil {
+		return err
+	}
+	orgID, err := s.currentOrgID(c)
+	if err != nil {
+		return err
+	}
+	if err := s.providers.MarkCompleted(c.UserContext(), orgID, def.Key, formInt(c, "version")); err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/provider", fmt.Sprintf("%s completed.", def.Title))
+}

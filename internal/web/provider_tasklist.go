@@ -1,0 +1,87 @@
+package web
+
+import (
+	"github.com/council/provider-portal/internal/apperr"
+	"github.com/council/provider-portal/internal/provider"
+	"github.com/gofiber/fiber/v2"
+)
+
+type taskListPage struct {
+	Page
+	Org       *provider.Organisation
+	Tasks     []provider.Task
+	Completed int
+	CanSubmit bool
+	History   []provider.StatusChange
+}
+
+// providerTaskList is the provider's home for their record: each section with its status,
+// the officers' comments, and the button to submit once everything is complete.
+func (s *Server) providerTaskList(c *fiber.Ctx) error {
+	orgID, err := s.currentOrgID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	org, err := provider.OrganisationByID(ctx, s.db, orgID)
+	if err != nil {
+		return err
+	}
+	tasks, err := provider.Tasks(ctx, s.db, orgID)
+	if err != nil {
+		return err
+	}
+	history, err := provider.History(ctx, s.db, orgID)
+	if err != nil {
+		return err
+	}
+	data := taskListPage{Page: s.page(c, "Your supplier record"), Org: org, Tasks: tasks, History: history}
+	for _, t := range tasks {
+		if t.Status == provider.TaskCompleted {
+			data.Completed++
+		}
+	}
+	data.CanSubmit = data.Completed == len(tasks) && (org.Status == provider.StatusDraft || org.Status == provider.StatusChangesRequested)
+	return render(c, fiber.StatusOK, "provider/task_list", data)
+}
+
+// providerSubmit sends the record for review. The form carries the record's version, so a
+// double click submits once: the second finds the status already moved.
+func (s *Server) providerSubmit(c *fiber.Ctx) error {
+	orgID, err := s.currentOrgID(c)
+	if err != nil {
+		return err
+	}
+	version := formInt(c, "version")
+	err = s.providers.Submit(c.UserContext(), orgID, version)
+	if apperr.Is(err, apperr.Conflict) {
+		org, oerr := provider.OrganisationByID(c.UserContext(), s.db, orgID)
+		if oerr == nil && org.Status.AwaitingReview() {
+			return c.Redirect("/provider/submitted", fiber.StatusSeeOther)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect("/provider/submitted", fiber.StatusSeeOther)
+}
+
+type submittedPage struct {
+	Page
+	Org *provider.Organisation
+}
+
+func (s *Server) providerSubmitted(c *fiber.Ctx) error {
+	orgID, err := s.currentOrgID(c)
+	if err != nil {
+		return err
+	}
+	org, err := provider.OrganisationByID(c.UserContext(), s.db, orgID)
+	if err != nil {
+		return err
+	}
+	if !org.Status.AwaitingReview() {
+		return c.Redirect("/provider", fiber.StatusSeeOther)
+	}
+	return render(c, fiber.StatusOK, "provider/submitted", submittedPage{Page: s.page(c, "Registration submitted"), Org: org})
+}

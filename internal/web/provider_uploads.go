@@ -1,0 +1,117 @@
+package web
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/council/provider-portal/internal/apperr"
+	"github.com/council/provider-portal/internal/audit"
+	"github.com/council/provider-portal/internal/auth"
+	"github.com/council/provider-portal/internal/document"
+	"github.com/council/provider-portal/internal/provider"
+	"github.com/gofiber/fiber/v2"
+)
+
+// documents is where uploads are kept.
+var documents document.Store = document.PostgresStore{}
+
+// attachUploads stores the certificates uploaded with the insurance section and puts their
+// ids into the answers. It returns a message per file that was refused (wrong type, too
+// large, empty); a refused file stores nothing.
+func (s *Server) attachUploads(c *fiber.Ctx, orgID string, def provider.Definition, answers provider.Answers) map[string]string {
+	errs := map[string]string{}
+	ins, ok := answers.(*provider.InsuranceAnswers)
+	if !ok || def.Key != provider.SectionInsurance {
+		return errs
+	}
+	for i := range ins.Policies {
+		field := fmt.Sprintf("policies-%d-certificate", i)
+		fh, err := c.FormFile(field)
+		if err != nil || fh == nil || fh.Filename == "" {
+			continue // no new file: the stored certificate is kept
+		}
+		if fh.Size > document.MaxSize {
+			errs[field] = "The selected file must be smaller than 10 MB"
+			continue
+		}
+		f, err := fh.Open()
+		if err != nil {
+			errs[field] = "The selected file could not be read. Try again"
+			continue
+		}
+		content, err := io.ReadAll(io.LimitReader(f, document.MaxSize+1))
+		f.Close()
+		if err != nil {
+			errs[field] = "The selected file could not be read. Try again"
+			continue
+		}
+		if _, err := document.Sniff(content); err != nil {
+			errs[field] = apperr.MessageOf(err)
+			continue
+		}
+		doc, err := documents.Put(c.UserContext(), s.db, orgID, "insurance_certificate:"+ins.Policies[i].Kind, fh.Filename, content)
+		if err != nil {
+			errs[field] = apperr.MessageOf(err)
+			continue
+		}
+		ins.Policies[i].CertificateID, ins.Policies[i].CertificateName = doc.ID, doc.Filename
+	}
+	return errs
+}
+
+// documentDownload sends a document to a member of its organisation or to an officer,
+// auditing every download. Documents are never served by a static route.
+func (s *Server) documentDownload(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	doc, content, err := documents.Get(ctx, s.db, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	u := userOf(c)
+	if !u.Has(auth.RoleOfficer) {
+		member, err := auth.IsMember(ctx, s.db, u.ID, doc.OrganisationID)
+		if err != nil {
+			return err
+		}
+		if !member {
+			return apperr.New(apperr.NotFound, "Document not found")
+		}
+	}
+	if err := audit.Record(ctx, s.db, audit.Event{Action: "document.download", ObjectType: "document", ObjectID: doc.ID,
+		Summary: map[string]any{"organisation_id": doc.OrganisationID, "filename": doc.Filename}}); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, doc.ContentType)
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"`, doc.Filename))
+	c.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	return c.Send(content)
+}
+
+// auditRestrictedView records an officer's view of a restricted section (DBS data is
+// criminal offence data): who looked at which provider's staff records, when.
+func (s *Server) auditRestrictedView(c *fiber.Ctx, def provider.Definition, orgID string) error {
+	u := userOf(c)
+	if !def.Restricted || u == nil || !u.IsStaff() {
+		return nil
+	}
+	return audit.Record(c.UserContext(), s.db, audit.Event{Action: "provider.dbs.viewed", ObjectType: "organisation", ObjectID: orgID,
+		Summary: map[string]any{"section": string(def.Key)}})
+}
+
+// discardUploads deletes certificates uploaded with a save that failed, so a failed request
+// leaves nothing behind (the form asks for the file again, as file inputs always do).
+func (s *Server) discardUploads(c *fiber.Ctx, answers provider.Answers) {
+	ins, ok := answers.(*provider.InsuranceAnswers)
+	if !ok {
+		return
+	}
+	for _, p := range ins.Policies {
+		if p.CertificateID == "" {
+			continue
+		}
+		if _, err := s.db.ExecContext(c.UserContext(), `DELETE FROM documents d WHERE id = $1
+			AND NOT EXISTS (SELECT 1 FROM provider_sections ps WHERE ps.data::text LIKE '%' || d.id::text || '%')`, p.CertificateID); err != nil {
+			s.requestLogger(c).Warn("discard upload", "document_id", p.CertificateID, "error", err)
+		}
+	}
+}
