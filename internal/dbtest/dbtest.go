@@ -146,8 +146,11 @@ func NewCluster(t testing.TB) *devdb.Cluster {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	c, root, err := startTempCluster(ctx, "portal")
+	if errors.Is(err, devdb.ErrNoBinaries) {
+		t.Fatalf("dbtest: NewCluster needs the PostgreSQL server programs (initdb, pg_ctl, postgres), even when %s is set; install them (e.g. `apt-get install postgresql`)", EnvURL)
+	}
 	if err != nil {
-		t.Fatalf("dbtest: %v", noServer(err))
+		t.Fatalf("dbtest: start a private PostgreSQL server: %v", err)
 	}
 	t.Cleanup(func() {
 		if err := c.Stop(context.Background()); err != nil {
@@ -214,9 +217,10 @@ func setup() (*server, error) {
 // noServer explains what to do when no PostgreSQL could be had.
 func noServer(err error) error {
 	if errors.Is(err, devdb.ErrNoBinaries) {
-		return fmt.Errorf("no PostgreSQL to test against. Set %s to a server where this role may create databases "+
-			"(e.g. postgres://postgres:secret@localhost:5432/postgres?sslmode=disable, which `docker compose up` provides), "+
-			"or install the PostgreSQL server programs (e.g. `apt-get install postgresql`) so a private throw-away server can be started.\n(%v)", EnvURL, err)
+		return fmt.Errorf("no PostgreSQL to test against: the PostgreSQL server programs (initdb, pg_ctl, postgres) are not installed, and %s is not set. "+
+			"Either install them (e.g. `apt-get install postgresql`; brew install postgresql@16 on macOS) so the tests start a private throw-away server, "+
+			"or set %s to a server where this role may create databases, e.g. one from `docker compose up`: "+
+			"%s=postgres://USER:PASSWORD@localhost:5432/postgres?sslmode=disable", EnvURL, EnvURL, EnvURL)
 	}
 	return fmt.Errorf("start a private PostgreSQL server (set %s to use an existing one instead): %w", EnvURL, err)
 }

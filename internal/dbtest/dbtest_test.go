@@ -20,7 +20,7 @@ func TestMain(m *testing.M) { dbtest.Main(m) }
 func TestDatabasesAreSeparate(t *testing.T) {
 	var mu sync.Mutex
 	names := map[string]bool{}
-	made := make(chan struct{})
+	made, checked := make(chan struct{}), make(chan struct{})
 	t.Run("group", func(t *testing.T) {
 		t.Run("creates", func(t *testing.T) {
 			t.Parallel()
@@ -34,12 +34,13 @@ func TestDatabasesAreSeparate(t *testing.T) {
 			mu.Unlock()
 			d.MustExec(`CREATE TABLE only_here (x int)`)
 			close(made)
-			<-t.Context().Done() // hold the database until the test ends
+			<-checked // keep the database until the other test has looked
 		})
 		t.Run("looks", func(t *testing.T) {
 			t.Parallel()
 			d := dbtest.New(t)
 			<-made
+			defer close(checked)
 			var name string
 			if err := d.Get(&name, `SELECT current_database()`); err != nil {
 				t.Fatal(err)
