@@ -30,6 +30,7 @@ type Account struct {
 // Accounts are the demo users, one per role.
 var Accounts = []Account{
 	{Email: "provider@example.org", Name: "Priya Shah", Roles: []auth.Role{auth.RoleProvider}},
+	{Email: "manager@oakfield.example.org", Name: "Morgan Hale", Roles: []auth.Role{auth.RoleProvider}},
 	{Email: "officer@example.gov.uk", Name: "Oliver Bennett", Roles: []auth.Role{auth.RoleOfficer}, TOTPSecret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXO"},
 	{Email: "finance@example.gov.uk", Name: "Fatima Okafor", Roles: []auth.Role{auth.RoleFinance}, TOTPSecret: "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLV"},
 	{Email: "finance2@example.gov.uk", Name: "Frank Lewis", Roles: []auth.Role{auth.RoleFinance}, TOTPSecret: "MFRGGZDFMZTWQ2LKMFRGGZDFMZTWQ2LL"},
@@ -49,6 +50,9 @@ func Load(ctx context.Context, svc *auth.Service) error {
 			return fmt.Errorf("demo organisation: %w", err)
 		}
 		for _, a := range Accounts {
+			if a.Email == "manager@oakfield.example.org" {
+				continue // made with its organisation by LoadSubmittedProvider
+			}
 			if _, err := auth.UserByEmail(ctx, tx, a.Email); err == nil {
 				continue
 			}

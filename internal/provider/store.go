@@ -50,14 +50,14 @@ func lockOrganisation(ctx context.Context, tx *sqlx.Tx, id string) (*Organisatio
 // SectionRecord is a stored section: the working answers, the approved ones and its state.
 type SectionRecord struct {
 	Key           SectionKey
-	Data          json.RawMessage `db:"data"`
-	ApprovedData  json.RawMessage `db:"approved_data"`
-	Completed     bool            `db:"completed"`
-	PendingReview bool            `db:"pending_review"`
-	Version       int             `db:"version"`
-	UpdatedAt     time.Time       `db:"updated_at"`
-	UpdatedBy     *string         `db:"updated_by"`
-	Section       string          `db:"section"`
+	Data          []byte    `db:"data"`
+	ApprovedData  []byte    `db:"approved_data"`
+	Completed     bool      `db:"completed"`
+	PendingReview bool      `db:"pending_review"`
+	Version       int       `db:"version"`
+	UpdatedAt     time.Time `db:"updated_at"`
+	UpdatedBy     *string   `db:"updated_by"`
+	Section       string    `db:"section"`
 }
 
 // Answers decodes the working answers into the section's type.
@@ -73,7 +73,7 @@ func (r *SectionRecord) Approved(def Definition) (Answers, error) {
 	return decodeAnswers(def, r.ApprovedData)
 }
 
-func decodeAnswers(def Definition, data json.RawMessage) (Answers, error) {
+func decodeAnswers(def Definition, data []byte) (Answers, error) {
 	a := def.New()
 	if len(data) == 0 {
 		return a, nil

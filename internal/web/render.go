@@ -91,6 +91,9 @@ func (s *Server) page(c *fiber.Ctx, title string) Page {
 // nav lists the areas the user's roles reach.
 func (s *Server) nav(c *fiber.Ctx, u *auth.User) []NavItem {
 	items := []NavItem{{Text: "Home", Href: "/"}}
+	if u.Has(auth.RoleProvider) {
+		items = append(items, NavItem{Text: "Your supplier record", Href: "/provider"})
+	}
 	if u.Has(auth.RoleAdmin) {
 		items = append(items, NavItem{Text: "Users", Href: "/admin/users"})
 		if s.cfg.Development() {
