@@ -63,6 +63,9 @@ func (s *Service) SignIn(ctx context.Context, email, password, ip string) (*User
 		return nil, fmt.Errorf("sign in: %w", err)
 	}
 	ok = ok && !u.Disabled()
+	// A self-registered provider signs in only once their email address is confirmed.
+	unconfirmed := ok && u.Has(RoleProvider) && u.EmailConfirmedAt == nil
+	ok = ok && !unconfirmed
 	actor := audit.ActorFrom(ctx)
 	actor.Email = email
 	err = db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
@@ -75,6 +78,9 @@ func (s *Service) SignIn(ctx context.Context, email, password, ip string) (*User
 			if u.Disabled() {
 				ev.Summary = map[string]any{"reason": "disabled"}
 			}
+			if unconfirmed {
+				ev.Summary = map[string]any{"reason": "email_unconfirmed"}
+			}
 		}
 		if ok {
 			actor.UserID, actor.Roles = u.ID, u.RoleNames
@@ -84,6 +90,9 @@ func (s *Service) SignIn(ctx context.Context, email, password, ip string) (*User
 	})
 	if err != nil {
 		return nil, err
+	}
+	if unconfirmed {
+		return nil, ErrEmailUnconfirmed
 	}
 	if !ok {
 		return nil, apperr.New(apperr.Unauthorized, "Enter a correct email address and password")
@@ -102,12 +111,19 @@ func (s *Service) CheckTOTP(ctx context.Context, u *User, code, purpose string) 
 	if u.TOTPSecret == nil {
 		return apperr.New(apperr.Invalid, "Set up your authenticator app first")
 	}
+	wait, err := s.Throttle.TOTPRetryAfter(ctx, s.DB, u.ID, s.now())
+	if err != nil {
+		return err
+	}
+	if wait > 0 {
+		return &ErrThrottled{Wait: wait.Round(time.Second)}
+	}
 	secret, err := s.Vault.Open(*u.TOTPSecret, "users:"+u.ID+":totp")
 	if err != nil {
 		return fmt.Errorf("open TOTP secret: %w", err)
 	}
 	step, ok := ValidateTOTP(secret, code, s.now())
-	return db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
+	err = db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
 		if ok {
 			res, err := tx.ExecContext(ctx, `UPDATE users SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2`, u.ID, step)
 			if err != nil {
@@ -121,14 +137,12 @@ func (s *Service) CheckTOTP(ctx context.Context, u *User, code, purpose string) 
 		if !ok {
 			action += ".failed"
 		}
-		if err := audit.Record(ctx, tx, audit.Event{Action: action, ObjectType: "user", ObjectID: u.ID}); err != nil {
-			return err
-		}
-		if !ok {
-			return errTOTP
-		}
-		return nil
+		return audit.Record(ctx, tx, audit.Event{Action: action, ObjectType: "user", ObjectID: u.ID})
 	})
+	if err == nil && !ok {
+		return errTOTP
+	}
+	return err
 }
 
 var errTOTP = apperr.New(apperr.Invalid, "Enter the 6-digit code from your authenticator app. If it does not work, wait for the next code")

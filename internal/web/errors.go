@@ -25,6 +25,11 @@ type errorPage struct {
 // handleError is the one place an error becomes a status and a page. The user sees a safe
 // message and the request id; the log gets the cause.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	if requestIDOf(c) == "" {
+		// fasthttp refused the request (too large, malformed) before any middleware ran.
+		assignRequestID(c)
+		s.setSecurityHeaders(c)
+	}
 	status, heading, message := classify(err)
 	log := s.requestLogger(c)
 	if status >= 500 {

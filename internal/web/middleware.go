@@ -50,12 +50,16 @@ func (s *Server) requestLogger(c *fiber.Ctx) *slog.Logger {
 // requestID gives each request an id, returned in a header and shown on error pages, so a
 // user's report can be matched to the log.
 func (s *Server) requestID(c *fiber.Ctx) error {
+	assignRequestID(c)
+	return c.Next()
+}
+
+func assignRequestID(c *fiber.Ctx) {
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
 	id := hex.EncodeToString(b)
 	c.Locals(localRequestID, id)
 	c.Set("X-Request-Id", id)
-	return c.Next()
 }
 
 // accessLog logs each request once it is done and counts it for the metrics by route
@@ -108,6 +112,11 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 // securityHeaders sets the headers every response carries. Pages are no-store by default
 // (most show personal data); static assets override it.
 func (s *Server) securityHeaders(c *fiber.Ctx) error {
+	s.setSecurityHeaders(c)
+	return c.Next()
+}
+
+func (s *Server) setSecurityHeaders(c *fiber.Ctx) {
 	h := &c.Response().Header
 	h.Set("Content-Security-Policy", contentSecurityPolicy)
 	if !s.cfg.InsecureCookies {
@@ -119,7 +128,6 @@ func (s *Server) securityHeaders(c *fiber.Ctx) error {
 	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
 	h.Set("Cross-Origin-Opener-Policy", "same-origin")
 	h.Set("Cache-Control", "no-store")
-	return c.Next()
 }
 
 // cookieName is __Host- prefixed (Secure, path /, no domain) unless development relaxed it.
@@ -254,6 +262,9 @@ func (s *Server) guard(r Route) fiber.Handler {
 			if err := s.loadOrganisation(c, u); err != nil {
 				return err
 			}
+			if redirected, err := s.requireCurrentNotice(c, r); redirected || err != nil {
+				return err
+			}
 		}
 		return r.Handler(c)
 	}
@@ -261,7 +272,7 @@ func (s *Server) guard(r Route) fiber.Handler {
 
 // safeNext keeps only same-site relative paths, so ?next= cannot send a user elsewhere.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || len(next) > 500 {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || len(next) > 500 || strings.ContainsAny(next, "\t\r\n") {
 		return "/"
 	}
 	return next

@@ -25,6 +25,7 @@ type Route struct {
 func (s *Server) Routes() []Route {
 	admin := Roles(auth.RoleAdmin)
 	provider := Roles(auth.RoleProvider)
+	officer := Roles(auth.RoleOfficer)
 	return []Route{
 		{"GET", "/healthz", Public, s.healthz},
 		{"GET", "/readyz", Public, s.readyz},
@@ -44,6 +45,14 @@ func (s *Server) Routes() []Route {
 		{"GET", "/password-reset/:token", Public, s.passwordResetForm},
 		{"POST", "/password-reset/:token", Public, s.passwordReset},
 
+		{"GET", "/register", Public, s.registerNotice},
+		{"POST", "/register", Public, s.registerNoticeRead},
+		{"GET", "/register/account", Public, s.registerAccountForm},
+		{"POST", "/register/account", Public, s.registerAccount},
+		{"GET", "/register/confirm/:token", Public, s.registerConfirm},
+		{"GET", "/register/resend", Public, s.registerResendForm},
+		{"POST", "/register/resend", Public, s.registerResend},
+
 		{"GET", "/provider", provider, s.providerTaskList},
 		{"GET", "/provider/sections/:section", provider, s.providerSectionForm},
 		{"POST", "/provider/sections/:section", provider, s.providerSectionSave},
@@ -53,7 +62,25 @@ func (s *Server) Routes() []Route {
 		{"GET", "/provider/submitted", provider, s.providerSubmitted},
 		{"GET", "/documents/:id", Roles(auth.RoleProvider, auth.RoleOfficer), s.documentDownload},
 
-		{"GET", "/privacy", Public, s.privacyPage},
+		{"GET", "/organisation/members", provider, s.members},
+		{"POST", "/organisation/members", provider, s.memberInvite},
+		{"POST", "/organisation/members/:id/remove", provider, s.memberRemove},
+		{"GET", "/organisation/switch", provider, s.organisationSwitchForm},
+		{"POST", "/organisation/switch", provider, s.organisationSwitch},
+		{"GET", "/invitations/:token", Public, s.invitation},
+		{"POST", "/invitations/:token/notice", Public, s.invitationNoticeRead},
+		{"POST", "/invitations/:token/accept", provider, s.invitationAccept},
+		{"POST", "/invitations/:token/account", Public, s.invitationAccount},
+
+		{"GET", "/review", officer, s.reviewQueue},
+		{"GET", "/review/providers/:id", officer, s.reviewProvider},
+		{"POST", "/review/providers/:id/decision", officer, s.reviewDecision},
+		{"POST", "/review/providers/:id/sections/:section/decision", officer, s.reviewSectionDecision},
+
+		{"GET", "/privacy", Public, s.privacyNotice},
+		{"GET", "/privacy-notice", Public, s.privacyNotice},
+		{"GET", "/privacy-notice/acknowledge", provider, s.noticeAcknowledgeForm},
+		{"POST", "/privacy-notice/acknowledge", provider, s.noticeAcknowledge},
 		{"GET", "/accessibility", Public, s.accessibilityPage},
 		{"GET", "/cookies", Public, s.cookiesPage},
 
@@ -88,6 +115,9 @@ func (s *Server) mount(app *fiber.App) {
 	app.Use(s.withTimeout, s.loadSession, s.checkCSRF)
 	for _, r := range s.Routes() {
 		app.Add(r.Method, r.Path, s.guard(r))
+		if r.Method == fiber.MethodGet {
+			app.Add(fiber.MethodHead, r.Path, s.guard(r)) // monitors and link checkers use HEAD
+		}
 	}
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

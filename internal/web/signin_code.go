@@ -2,7 +2,10 @@ package web
 
 import (
 	"encoding/base64"
+	"fmt"
+	"html/template"
 	"net/url"
+	"strconv"
 
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/auth"
@@ -26,6 +29,12 @@ func (s *Server) signInCode(c *fiber.Ctx) error {
 	next := safeNext(c.FormValue("next"))
 	code := c.FormValue("code")
 	err := s.auth.CheckTOTP(c.UserContext(), u, code, "signin")
+	if wait, throttled := auth.IsThrottled(err); throttled {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(wait.Seconds())))
+		p := s.page(c, "Enter the code from your authenticator app")
+		p.Errors = []FieldError{{Field: "code", Message: fmt.Sprintf("Too many wrong codes. Wait %s and try again", wait)}}
+		return render(c, fiber.StatusTooManyRequests, "auth/sign_in_code", signInCodePage{Page: p, Next: next})
+	}
 	if apperr.Is(err, apperr.Invalid) {
 		p := s.page(c, "Enter the code from your authenticator app")
 		p.Errors = []FieldError{{Field: "code", Message: apperr.MessageOf(err)}}
@@ -42,8 +51,8 @@ func (s *Server) signInCode(c *fiber.Ctx) error {
 
 type enrolPage struct {
 	Page
-	QRCode string // data: URL of a PNG
-	Secret string // the same secret as text, grouped for typing
+	QRCode template.URL // data: URL of a PNG, marked safe: html/template blocks data: URLs otherwise
+	Secret string       // the same secret as text, grouped for typing
 }
 
 // enrolForm shows a new secret as a QR code and as text. The secret waits, encrypted, in the
@@ -82,7 +91,7 @@ func (s *Server) renderEnrol(c *fiber.Ctx, status int, errs []FieldError) error 
 	p := s.page(c, "Set up your authenticator app")
 	p.Errors = errs
 	return render(c, status, "auth/enrol", enrolPage{Page: p,
-		QRCode: "data:image/png;base64," + base64.StdEncoding.EncodeToString(png),
+		QRCode: template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png)),
 		Secret: auth.FormatTOTPSecret(secret)})
 }
 

@@ -1,0 +1,350 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/council/provider-portal/internal/apperr"
+	"github.com/council/provider-portal/internal/audit"
+	"github.com/council/provider-portal/internal/db"
+	"github.com/council/provider-portal/internal/notify"
+	"github.com/council/provider-portal/internal/privacy"
+	"github.com/jmoiron/sqlx"
+)
+
+// Organisation membership: members invite colleagues by email with a single-use link,
+// remove members (never the last), and a person in several organisations switches which
+// one they act for. Every change is audited in its transaction.
+
+// InvitationLife is how long an invitation to join an organisation works.
+const InvitationLife = 7 * 24 * time.Hour
+
+var errInvitationLink = apperr.New(apperr.NotFound,
+	"This invitation has expired or has already been used. Ask someone in the organisation to invite you again")
+
+// Member is a person in an organisation.
+type Member struct {
+	UserID   string    `db:"user_id"`
+	Name     string    `db:"name"`
+	Email    string    `db:"email"`
+	JoinedAt time.Time `db:"joined_at"`
+}
+
+// Members lists an organisation's members by name.
+func Members(ctx context.Context, q sqlx.QueryerContext, orgID string) ([]Member, error) {
+	var out []Member
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT u.id AS user_id, u.name, u.email, m.created_at AS joined_at
+		FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.organisation_id = $1 ORDER BY u.name, u.email`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("members: %w", err)
+	}
+	return out, nil
+}
+
+// PendingInvitation is an invitation not yet accepted and still in date.
+type PendingInvitation struct {
+	Email     string    `db:"email"`
+	InvitedBy string    `db:"invited_by"`
+	CreatedAt time.Time `db:"created_at"`
+	ExpiresAt time.Time `db:"expires_at"`
+}
+
+// PendingInvitations lists an organisation's live invitations, newest first.
+func PendingInvitations(ctx context.Context, q sqlx.QueryerContext, orgID string) ([]PendingInvitation, error) {
+	var out []PendingInvitation
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT i.email, coalesce(u.name, '') AS invited_by, i.created_at, i.expires_at
+		FROM membership_invitations i LEFT JOIN users u ON u.id = i.invited_by
+		WHERE i.organisation_id = $1 AND i.accepted_at IS NULL AND i.expires_at > now()
+		ORDER BY i.created_at DESC, i.email`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("pending invitations: %w", err)
+	}
+	return out, nil
+}
+
+// InviteMember emails a single-use link to join the organisation to email, on behalf of
+// by, who must be a member. A new invitation to the same address replaces an earlier one.
+// It returns Invalid (field "email") for a malformed address or one that is a member already.
+func (s *Service) InviteMember(ctx context.Context, orgID, email string, by *User) error {
+	email, err := NormaliseEmail(email)
+	if err != nil {
+		return apperr.InvalidFields(map[string]string{"email": apperr.MessageOf(err)})
+	}
+	return db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
+		orgName, err := lockMemberOrganisation(ctx, tx, orgID, by.ID)
+		if err != nil {
+			return err
+		}
+		var member bool
+		if err := tx.GetContext(ctx, &member, `SELECT EXISTS (SELECT 1 FROM memberships m JOIN users u ON u.id = m.user_id
+			WHERE m.organisation_id = $1 AND u.email = $2)`, orgID, email); err != nil {
+			return fmt.Errorf("already a member: %w", err)
+		}
+		if member {
+			return apperr.InvalidFields(map[string]string{"email": email + " is already a member of " + orgName})
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM membership_invitations WHERE organisation_id = $1 AND email = $2 AND accepted_at IS NULL`, orgID, email); err != nil {
+			return fmt.Errorf("replace invitation: %w", err)
+		}
+		token := NewToken()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO membership_invitations (token_hash, organisation_id, email, invited_by, expires_at)
+			VALUES ($1, $2, $3, $4, now() + $5 * interval '1 second')`, HashToken(token), orgID, email, by.ID, InvitationLife.Seconds()); err != nil {
+			return fmt.Errorf("store invitation: %w", err)
+		}
+		if err := notify.Enqueue(ctx, tx, notify.Message{To: email, Kind: "membership_invitation",
+			Subject: "You have been invited to join " + orgName + " on the Provider Portal",
+			Body: fmt.Sprintf("Hello,\n\n%s has invited you to join %s on the Provider Portal, where care providers keep their details up to date with the council.\n\n"+
+				"To accept, open this link within 7 days:\n\n%s\n\n"+
+				"If you do not have an account yet, you will make one. The link works once. If you were not expecting this, you can ignore this email.\n",
+				by.Name, orgName, s.BaseURL.JoinPath("/invitations", token).String()),
+		}); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Event{Action: "membership.invited", ObjectType: "organisation", ObjectID: orgID,
+			Summary: map[string]any{"email": email}})
+	})
+}
+
+// lockMemberOrganisation locks the organisation row, so membership changes to one
+// organisation happen one at a time, and checks userID belongs to it. It returns the
+// organisation's name.
+func lockMemberOrganisation(ctx context.Context, tx *sqlx.Tx, orgID, userID string) (string, error) {
+	if !IsUUID(orgID) {
+		return "", apperr.New(apperr.NotFound, "Organisation not found")
+	}
+	var name string
+	err := tx.GetContext(ctx, &name, `SELECT name FROM organisations WHERE id = $1 FOR UPDATE`, orgID)
+	if db.IsNoRows(err) {
+		return "", apperr.New(apperr.NotFound, "Organisation not found")
+	}
+	if err != nil {
+		return "", fmt.Errorf("lock organisation: %w", err)
+	}
+	ok, err := IsMember(ctx, tx, userID, orgID)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		return "", apperr.New(apperr.Forbidden, "You are not a member of this organisation")
+	}
+	return name, nil
+}
+
+// Invitation is a live invitation, as its link shows it.
+type Invitation struct {
+	OrganisationID   string    `db:"organisation_id"`
+	OrganisationName string    `db:"organisation_name"`
+	Email            string    `db:"email"`
+	InvitedBy        string    `db:"invited_by"`
+	ExpiresAt        time.Time `db:"expires_at"`
+}
+
+const invitationQuery = `SELECT i.organisation_id, o.name AS organisation_name, i.email, coalesce(u.name, '') AS invited_by, i.expires_at
+	FROM membership_invitations i JOIN organisations o ON o.id = i.organisation_id LEFT JOIN users u ON u.id = i.invited_by
+	WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.expires_at > now()`
+
+// InvitationByToken returns the live invitation a link carries, or NotFound when the link
+// is unknown, used or expired.
+func InvitationByToken(ctx context.Context, q sqlx.QueryerContext, token string) (*Invitation, error) {
+	var inv Invitation
+	err := sqlx.GetContext(ctx, q, &inv, invitationQuery, HashToken(token))
+	if db.IsNoRows(err) {
+		return nil, errInvitationLink
+	}
+	if err != nil {
+		return nil, fmt.Errorf("invitation: %w", err)
+	}
+	return &inv, nil
+}
+
+// lockInvitation is InvitationByToken holding the row until the transaction ends, so a link
+// is used once however many times it is posted at once.
+func lockInvitation(ctx context.Context, tx *sqlx.Tx, token string) (*Invitation, error) {
+	var inv Invitation
+	err := tx.GetContext(ctx, &inv, invitationQuery+` FOR UPDATE OF i`, HashToken(token))
+	if db.IsNoRows(err) {
+		return nil, errInvitationLink
+	}
+	if err != nil {
+		return nil, fmt.Errorf("lock invitation: %w", err)
+	}
+	return &inv, nil
+}
+
+// join makes userID a member through the invitation token and uses the invitation up.
+func join(ctx context.Context, tx *sqlx.Tx, token string, inv *Invitation, u *User) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO memberships (user_id, organisation_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, u.ID, inv.OrganisationID); err != nil {
+		return fmt.Errorf("join organisation: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE membership_invitations SET accepted_at = now() WHERE token_hash = $1`, HashToken(token)); err != nil {
+		return fmt.Errorf("use invitation: %w", err)
+	}
+	return audit.Record(ctx, tx, audit.Event{Action: "membership.joined", ObjectType: "organisation", ObjectID: inv.OrganisationID,
+		Summary: map[string]any{"user_id": u.ID, "email": u.Email, "via": "invitation"}})
+}
+
+// AcceptInvitation makes u, a signed-in provider whose email address the invitation was
+// sent to, a member of its organisation. Receiving the link also confirms u's address.
+// It returns NotFound for a used or expired link and Forbidden for anyone else.
+func (s *Service) AcceptInvitation(ctx context.Context, token string, u *User) (*Invitation, error) {
+	var inv *Invitation
+	err := db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
+		var err error
+		if inv, err = lockInvitation(ctx, tx, token); err != nil {
+			return err
+		}
+		if err := CanAccept(inv, u); err != nil {
+			return err
+		}
+		if u.EmailConfirmedAt == nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET email_confirmed_at = now(), updated_at = now(), version = version + 1 WHERE id = $1`, u.ID); err != nil {
+				return fmt.Errorf("confirm email: %w", err)
+			}
+		}
+		return join(ctx, tx, token, inv, u)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return inv, nil
+}
+
+// CanAccept says whether u may accept inv: only the provider user it was sent to may.
+func CanAccept(inv *Invitation, u *User) error {
+	if !u.Has(RoleProvider) {
+		return apperr.New(apperr.Forbidden, "Council staff accounts cannot join a provider organisation")
+	}
+	if !strings.EqualFold(u.Email, inv.Email) {
+		return apperr.New(apperr.Forbidden, "This invitation was sent to %s. Sign out, then open the link again and sign in with that email address", inv.Email)
+	}
+	return nil
+}
+
+// InvitedAccount is what someone invited without an account gives to make one.
+type InvitedAccount struct {
+	Name            string
+	Password        string
+	PasswordConfirm string
+	// NoticeID and NoticeReadAt are the privacy notice they read first, and when.
+	NoticeID     string
+	NoticeReadAt time.Time
+}
+
+// RegisterByInvitation makes a provider account for the address an invitation was sent to
+// (confirmed, since they received the link), joins them to the organisation and records
+// their acknowledgement of the privacy notice, in one transaction. It returns Invalid with
+// messages for name, password and password_confirm, ErrNoticeChanged, NotFound for a used or
+// expired link, and Conflict when the address has an account already (they sign in instead).
+func (s *Service) RegisterByInvitation(ctx context.Context, token string, a InvitedAccount) (*User, *Invitation, error) {
+	var u *User
+	var inv *Invitation
+	err := db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
+		var err error
+		if inv, err = lockInvitation(ctx, tx, token); err != nil {
+			return err
+		}
+		if err := checkNoticeCurrent(ctx, tx, a.NoticeID); err != nil {
+			return err
+		}
+		taken, err := emailTaken(ctx, tx, inv.Email)
+		if err != nil {
+			return err
+		}
+		if taken {
+			return apperr.New(apperr.Conflict, "An account with this email address already exists. Sign in to accept the invitation")
+		}
+		_, fields := checkNewProvider(a.Name, inv.Email, a.Password, a.PasswordConfirm)
+		if len(fields) > 0 {
+			return apperr.InvalidFields(fields)
+		}
+		if u, err = s.CreateUser(ctx, tx, NewUser{Email: inv.Email, Name: a.Name, Roles: []Role{RoleProvider}, Password: a.Password, EmailConfirmed: true}); err != nil {
+			return err
+		}
+		readAt := a.NoticeReadAt
+		if err := privacy.Acknowledge(ctx, tx, u.ID, a.NoticeID, &readAt); err != nil {
+			return err
+		}
+		return join(ctx, tx, token, inv, u)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return u, inv, nil
+}
+
+// RemoveMember takes memberID out of the organisation on behalf of by, a member (who may
+// remove themselves). The last member cannot be removed, so an organisation always has
+// someone to keep its record. The removed person's sessions stop acting for it at once.
+func (s *Service) RemoveMember(ctx context.Context, orgID, memberID string, by *User) (*Member, error) {
+	var removed Member
+	err := db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
+		orgName, err := lockMemberOrganisation(ctx, tx, orgID, by.ID)
+		if err != nil {
+			return err
+		}
+		members, err := Members(ctx, tx, orgID)
+		if err != nil {
+			return err
+		}
+		found := false
+		for _, m := range members {
+			if m.UserID == memberID {
+				removed, found = m, true
+			}
+		}
+		if !found {
+			return apperr.New(apperr.NotFound, "That person is not a member of %s", orgName)
+		}
+		if len(members) == 1 {
+			return apperr.New(apperr.Invalid, "You cannot remove the only member of %s. Invite someone else first", orgName)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM memberships WHERE user_id = $1 AND organisation_id = $2`, memberID, orgID); err != nil {
+			return fmt.Errorf("remove member: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE sessions SET organisation_id = NULL WHERE user_id = $1 AND organisation_id = $2`, memberID, orgID); err != nil {
+			return fmt.Errorf("end acting for organisation: %w", err)
+		}
+		return audit.Record(ctx, tx, audit.Event{Action: "membership.removed", ObjectType: "organisation", ObjectID: orgID,
+			Summary: map[string]any{"user_id": memberID, "email": removed.Email, "name": removed.Name, "left": memberID == by.ID}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &removed, nil
+}
+
+// SwitchOrganisation makes the session act for orgID, which u must belong to; otherwise it
+// is NotFound, and nothing changes.
+func (s *Service) SwitchOrganisation(ctx context.Context, sess *Session, u *User, orgID string) (*Organisation, error) {
+	orgs, err := Organisations(ctx, s.DB, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	var to *Organisation
+	for i := range orgs {
+		if orgs[i].ID == orgID {
+			to = &orgs[i]
+		}
+	}
+	if to == nil {
+		return nil, apperr.New(apperr.NotFound, "Organisation not found")
+	}
+	from := ""
+	if sess.OrganisationID != nil {
+		from = *sess.OrganisationID
+	}
+	err = db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
+		if err := SetSessionOrganisation(ctx, tx, sess.TokenHash, to.ID); err != nil {
+			return fmt.Errorf("switch organisation: %w", err)
+		}
+		return audit.Record(ctx, tx, audit.Event{Action: "organisation.switched", ObjectType: "organisation", ObjectID: to.ID,
+			Summary: map[string]any{"from": from}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	sess.OrganisationID = &to.ID
+	return to, nil
+}
