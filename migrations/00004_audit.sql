@@ -38,7 +38,9 @@ LANGUAGE plpgsql AS $$
 BEGIN
     -- One writer at a time until commit, so ids and the chain follow commit order.
     PERFORM pg_advisory_xact_lock(7243001);
-    NEW.id := nextval(pg_get_serial_sequence('audit_events', 'id')); -- the default was drawn before the lock
+    -- The defaults were drawn before the lock: draw id and time again so both follow commit order.
+    NEW.id := nextval(pg_get_serial_sequence('audit_events', 'id'));
+    NEW.at := clock_timestamp();
     SELECT hash INTO NEW.prev_hash FROM audit_events ORDER BY id DESC LIMIT 1;
     NEW.hash := digest(coalesce(NEW.prev_hash, ''::bytea) || audit_payload(NEW), 'sha256');
     RETURN NEW;

@@ -44,7 +44,7 @@ func users(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer s.db.Close()
-	ctx = audit.WithActor(ctx, audit.Actor{Email: "portal-cli:" + osUser(), Roles: []string{"operator"}})
+	ctx = audit.WithActor(ctx, audit.Actor{Email: "portal-cli:" + osUser(env), Roles: []string{"operator"}})
 	switch args[0] {
 	case "add":
 		return usersAdd(ctx, s, args[1:], env)
@@ -54,8 +54,9 @@ func users(ctx context.Context, args []string, env Env) error {
 	return usagef("unknown users command %q: say add or disable", args[0])
 }
 
-func osUser() string {
-	if u := os.Getenv("USER"); u != "" {
+// osUser names the operator running the command, for the audit trail.
+func osUser(env Env) string {
+	if u := env.Getenv("USER"); u != "" {
 		return u
 	}
 	return "unknown"

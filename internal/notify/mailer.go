@@ -38,22 +38,25 @@ func (m *Mailer) SendPending(ctx context.Context, limit int) (int, error) {
 	}
 	sent := 0
 	for i := 0; i < limit; i++ {
-		done, err := m.sendOne(ctx)
+		claimed, delivered, err := m.sendOne(ctx)
 		if err != nil {
 			return sent, err
 		}
-		if !done {
+		if !claimed {
 			break
 		}
-		sent++
+		if delivered {
+			sent++
+		}
 	}
 	return sent, nil
 }
 
-func (m *Mailer) sendOne(ctx context.Context) (bool, error) {
+// sendOne claims one due message and tries to deliver it; claimed is false when none is due.
+func (m *Mailer) sendOne(ctx context.Context) (claimed, delivered bool, err error) {
 	tx, err := m.DB.BeginTxx(ctx, nil)
 	if err != nil {
-		return false, fmt.Errorf("send mail: %w", err)
+		return false, false, fmt.Errorf("send mail: %w", err)
 	}
 	defer tx.Rollback()
 	var e OutboxEntry
@@ -63,11 +66,12 @@ func (m *Mailer) sendOne(ctx context.Context) (bool, error) {
 		ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED`, maxAttempts)
 	if err != nil {
 		if db.IsNoRows(err) {
-			return false, nil
+			return false, false, nil
 		}
-		return false, fmt.Errorf("claim mail: %w", err)
+		return false, false, fmt.Errorf("claim mail: %w", err)
 	}
-	if sendErr := m.deliver(ctx, e); sendErr != nil {
+	sendErr := m.deliver(ctx, e)
+	if sendErr != nil {
 		backoff := time.Duration(1<<min(e.Attempts, 8)) * time.Minute
 		m.Log.Warn("mail not sent", "outbox_id", e.ID, "kind", e.Kind, "error", sendErr)
 		_, err = tx.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, last_error = $2,
@@ -76,9 +80,9 @@ func (m *Mailer) sendOne(ctx context.Context) (bool, error) {
 		_, err = tx.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, sent_at = now(), last_error = NULL WHERE id = $1`, e.ID)
 	}
 	if err != nil {
-		return false, fmt.Errorf("record mail result: %w", err)
+		return true, false, fmt.Errorf("record mail result: %w", err)
 	}
-	return true, tx.Commit()
+	return true, sendErr == nil, tx.Commit()
 }
 
 func (m *Mailer) deliver(ctx context.Context, e OutboxEntry) error {
