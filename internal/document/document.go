@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/council/provider-portal/internal/apperr"
@@ -65,24 +66,52 @@ func Sniff(b []byte) (string, error) {
 	return "", apperr.New(apperr.Invalid, "The selected file must be a PDF, PNG or JPEG")
 }
 
-// cleanName keeps a filename safe to show and to send in a Content-Disposition header.
+// cleanName keeps a filename safe to show and to send in a Content-Disposition header: the
+// last path element only, without quotes, semicolons, slashes, control or invisible
+// formatting characters (a right-to-left override can disguise "cod.pdf" as "fdp.doc"), and
+// at most 200 bytes of valid UTF-8.
 func cleanName(name string) string {
 	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
 	var b strings.Builder
 	for _, r := range name {
-		if r < 32 || r == 127 || r == '"' || r == ';' || r == '/' || !utf8.ValidRune(r) {
+		if r == utf8.RuneError || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '"' || r == ';' || r == '/' {
 			continue
 		}
 		b.WriteRune(r)
 	}
 	out := strings.TrimSpace(b.String())
-	if out == "" || out == "." {
+	for len(out) > 200 {
+		_, size := utf8.DecodeLastRuneInString(out)
+		out = out[:len(out)-size]
+	}
+	out = strings.TrimSpace(out)
+	if out == "" || strings.Trim(out, ".") == "" {
 		out = "document"
 	}
-	if len(out) > 200 {
-		out = out[:200]
-	}
 	return out
+}
+
+// ContentDisposition is the header that makes a browser download a document rather than
+// show it, naming the file: a plain-ASCII filename for old clients and the exact UTF-8 name
+// in filename* (RFC 6266, RFC 8187) for the rest.
+func ContentDisposition(filename string) string {
+	name := cleanName(filename)
+	var ascii, exact strings.Builder
+	for _, r := range name {
+		if r < 0x80 && r >= 0x20 && r != '\\' {
+			ascii.WriteRune(r)
+		} else {
+			ascii.WriteByte('_')
+		}
+	}
+	for _, c := range []byte(name) {
+		if c < 0x80 && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$&+-.^_`|~", c) >= 0) {
+			exact.WriteByte(c)
+		} else {
+			fmt.Fprintf(&exact, "%%%02X", c)
+		}
+	}
+	return fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii.String(), exact.String())
 }
 
 // PostgresStore keeps files in the documents table.

@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"unicode/utf8"
+
 	"github.com/council/provider-portal/internal/ukid"
 	"github.com/council/provider-portal/internal/validate"
 	"github.com/council/provider-portal/internal/vault"
@@ -41,6 +43,10 @@ func (a *BankAnswers) KeepFrom(previous Answers) {
 // Validate runs the Pay.UK modulus check on a newly typed account.
 func (a *BankAnswers) Validate(c Checks) map[string]string {
 	errs := fieldsOf(validate.Struct(a))
+	// Checked before the early return below: a roll number may be added to a kept account.
+	if utf8.RuneCountInString(a.RollNumber) > 18 {
+		errs["roll_number"] = "Building society roll number must be 18 characters or fewer"
+	}
 	if a.SortCode == "" && a.AccountNumber == "" && a.AccountNumberSealed != "" {
 		return errs // keeping the stored account
 	}
@@ -63,9 +69,6 @@ func (a *BankAnswers) Validate(c Checks) map[string]string {
 		return errs
 	}
 	a.SortCode, a.AccountNumber, a.ModulusVersion = ba.SortCode, ba.AccountNumber, c.Modulus.Version()
-	if len(a.RollNumber) > 18 {
-		errs["roll_number"] = "Building society roll number must be 18 characters or fewer"
-	}
 	return errs
 }
 

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/ukid"
@@ -22,19 +23,19 @@ type ContactsAnswers struct {
 	KeyContactRole  string    `form:"key_contact_role" json:"key_contact_role" validate:"required,max=200" label:"the key contact's role"`
 	KeyContactEmail string    `form:"key_contact_email" json:"key_contact_email" validate:"required,max=254" label:"the key contact's email address"`
 	KeyContactPhone string    `form:"key_contact_phone" json:"key_contact_phone" validate:"required,max=30" label:"the key contact's telephone number"`
-	Others          []Contact `form:"contacts" json:"contacts" validate:"max=20,dive"`
+	Others          []Contact `form:"contacts" json:"contacts" validate:"max=20" msg:"You can add up to 20 other contacts"`
 }
 
 // Validate checks every contact's email and UK phone number.
 func (a *ContactsAnswers) Validate(Checks) map[string]string {
 	errs := fieldsOf(validate.Struct(a))
-	// validator names repeated fields "contacts[0].name"; forms name them "contacts-0-name".
-	for k, v := range errs {
-		var i int
-		var f string
-		if n, _ := fmt.Sscanf(k, "contacts[%d].%s", &i, &f); n == 2 {
-			delete(errs, k)
-			errs[fmt.Sprintf("contacts-%d-%s", i, f)] = v
+	// Each further contact is checked on its own: validator would key a field inside the
+	// list by its bare name ("email"), which collides between contacts, while the form names
+	// it "contacts-0-email". The message names the contact as the summary page does.
+	for i := range a.Others {
+		who := strings.NewReplacer("the contact's", fmt.Sprintf("contact %d's", i+2), "The contact's", fmt.Sprintf("Contact %d's", i+2))
+		for f, msg := range fieldsOf(validate.Struct(&a.Others[i])) {
+			errs[fmt.Sprintf("contacts-%d-%s", i, f)] = who.Replace(msg)
 		}
 	}
 	checkEmailPhone := func(emailField string, email *string, phoneField string, phone *string) {

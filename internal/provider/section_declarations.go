@@ -16,8 +16,12 @@ func (a *DeclarationsAnswers) Validate(Checks) map[string]string {
 	if !a.Accurate {
 		errs["accurate"] = "Confirm that the information you have given is accurate and complete"
 	}
-	if !a.NoticeRead {
+	switch {
+	case !a.NoticeRead:
 		errs["notice_read"] = "Confirm that you have read the privacy notice"
+	case a.NoticeVersion < 1:
+		// The form names the version shown; without it the record cannot say which was read.
+		errs["notice_read"] = "Read the current privacy notice, then confirm that you have read it"
 	}
 	return errs
 }

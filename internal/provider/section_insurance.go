@@ -44,7 +44,7 @@ type InsuranceAnswers struct {
 	Policies []Policy `form:"policies" json:"policies"`
 	// ELExempt is "yes" for an organisation exempt from employer's liability insurance
 	// (for example, one with no employees, or a public body); the reason is required.
-	ELExempt       string `form:"el_exempt" json:"el_exempt" validate:"omitempty,oneof=yes no"`
+	ELExempt       string `form:"el_exempt" json:"el_exempt" validate:"omitempty,oneof=yes no" msg:"Select yes if the organisation is exempt from employer's liability insurance"`
 	ELExemptReason string `form:"el_exempt_reason" json:"el_exempt_reason" validate:"max=1000" label:"the reason" multiline:"true"`
 }
 
@@ -86,9 +86,11 @@ func (a *InsuranceAnswers) KeepFrom(previous Answers) {
 // has a certificate.
 func (a *InsuranceAnswers) Validate(c Checks) map[string]string {
 	a.normalise()
-	errs := fieldsOf(validate.Struct(a))
-	for k := range errs {
-		delete(errs, k) // re-keyed below with form names
+	errs := map[string]string{}
+	for k, msg := range fieldsOf(validate.Struct(a)) {
+		if k == "el_exempt" || k == "el_exempt_reason" { // the policies are checked below, by form name
+			errs[k] = msg
+		}
 	}
 	minEL := c.MinEmployersLiabilityPence
 	if minEL == 0 {
@@ -100,8 +102,7 @@ func (a *InsuranceAnswers) Validate(c Checks) map[string]string {
 	for i := range a.Policies {
 		p := &a.Policies[i]
 		if p.Kind == PolicyEmployersLiability && a.ELExempt == "yes" {
-			*p = Policy{Kind: p.Kind}
-			continue
+			continue // cleared below once the answers are accepted, so a refused form keeps what was typed
 		}
 		name := lower(labelOf(PolicyKinds, p.Kind))
 		f := func(field string) string { return fmt.Sprintf("policies-%d-%s", i, field) }
@@ -139,6 +140,9 @@ func (a *InsuranceAnswers) Validate(c Checks) map[string]string {
 		if p.CertificateID == "" {
 			errs[f("certificate")] = fmt.Sprintf("Upload the %s certificate", name)
 		}
+	}
+	if a.ELExempt == "yes" && len(errs) == 0 {
+		a.Policies[0] = Policy{Kind: PolicyEmployersLiability} // normalise put it first
 	}
 	return errs
 }

@@ -46,6 +46,15 @@ type RegulationAnswers struct {
 	NotRegisteredReason string `form:"not_registered_reason" json:"not_registered_reason" validate:"max=2000" multiline:"true" label:"the reason"`
 }
 
+// OfstedRows are the Ofsted registrations the form shows: at least one, so there is always
+// a row to type the first URN into (and for the error summary to link to).
+func (a *RegulationAnswers) OfstedRows() []OfstedRegistration {
+	if len(a.Ofsted) == 0 {
+		return []OfstedRegistration{{}}
+	}
+	return a.Ofsted
+}
+
 // Validate checks the identifiers and that each has its rating and date.
 func (a *RegulationAnswers) Validate(c Checks) map[string]string {
 	errs := fieldsOf(validate.Struct(a))

@@ -48,6 +48,15 @@ type SafeguardingAnswers struct {
 	Staff []StaffMember `form:"staff" json:"staff"`
 }
 
+// StaffRows are the members of staff the form shows: at least one, so there is always a row
+// to start with (and for the error summary to link to).
+func (a *SafeguardingAnswers) StaffRows() []StaffMember {
+	if len(a.Staff) == 0 {
+		return []StaffMember{{}}
+	}
+	return a.Staff
+}
+
 // KeepFrom keeps stored certificate numbers for staff whose number was not retyped.
 func (a *SafeguardingAnswers) KeepFrom(previous Answers) {
 	p, ok := previous.(*SafeguardingAnswers)

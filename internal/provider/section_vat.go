@@ -20,7 +20,9 @@ func (a *VATAnswers) Validate(Checks) map[string]string {
 		} else {
 			a.Number = n
 		}
-	} else {
+	} else if a.Registered == "no" {
+		// Cleared only on a definite "no": when the question is unanswered the form comes
+		// back with its error and must still show the number typed.
 		a.Number = ""
 	}
 	return errs

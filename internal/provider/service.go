@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"reflect"
+	"strings"
 	"time"
 
 	"github.com/council/provider-portal/internal/apperr"
@@ -83,8 +84,14 @@ func (s *Service) SaveSection(ctx context.Context, orgID string, def Definition,
 			keeper.KeepFrom(previous)
 		}
 		sealer, secret := answers.(Sealer)
+		if err := s.checkCanStart(ctx, tx, orgID, def); err != nil {
+			return err
+		}
 		if fields := answers.Validate(s.Checks()); len(fields) > 0 {
 			return apperr.InvalidFields(fields)
+		}
+		if d, ok := answers.(*DeclarationsAnswers); ok {
+			d.DeclaredBy = actorName(ctx, tx, audit.ActorFrom(ctx))
 		}
 		if secret {
 			if err := sealer.Seal(s.Vault, sealAAD(orgID, def.Key)); err != nil {
@@ -163,10 +170,11 @@ func Diff(before, after Answers) map[string]any {
 	return out
 }
 
-// isSecretKey recognises the JSON names of sealed fields ("…_sealed") and of lists that
-// hold them, whose values must never reach the audit trail.
+// isSecretKey recognises the JSON names of sealed fields ("…_sealed"), the digits kept
+// beside them for masking ("…_last4"), and lists that hold them: the audit trail records
+// only that they changed.
 func isSecretKey(k string) bool {
-	return len(k) > 7 && k[len(k)-7:] == "_sealed" || k == "staff"
+	return strings.HasSuffix(k, "_sealed") || strings.Contains(k, "_last") || k == "staff"
 }
 
 func toMap(a Answers) map[string]any {
@@ -208,4 +216,22 @@ func lower(s string) string {
 		return s
 	}
 	return string(s[0]|0x20) + s[1:]
+}
+
+// checkCanStart refuses a section whose prerequisites are not completed (the declarations
+// wait for every other section), whatever the task list showed.
+func (s *Service) checkCanStart(ctx context.Context, tx *sqlx.Tx, orgID string, def Definition) error {
+	if len(def.After) == 0 {
+		return nil
+	}
+	recs, err := SectionRecords(ctx, tx, orgID)
+	if err != nil {
+		return err
+	}
+	for _, dep := range def.After {
+		if r := recs[dep]; r == nil || !(r.Completed || r.PendingReview) {
+			return apperr.New(apperr.Invalid, "Complete the other sections before you make the declarations")
+		}
+	}
+	return nil
 }

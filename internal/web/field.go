@@ -93,4 +93,6 @@ func dateField(name, legend string, value form.DateInput, errMsg string, hint ..
 }
 
 // prefixed names a field of item i of a repeated fieldset: "contacts-2-email".
-func prefixed(list string, i int, field string) string { return fmt.Sprintf("%s-%d-%s", list, i, field) }
+func prefixed(list string, i int, field string) string {
+	return fmt.Sprintf("%s-%d-%s", list, i, field)
+}

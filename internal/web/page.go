@@ -1,6 +1,11 @@
 package web
 
 import (
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
 	"github.com/council/provider-portal/internal/auth"
 )
 
@@ -41,20 +46,39 @@ func (p Page) ErrorFor(field string) string {
 	return ""
 }
 
-// fieldErrors turns a map of field messages into the summary's order, the order of the form.
+// fieldErrors turns a map of field messages into the summary's order: the order of the
+// form, where a field of a repeated fieldset ("staff-2-name") sorts with its list ("staff"),
+// by item number, then by its place in the item.
 func fieldErrors(order []string, fields map[string]string) []FieldError {
-	var out []FieldError
-	seen := map[string]bool{}
-	for _, f := range order {
-		if m, ok := fields[f]; ok {
-			out = append(out, FieldError{Field: f, Message: m})
-			seen[f] = true
+	rank := func(f string) (int, int, string) {
+		list, rest, _ := strings.Cut(f, "-")
+		pos := slices.Index(order, f)
+		if pos < 0 {
+			pos = slices.Index(order, list)
 		}
+		if pos < 0 {
+			pos = len(order)
+		}
+		n := 0
+		if num, _, ok := strings.Cut(rest, "-"); ok {
+			n, _ = strconv.Atoi(num)
+		}
+		return pos, n, f
 	}
+	out := make([]FieldError, 0, len(fields))
 	for f, m := range fields {
-		if !seen[f] {
-			out = append(out, FieldError{Field: f, Message: m})
-		}
+		out = append(out, FieldError{Field: f, Message: m})
 	}
+	sort.SliceStable(out, func(i, j int) bool {
+		pi, ni, fi := rank(out[i].Field)
+		pj, nj, fj := rank(out[j].Field)
+		if pi != pj {
+			return pi < pj
+		}
+		if ni != nj {
+			return ni < nj
+		}
+		return fi < fj
+	})
 	return out
 }

@@ -31,7 +31,7 @@ type sectionPage struct {
 // sectionOptions are the choices the section templates offer.
 type sectionOptions struct {
 	LegalForms, OperationTypes, ServiceCategories, YesNo, PolicyKinds []provider.Option
-	OfstedJudgements, CQCRatings, DBSLevels, DBSCheckResults         []provider.Option
+	OfstedJudgements, CQCRatings, DBSLevels, DBSCheckResults          []provider.Option
 }
 
 var allOptions = sectionOptions{
@@ -120,7 +120,15 @@ func (s *Server) providerSectionSave(c *fiber.Ctx) error {
 		if !applyListAction(answers, action) {
 			return apperr.New(apperr.Invalid, "That button does not do anything here")
 		}
+		if err := s.keepStored(c, orgID, def, answers); err != nil {
+			return err
+		}
 		return s.renderSection(c, fiber.StatusOK, def, orgID, answers, version, nil)
+	}
+	if msg, err := s.checkNoticeVersion(c, answers); err != nil {
+		return err
+	} else if msg != "" {
+		errs["notice_read"] = msg
 	}
 	for k, v := range s.attachUploads(c, orgID, def, answers) {
 		errs[k] = v
@@ -256,4 +264,43 @@ func (s *Server) providerSectionComplete(c *fiber.Ctx) error {
 		return err
 	}
 	return s.redirectWithFlash(c, "/provider", fmt.Sprintf("%s completed.", def.Title))
+}
+
+// keepStored puts stored values the form cannot carry (masked secrets, certificates) back
+// into answers being shown again, so "Leave blank to keep ••••1234" stays true.
+func (s *Server) keepStored(c *fiber.Ctx, orgID string, def provider.Definition, answers provider.Answers) error {
+	keeper, ok := answers.(provider.Keeper)
+	if !ok {
+		return nil
+	}
+	rec, err := provider.SectionRecordByKey(c.UserContext(), s.db, orgID, def.Key)
+	if err != nil || rec == nil {
+		return err
+	}
+	previous, err := rec.Answers(def)
+	if err != nil {
+		return err
+	}
+	keeper.KeepFrom(previous)
+	return nil
+}
+
+// checkNoticeVersion refuses a declaration made against a privacy notice that is no longer
+// the current one: the provider must confirm the version in force.
+func (s *Server) checkNoticeVersion(c *fiber.Ctx, answers provider.Answers) (string, error) {
+	d, ok := answers.(*provider.DeclarationsAnswers)
+	if !ok {
+		return "", nil
+	}
+	notice, err := privacy.Current(c.UserContext(), s.db, privacy.AudienceProvider)
+	if apperr.Is(err, apperr.NotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if d.NoticeRead && d.NoticeVersion != notice.Version {
+		return fmt.Sprintf("The privacy notice has changed since you opened this page. Read version %d and confirm again", notice.Version), nil
+	}
+	return "", nil
 }

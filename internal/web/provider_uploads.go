@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/audit"
@@ -24,7 +25,17 @@ func (s *Server) attachUploads(c *fiber.Ctx, orgID string, def provider.Definiti
 	if !ok || def.Key != provider.SectionInsurance {
 		return errs
 	}
+	seen := map[string]bool{}
 	for i := range ins.Policies {
+		kind := ins.Policies[i].Kind
+		known := slices.ContainsFunc(provider.PolicyKinds, func(o provider.Option) bool { return o.Value == kind })
+		if !known || seen[kind] {
+			continue // a crafted form's extra policy is dropped by validation: storing its file would orphan it
+		}
+		seen[kind] = true
+		if ins.ELExempt == "yes" && kind == provider.PolicyEmployersLiability {
+			continue // an exempt organisation has no employer's liability certificate to keep
+		}
 		field := fmt.Sprintf("policies-%d-certificate", i)
 		fh, err := c.FormFile(field)
 		if err != nil || fh == nil || fh.Filename == "" {
@@ -82,7 +93,7 @@ func (s *Server) documentDownload(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, doc.ContentType)
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"`, doc.Filename))
+	c.Set(fiber.HeaderContentDisposition, document.ContentDisposition(doc.Filename))
 	c.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	return c.Send(content)
 }
@@ -99,19 +110,44 @@ func (s *Server) auditRestrictedView(c *fiber.Ctx, def provider.Definition, orgI
 }
 
 // discardUploads deletes certificates uploaded with a save that failed, so a failed request
-// leaves nothing behind (the form asks for the file again, as file inputs always do).
+// leaves nothing behind (the form asks for the file again, as file inputs always do). The
+// answers are shown again, so each policy whose new file was discarded shows the certificate
+// still on file, if any, instead of the discarded one.
 func (s *Server) discardUploads(c *fiber.Ctx, answers provider.Answers) {
 	ins, ok := answers.(*provider.InsuranceAnswers)
 	if !ok {
 		return
 	}
-	for _, p := range ins.Policies {
+	ctx := c.UserContext()
+	discarded := false
+	for i := range ins.Policies {
+		p := &ins.Policies[i]
 		if p.CertificateID == "" {
 			continue
 		}
-		if _, err := s.db.ExecContext(c.UserContext(), `DELETE FROM documents d WHERE id = $1
-			AND NOT EXISTS (SELECT 1 FROM provider_sections ps WHERE ps.data::text LIKE '%' || d.id::text || '%')`, p.CertificateID); err != nil {
+		res, err := s.db.ExecContext(ctx, `DELETE FROM documents d WHERE id = $1
+			AND NOT EXISTS (SELECT 1 FROM provider_sections ps WHERE ps.data::text LIKE '%' || d.id::text || '%')`, p.CertificateID)
+		if err != nil {
 			s.requestLogger(c).Warn("discard upload", "document_id", p.CertificateID, "error", err)
+			continue
 		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			p.CertificateID, p.CertificateName, discarded = "", "", true
+		}
+	}
+	if !discarded {
+		return
+	}
+	orgID, err := s.currentOrgID(c)
+	if err != nil {
+		return
+	}
+	rec, err := provider.SectionRecordByKey(ctx, s.db, orgID, provider.SectionInsurance)
+	if err != nil || rec == nil {
+		return
+	}
+	def, _ := provider.SectionByKey(string(provider.SectionInsurance))
+	if stored, err := rec.Answers(def); err == nil {
+		ins.KeepFrom(stored)
 	}
 }
