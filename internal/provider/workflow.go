@@ -284,20 +284,23 @@ func (s *Service) Reinstate(ctx context.Context, orgID string, version int, reas
 	})
 }
 
-// AcceptSectionChange puts a change made after approval into force.
-func (s *Service) AcceptSectionChange(ctx context.Context, orgID string, key SectionKey) error {
-	return s.decideSectionChange(ctx, orgID, key, true, "")
+// AcceptSectionChange puts a change made after approval into force. version is the
+// section's version the officer reviewed: a change edited again since is refused as a
+// conflict, so nothing the officer has not seen comes into force.
+func (s *Service) AcceptSectionChange(ctx context.Context, orgID string, key SectionKey, version int) error {
+	return s.decideSectionChange(ctx, orgID, key, version, true, "")
 }
 
 // DeclineSectionChange discards a change made after approval; the approved answers stay.
-func (s *Service) DeclineSectionChange(ctx context.Context, orgID string, key SectionKey, reason string) error {
+// version is checked as for AcceptSectionChange.
+func (s *Service) DeclineSectionChange(ctx context.Context, orgID string, key SectionKey, version int, reason string) error {
 	if strings.TrimSpace(reason) == "" {
 		return apperr.InvalidFields(map[string]string{"reason": "Enter the reason for not accepting the change"})
 	}
-	return s.decideSectionChange(ctx, orgID, key, false, reason)
+	return s.decideSectionChange(ctx, orgID, key, version, false, reason)
 }
 
-func (s *Service) decideSectionChange(ctx context.Context, orgID string, key SectionKey, accept bool, reason string) error {
+func (s *Service) decideSectionChange(ctx context.Context, orgID string, key SectionKey, version int, accept bool, reason string) error {
 	def, ok := SectionByKey(string(key))
 	if !ok {
 		return apperr.New(apperr.NotFound, "No such section")
@@ -312,6 +315,9 @@ func (s *Service) decideSectionChange(ctx context.Context, orgID string, key Sec
 		}
 		if rec == nil || !rec.PendingReview {
 			return apperr.New(apperr.Conflict, "There is no change waiting for review in this section")
+		}
+		if rec.Version != version {
+			return apperr.New(apperr.Conflict, "The provider changed this section again since you opened it. Look at the change again before you decide")
 		}
 		action, subject, body := "accepted", "Your change has been accepted",
 			fmt.Sprintf("The commissioning team has accepted your change to %s. It is now in force.", lower(def.Title))
@@ -377,4 +383,68 @@ func Recipients(ctx context.Context, q sqlx.QueryerContext, orgID string) ([]str
 		return nil, fmt.Errorf("recipients: %w", err)
 	}
 	return out, nil
+}
+
+// QueueEntry is a record waiting for an officer's decision.
+type QueueEntry struct {
+	ID          string    `db:"id"`
+	DisplayName string    `db:"display_name"`
+	SupplierRef string    `db:"supplier_ref"`
+	Status      Status    `db:"status"`
+	SubmittedAt time.Time `db:"submitted_at"`
+}
+
+// AwaitingDecision lists one page of the records submitted or resubmitted, oldest
+// submission first (the review queue), and how many there are in all.
+func AwaitingDecision(ctx context.Context, q sqlx.QueryerContext, limit, offset int) ([]QueueEntry, int, error) {
+	var total int
+	if err := sqlx.GetContext(ctx, q, &total, `SELECT count(*) FROM organisations WHERE status IN ('submitted', 'resubmitted')`); err != nil {
+		return nil, 0, fmt.Errorf("count review queue: %w", err)
+	}
+	var out []QueueEntry
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT id, coalesce(nullif(legal_name, ''), name) AS display_name, supplier_ref, status,
+			coalesce(submitted_at, updated_at) AS submitted_at
+		FROM organisations WHERE status IN ('submitted', 'resubmitted')
+		ORDER BY coalesce(submitted_at, updated_at), id LIMIT $1 OFFSET $2`, limit, offset)
+	if err != nil {
+		return nil, 0, fmt.Errorf("review queue: %w", err)
+	}
+	return out, total, nil
+}
+
+// PendingChange is a section an approved provider changed, waiting for an officer.
+type PendingChange struct {
+	OrganisationID string     `db:"organisation_id"`
+	DisplayName    string     `db:"display_name"`
+	SupplierRef    string     `db:"supplier_ref"`
+	Status         Status     `db:"status"`
+	Section        SectionKey `db:"section"`
+	UpdatedAt      time.Time  `db:"updated_at"`
+}
+
+// SectionTitle names the changed section as the task list does.
+func (p PendingChange) SectionTitle() string {
+	if def, ok := SectionByKey(string(p.Section)); ok {
+		return def.Title
+	}
+	return string(p.Section)
+}
+
+// PendingChanges lists one page of the section changes waiting for review, oldest first,
+// and how many there are in all.
+func PendingChanges(ctx context.Context, q sqlx.QueryerContext, limit, offset int) ([]PendingChange, int, error) {
+	var total int
+	if err := sqlx.GetContext(ctx, q, &total, `SELECT count(*) FROM provider_sections WHERE pending_review`); err != nil {
+		return nil, 0, fmt.Errorf("count pending changes: %w", err)
+	}
+	var out []PendingChange
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT ps.organisation_id, coalesce(nullif(o.legal_name, ''), o.name) AS display_name,
+			o.supplier_ref, o.status, ps.section, ps.updated_at
+		FROM provider_sections ps JOIN organisations o ON o.id = ps.organisation_id
+		WHERE ps.pending_review
+		ORDER BY ps.updated_at, ps.organisation_id, ps.section LIMIT $1 OFFSET $2`, limit, offset)
+	if err != nil {
+		return nil, 0, fmt.Errorf("pending changes: %w", err)
+	}
+	return out, total, nil
 }

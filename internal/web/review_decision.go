@@ -1,0 +1,177 @@
+package web
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/council/provider-portal/internal/apperr"
+	"github.com/council/provider-portal/internal/form"
+	"github.com/council/provider-portal/internal/provider"
+	"github.com/gofiber/fiber/v2"
+)
+
+// Officers' free text (comments, reasons) is cleaned as every form field is: trimmed,
+// bounded, and refused when it holds characters no one types. The label names the field
+// in the message.
+type commentText struct {
+	Text string `form:"text" multiline:"true" label:"the comment"`
+}
+
+type reasonText struct {
+	Text string `form:"text" multiline:"true" label:"the reason"`
+}
+
+// maxReviewEcho bounds refused text shown back to the officer.
+const maxReviewEcho = 10000
+
+// reviewText reads one free-text field: a comment, or else a reason. What was typed goes
+// into values (cleaned, when it could be), and a message into errs when it was refused.
+func reviewText(c *fiber.Ctx, name string, comment bool, values, errs map[string]string) string {
+	raw := c.FormValue(name)
+	get := func(string) []string { return []string{raw} }
+	var text string
+	var msgs map[string]string
+	if comment {
+		var v commentText
+		msgs = form.Decode(get, &v)
+		text = v.Text
+	} else {
+		var v reasonText
+		msgs = form.Decode(get, &v)
+		text = v.Text
+	}
+	if m := msgs["text"]; m != "" {
+		// Shown back in the textarea: bounded and readable, whatever was sent.
+		values[name], errs[name] = strings.ToValidUTF8(raw[:min(len(raw), maxReviewEcho)], ""), m
+		return ""
+	}
+	values[name] = text
+	return text
+}
+
+// reviewDecision makes a decision on the whole record: request changes, approve or reject
+// one awaiting review; suspend an approved one; reinstate a suspended one. The form carries
+// the record's version, so a decision on a record that moved on since the officer looked,
+// or the same form sent twice, is refused with nothing changed.
+func (s *Server) reviewDecision(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	orgID := c.Params("id")
+	org, err := provider.OrganisationByID(ctx, s.db, orgID)
+	if err != nil {
+		return err
+	}
+	version := formInt(c, "version")
+	values, errs := map[string]string{}, map[string]string{}
+	decision := c.FormValue("decision")
+	reason := reviewText(c, "reason", false, values, errs)
+	// The comment boxes are on the page only while the record awaits review, in the one
+	// form with the three decisions made then.
+	comments := map[provider.SectionKey]string{}
+	var firstComment string
+	if decision == "request_changes" || decision == "approve" || decision == "reject" {
+		for _, def := range provider.Sections {
+			name := "comment-" + string(def.Key)
+			if text := reviewText(c, name, true, values, errs); text != "" {
+				comments[def.Key] = text
+				if firstComment == "" {
+					firstComment = name
+				}
+			}
+		}
+	}
+	name := org.DisplayName()
+	var flash string
+	to := "/review/providers/" + orgID
+	switch decision {
+	case "request_changes":
+		flash, to = fmt.Sprintf("You asked %s to make changes. We have emailed the provider.", name), "/review"
+		if len(errs) == 0 {
+			err = s.providers.RequestChanges(ctx, orgID, version, comments)
+		}
+	case "approve":
+		flash, to = fmt.Sprintf("%s is approved. We have emailed the provider.", name), "/review"
+		if firstComment != "" {
+			errs[firstComment] = "Remove your comments before you approve the record, or request changes instead"
+		}
+		if len(errs) == 0 {
+			err = s.providers.Approve(ctx, orgID, version)
+		}
+	case "reject":
+		flash, to = fmt.Sprintf("%s is rejected. We have emailed the provider.", name), "/review"
+		if len(errs) == 0 {
+			err = s.providers.Reject(ctx, orgID, version, reason)
+		}
+	case "suspend":
+		flash = fmt.Sprintf("%s is suspended. We have emailed the provider.", name)
+		if len(errs) == 0 {
+			err = s.providers.Suspend(ctx, orgID, version, reason)
+		}
+	case "reinstate":
+		flash = fmt.Sprintf("%s is reinstated. We have emailed the provider.", name)
+		if len(errs) == 0 {
+			err = s.providers.Reinstate(ctx, orgID, version, reason)
+		}
+	default:
+		return apperr.New(apperr.Invalid, "Choose a decision using one of the buttons on the page")
+	}
+	return s.afterDecision(c, orgID, err, values, errs, to, flash)
+}
+
+// reviewSectionDecision accepts or declines a change an approved provider made to a
+// section. The form carries the section's version: a change edited again since the
+// officer looked is refused.
+func (s *Server) reviewSectionDecision(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	orgID := c.Params("id")
+	if _, err := provider.OrganisationByID(ctx, s.db, orgID); err != nil {
+		return err
+	}
+	def, err := sectionDef(c)
+	if err != nil {
+		return err
+	}
+	version := formInt(c, "version")
+	values, errs := map[string]string{}, map[string]string{}
+	field := "reason-" + string(def.Key)
+	reason := reviewText(c, field, false, values, errs)
+	var flash string
+	switch c.FormValue("decision") {
+	case "accept":
+		flash = fmt.Sprintf("Change accepted and now in force: %s. We have emailed the provider.", def.Title)
+		delete(errs, field) // accepting needs no reason, so what was typed there does not matter
+		err = s.providers.AcceptSectionChange(ctx, orgID, def.Key, version)
+	case "decline":
+		flash = fmt.Sprintf("Change declined: %s. The approved details stay in force. We have emailed the provider.", def.Title)
+		if len(errs) == 0 {
+			err = s.providers.DeclineSectionChange(ctx, orgID, def.Key, version, reason)
+		}
+		// The service names its one field "reason"; on this page each section has its own.
+		if fields := apperr.FieldsOf(err); fields != nil {
+			errs[field], err = fields["reason"], nil
+		}
+	default:
+		return apperr.New(apperr.Invalid, "Choose a decision using one of the buttons on the page")
+	}
+	return s.afterDecision(c, orgID, err, values, errs, "/review/providers/"+orgID, flash)
+}
+
+// afterDecision redirects with a flash when the decision was made; otherwise it shows the
+// record again as it is now, with the officer's text kept: 422 with an error summary for
+// fields to put right, 409 with the reason when the record moved on.
+func (s *Server) afterDecision(c *fiber.Ctx, orgID string, err error, values, errs map[string]string, to, flash string) error {
+	if fields := apperr.FieldsOf(err); fields != nil {
+		for k, v := range fields {
+			errs[k] = v
+		}
+		err = nil
+	}
+	switch {
+	case len(errs) > 0:
+		return s.renderReview(c, fiber.StatusUnprocessableEntity, orgID, values, errs, "")
+	case apperr.Is(err, apperr.Conflict):
+		return s.renderReview(c, fiber.StatusConflict, orgID, values, nil, apperr.MessageOf(err))
+	case err != nil:
+		return err
+	}
+	return s.redirectWithFlash(c, to, flash)
+}

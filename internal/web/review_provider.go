@@ -1,0 +1,150 @@
+package web
+
+import (
+	"github.com/council/provider-portal/internal/provider"
+	"github.com/gofiber/fiber/v2"
+)
+
+// reviewProviderPage is an officer's view of one provider record: every section's answers
+// (approved and proposed side by side where a change waits for review), the history, the
+// documents, and the decisions open in the record's status.
+type reviewProviderPage struct {
+	Page
+	Org       *provider.Organisation
+	Sections  []reviewSection
+	History   []historyRow
+	Documents []reviewDocument
+	// Values are what the officer typed (comments and reasons, by field name), kept when a
+	// decision is refused so nothing has to be typed again.
+	Values map[string]string
+	// Conflict says why a decision was refused because the record moved on.
+	Conflict string
+}
+
+// reviewSection is one section's card.
+type reviewSection struct {
+	Def     provider.Definition
+	Status  provider.TaskStatus
+	Version int
+	// Rows are the working answers: for a change waiting for review, the proposed ones.
+	Rows []provider.SummaryRow
+	// Approved are the answers in force, shown beside Rows when Pending.
+	Approved []provider.SummaryRow
+	Pending  bool
+	Comments []provider.SectionComment
+}
+
+// CommentField names the section's comment at review; it is also the id the error summary
+// links to.
+func (r reviewSection) CommentField() string { return "comment-" + string(r.Def.Key) }
+
+// ReasonField names the reason for declining the section's change.
+func (r reviewSection) ReasonField() string { return "reason-" + string(r.Def.Key) }
+
+// historyRow is a status change with the status it came from named as people say it.
+type historyRow struct {
+	provider.StatusChange
+	FromLabel string
+}
+
+// reviewDocument is a file the record refers to, downloaded through /documents/:id.
+type reviewDocument struct {
+	ID, Name, Label string
+	Proposed        bool
+}
+
+// reviewFieldOrder lists the review form's fields in page order, for the error summary.
+func reviewFieldOrder() []string {
+	var out []string
+	for _, def := range provider.Sections {
+		out = append(out, "comment-"+string(def.Key), "reason-"+string(def.Key))
+	}
+	return append(out, "reason")
+}
+
+// reviewProvider shows a provider record to an officer.
+func (s *Server) reviewProvider(c *fiber.Ctx) error {
+	return s.renderReview(c, fiber.StatusOK, c.Params("id"), nil, nil, "")
+}
+
+// renderReview builds the officer's page from the record as stored now. Showing the
+// safeguarding section is an officer's view of criminal offence data, so every rendering,
+// including one after a refused decision, is audited first.
+func (s *Server) renderReview(c *fiber.Ctx, status int, orgID string, values, errs map[string]string, conflict string) error {
+	ctx := c.UserContext()
+	org, err := provider.OrganisationByID(ctx, s.db, orgID)
+	if err != nil {
+		return err
+	}
+	tasks, err := provider.Tasks(ctx, s.db, orgID)
+	if err != nil {
+		return err
+	}
+	recs, err := provider.SectionRecords(ctx, s.db, orgID)
+	if err != nil {
+		return err
+	}
+	history, err := provider.History(ctx, s.db, orgID)
+	if err != nil {
+		return err
+	}
+	p := s.page(c, org.DisplayName())
+	p.Back = "/review"
+	p.Errors = fieldErrors(reviewFieldOrder(), errs)
+	if values == nil {
+		values = map[string]string{}
+	}
+	data := reviewProviderPage{Page: p, Org: org, Values: values, Conflict: conflict}
+	for _, h := range history {
+		row := historyRow{StatusChange: h}
+		if h.From != nil {
+			row.FromLabel = provider.Status(*h.From).Label()
+		}
+		data.History = append(data.History, row)
+	}
+	seen := map[string]bool{}
+	for _, t := range tasks {
+		if err := s.auditRestrictedView(c, t.Definition, orgID); err != nil {
+			return err
+		}
+		sec := reviewSection{Def: t.Definition, Status: t.Status, Version: t.Version, Comments: t.Comments}
+		if rec := recs[t.Key]; rec != nil {
+			answers, err := rec.Answers(t.Definition)
+			if err != nil {
+				return err
+			}
+			sec.Rows, sec.Pending = answers.Summary(), rec.PendingReview
+			var approved provider.Answers
+			if rec.PendingReview {
+				if approved, err = rec.Approved(t.Definition); err != nil {
+					return err
+				}
+				if approved != nil {
+					sec.Approved = approved.Summary()
+				}
+			}
+			data.Documents = appendDocuments(data.Documents, seen, approved, false)
+			data.Documents = appendDocuments(data.Documents, seen, answers, rec.PendingReview)
+		}
+		data.Sections = append(data.Sections, sec)
+	}
+	return render(c, status, "review/provider", data)
+}
+
+// appendDocuments adds the certificates a section's answers refer to, once each. proposed
+// marks those of a change not yet accepted.
+func appendDocuments(docs []reviewDocument, seen map[string]bool, a provider.Answers, proposed bool) []reviewDocument {
+	ins, ok := a.(*provider.InsuranceAnswers)
+	if !ok || ins == nil {
+		return docs
+	}
+	for _, kind := range provider.PolicyKinds {
+		pol := ins.Policy(kind.Value)
+		if pol.CertificateID == "" || seen[pol.CertificateID] {
+			continue
+		}
+		seen[pol.CertificateID] = true
+		docs = append(docs, reviewDocument{ID: pol.CertificateID, Name: pol.CertificateName, Label: kind.Label + " certificate", Proposed: proposed})
+	}
+	return docs
+}
