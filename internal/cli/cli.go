@@ -36,6 +36,9 @@ Usage:
                                     or generated and printed once when none is given
   portal users disable --email E    stop a user signing in and end their sessions
   portal audit verify               check the audit trail's hash chain
+  portal notices publish --title T --effective YYYY-MM-DD --file BODY.md [--by NAME]
+                                    publish a new version of the provider privacy notice
+                                    (Markdown; --file - reads standard input)
   portal keygen                     print a new PORTAL_DATA_KEY value
   portal totp SECRET                print the current code for a TOTP secret (development aid)
 
@@ -62,6 +65,8 @@ func Main(args []string, env Env) int {
 		err = users(ctx, args[1:], env)
 	case "audit":
 		err = auditCmd(ctx, args[1:], env)
+	case "notices":
+		err = notices(ctx, args[1:], env)
 	case "keygen":
 		err = keygen(env)
 	case "totp":

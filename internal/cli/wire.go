@@ -9,9 +9,12 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/council/provider-portal/internal/audit"
 	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/config"
 	"github.com/council/provider-portal/internal/db"
+	"github.com/council/provider-portal/internal/document"
+	"github.com/council/provider-portal/internal/finance"
 	"github.com/council/provider-portal/internal/jobs"
 	"github.com/council/provider-portal/internal/notify"
 	"github.com/council/provider-portal/internal/provider"
@@ -27,6 +30,7 @@ type services struct {
 	vault     *vault.Vault
 	auth      *auth.Service
 	providers *provider.Service
+	finance   *finance.Service
 	log       *slog.Logger
 }
 
@@ -44,7 +48,9 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*services
 		return nil, err
 	}
 	providers := &provider.Service{DB: d, Vault: v, Checks: provider.ChecksWith(table), BaseURL: cfg.BaseURL}
-	return &services{cfg: cfg, db: d, vault: v, log: log, providers: providers, auth: &auth.Service{
+	fin := &finance.Service{DB: d, Vault: v, Providers: providers, Modulus: table, Documents: document.PostgresStore{},
+		BaseURL: cfg.BaseURL, CouncilPhone: cfg.Council.Phone}
+	return &services{cfg: cfg, db: d, vault: v, log: log, providers: providers, finance: fin, auth: &auth.Service{
 		DB: d, Vault: v, Throttle: auth.DefaultThrottle, BaseURL: cfg.BaseURL,
 		Timeouts: auth.SessionTimeouts{Idle: cfg.SessionIdle, Absolute: cfg.SessionAbsolute},
 		Issuer:   "Provider Portal (" + cfg.Council.Name + ")",
@@ -55,7 +61,7 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*services
 // shuts down gracefully: in-flight requests finish, new ones are refused.
 func (s *services) run(ctx context.Context, ready func()) error {
 	metrics := web.NewMetrics(s.db.DB)
-	app, err := web.New(web.Deps{Config: s.cfg, DB: s.db, Auth: s.auth, Providers: s.providers, Log: s.log, Metrics: metrics})
+	app, err := web.New(web.Deps{Config: s.cfg, DB: s.db, Auth: s.auth, Providers: s.providers, Finance: s.finance, Log: s.log, Metrics: metrics})
 	if err != nil {
 		return err
 	}
@@ -109,6 +115,14 @@ func (s *services) scheduler() *jobs.Scheduler {
 		}},
 		{Name: "expire-sessions", Interval: time.Hour, Run: func(ctx context.Context) error {
 			_, err := auth.DeleteExpiredSessions(ctx, s.db, s.auth.Timeouts)
+			return err
+		}},
+		{Name: "expire-bank-detail-changes", Interval: 15 * time.Minute, Run: func(ctx context.Context) error {
+			_, err := s.finance.ExpireOverdue(audit.WithActor(ctx, audit.System))
+			return err
+		}},
+		{Name: "open-bank-detail-verifications", Interval: 10 * time.Minute, Run: func(ctx context.Context) error {
+			_, err := s.finance.OpenInitialRequests(audit.WithActor(ctx, audit.System))
 			return err
 		}},
 	}}

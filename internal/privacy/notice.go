@@ -106,10 +106,13 @@ func Acknowledge(ctx context.Context, q sqlx.ExecerContext, userID, noticeID str
 	if at != nil {
 		when = *at
 	}
-	_, err := q.ExecContext(ctx, `INSERT INTO notice_acknowledgements (user_id, notice_id, acknowledged_at)
+	res, err := q.ExecContext(ctx, `INSERT INTO notice_acknowledgements (user_id, notice_id, acknowledged_at)
 		VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, userID, noticeID, when)
 	if err != nil {
 		return fmt.Errorf("acknowledge notice: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil // acknowledged already (a double click): one record, one audit event
 	}
 	return audit.Record(ctx, q, audit.Event{Action: "privacy_notice.acknowledged", ObjectType: "privacy_notice", ObjectID: noticeID,
 		Summary: map[string]any{"user_id": userID}})

@@ -10,12 +10,9 @@ type contentPage struct {
 	Council config.Council
 }
 
-// The footer's pages: they say what the service does with people's data, how accessible it
-// is and which cookies it sets, with the council's details from configuration.
-func (s *Server) privacyPage(c *fiber.Ctx) error {
-	return render(c, fiber.StatusOK, "pages/privacy", contentPage{Page: s.page(c, "Privacy"), Council: s.cfg.Council})
-}
-
+// The footer's pages: they say how accessible the service is and which cookies it sets,
+// with the council's details from configuration. Its "Privacy" link shows the privacy notice
+// in force, from the database (privacy_notice.go).
 func (s *Server) accessibilityPage(c *fiber.Ctx) error {
 	return render(c, fiber.StatusOK, "pages/accessibility", contentPage{Page: s.page(c, "Accessibility statement"), Council: s.cfg.Council})
 }

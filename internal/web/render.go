@@ -93,6 +93,19 @@ func (s *Server) nav(c *fiber.Ctx, u *auth.User) []NavItem {
 	items := []NavItem{{Text: "Home", Href: "/"}}
 	if u.Has(auth.RoleProvider) {
 		items = append(items, NavItem{Text: "Your supplier record", Href: "/provider"})
+		items = append(items, NavItem{Text: "Members", Href: "/organisation/members"})
+		if orgs, err := auth.Organisations(c.UserContext(), s.db, u.ID); err == nil && len(orgs) > 1 {
+			items = append(items, NavItem{Text: "Switch organisation", Href: "/organisation/switch"})
+		}
+	}
+	if u.Has(auth.RoleOfficer) {
+		items = append(items, NavItem{Text: "Review queue", Href: "/review"})
+	}
+	if u.Has(auth.RoleProvider) {
+		items = append(items, NavItem{Text: "Bank details", Href: "/provider/bank-details"})
+	}
+	if u.Has(auth.RoleFinance) {
+		items = append(items, NavItem{Text: "Finance", Href: "/finance"})
 	}
 	if u.Has(auth.RoleAdmin) {
 		items = append(items, NavItem{Text: "Users", Href: "/admin/users"})

@@ -22,6 +22,8 @@ import (
 	"github.com/council/provider-portal/internal/config"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/dbtest"
+	"github.com/council/provider-portal/internal/document"
+	"github.com/council/provider-portal/internal/finance"
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/council/provider-portal/internal/ukid"
 	"github.com/council/provider-portal/internal/vault"
@@ -40,6 +42,7 @@ type Server struct {
 	Config    *config.Config
 	Auth      *auth.Service
 	Providers *provider.Service
+	Finance   *finance.Service
 	Vault     *vault.Vault
 }
 
@@ -87,13 +90,15 @@ func Start(t testing.TB, opts ...Options) *Server {
 		logOut = os.Stderr
 	}
 	providers := &provider.Service{DB: d, Vault: v, Checks: provider.ChecksWith(ukid.DefaultModulusTable()), BaseURL: cfg.BaseURL}
-	app, err := web.New(web.Deps{Config: cfg, DB: d, Auth: svc, Providers: providers, Log: slog.New(slog.NewJSONHandler(logOut, nil))})
+	fin := &finance.Service{DB: d, Vault: v, Providers: providers, Modulus: ukid.DefaultModulusTable(),
+		Documents: document.PostgresStore{}, BaseURL: cfg.BaseURL, CouncilPhone: cfg.Council.Phone}
+	app, err := web.New(web.Deps{Config: cfg, DB: d, Auth: svc, Providers: providers, Finance: fin, Log: slog.New(slog.NewJSONHandler(logOut, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
 	go func() { _ = app.Listener(ln) }()
 	t.Cleanup(func() { _ = app.ShutdownWithTimeout(5 * time.Second) })
-	return &Server{URL: base, DB: d, Config: cfg, Auth: svc, Providers: providers, Vault: v}
+	return &Server{URL: base, DB: d, Config: cfg, Auth: svc, Providers: providers, Finance: fin, Vault: v}
 }
 
 // TestUser is a user the harness made, with what is needed to sign in as them.
@@ -126,7 +131,14 @@ func (s *Server) CreateUser(t testing.TB, email string, roles []auth.Role, orgID
 			return err
 		}
 		if orgID != "" {
-			_, err = tx.Exec(`INSERT INTO memberships (user_id, organisation_id) VALUES ($1, $2)`, u.ID, orgID)
+			if _, err = tx.Exec(`INSERT INTO memberships (user_id, organisation_id) VALUES ($1, $2)`, u.ID, orgID); err != nil {
+				return err
+			}
+		}
+		if u.Has(auth.RoleProvider) {
+			// As registration does: the user has read the current privacy notice.
+			_, err = tx.Exec(`INSERT INTO notice_acknowledgements (user_id, notice_id)
+				SELECT $1, id FROM privacy_notices WHERE audience = 'provider' ORDER BY version DESC LIMIT 1`, u.ID)
 		}
 		return err
 	})
