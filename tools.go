@@ -19,4 +19,5 @@ import (
  _ "github.com/microcosm-cc/bluemonday"
  _ "github.com/xuri/excelize/v2"
  _ "github.com/google/uuid"
+ _ "github.com/santhosh-tekuri/jsonschema/v6"
 )
