@@ -40,21 +40,20 @@ var allOptions = sectionOptions{
 	CQCRatings: provider.CQCRatings, DBSLevels: provider.DBSLevels, DBSCheckResults: provider.DBSCheckResults,
 }
 
-func sectionDef(c *fiber.Ctx) (provider.Definition, error) {
+// sectionOfCurrentOrg resolves the section named in the URL and the organisation the
+// provider user is acting for.
+func (s *Server) sectionOfCurrentOrg(c *fiber.Ctx) (provider.Definition, string, error) {
 	def, ok := provider.SectionByKey(c.Params("section"))
 	if !ok {
-		return def, fiber.ErrNotFound
+		return def, "", fiber.ErrNotFound
 	}
-	return def, nil
+	orgID, err := s.currentOrgID(c)
+	return def, orgID, err
 }
 
 // providerSectionForm shows a section's questions filled with the saved answers.
 func (s *Server) providerSectionForm(c *fiber.Ctx) error {
-	def, err := sectionDef(c)
-	if err != nil {
-		return err
-	}
-	orgID, err := s.currentOrgID(c)
+	def, orgID, err := s.sectionOfCurrentOrg(c)
 	if err != nil {
 		return err
 	}
@@ -105,11 +104,7 @@ func (s *Server) renderSection(c *fiber.Ctx, status int, def provider.Definition
 // providerSectionSave saves a section, or adds or removes an item of a list ("Add another")
 // and shows the form again without saving.
 func (s *Server) providerSectionSave(c *fiber.Ctx) error {
-	def, err := sectionDef(c)
-	if err != nil {
-		return err
-	}
-	orgID, err := s.currentOrgID(c)
+	def, orgID, err := s.sectionOfCurrentOrg(c)
 	if err != nil {
 		return err
 	}
@@ -220,11 +215,7 @@ type checkPage struct {
 
 // providerSectionCheck is "Check your answers" for a section, with a change link per answer.
 func (s *Server) providerSectionCheck(c *fiber.Ctx) error {
-	def, err := sectionDef(c)
-	if err != nil {
-		return err
-	}
-	orgID, err := s.currentOrgID(c)
+	def, orgID, err := s.sectionOfCurrentOrg(c)
 	if err != nil {
 		return err
 	}
@@ -252,11 +243,7 @@ func (s *Server) providerSectionCheck(c *fiber.Ctx) error {
 
 // providerSectionComplete marks a section completed after the provider checked it.
 func (s *Server) providerSectionComplete(c *fiber.Ctx) error {
-	def, err := sectionDef(c)
-	if err != nil {
-		return err
-	}
-	orgID, err := s.currentOrgID(c)
+	def, orgID, err := s.sectionOfCurrentOrg(c)
 	if err != nil {
 		return err
 	}

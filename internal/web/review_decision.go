@@ -126,15 +126,16 @@ func (s *Server) reviewSectionDecision(c *fiber.Ctx) error {
 	if _, err := provider.OrganisationByID(ctx, s.db, orgID); err != nil {
 		return err
 	}
-	def, err := sectionDef(c)
-	if err != nil {
-		return err
+	def, ok := provider.SectionByKey(c.Params("section"))
+	if !ok {
+		return fiber.ErrNotFound
 	}
 	version := formInt(c, "version")
 	values, errs := map[string]string{}, map[string]string{}
 	field := "reason-" + string(def.Key)
 	reason := reviewText(c, field, false, values, errs)
 	var flash string
+	var err error
 	switch c.FormValue("decision") {
 	case "accept":
 		flash = fmt.Sprintf("Change accepted and now in force: %s. We have emailed the provider.", def.Title)

@@ -92,6 +92,42 @@ func (s *Server) Routes() []Route {
 		{"POST", "/admin/users/:id/disable", admin, s.userDisable},
 		{"POST", "/admin/users/:id/enable", admin, s.userEnable},
 		{"GET", "/admin/outbox", DevRoles(auth.RoleAdmin), s.outbox},
+
+		// Finance: payment details under dual control, reveals and exports after a step-up.
+		{"GET", "/provider/bank-details", provider, s.providerBankDetails},
+		{"GET", "/provider/bank-details/change", provider, s.providerBankChangeForm},
+		{"POST", "/provider/bank-details/change", provider, s.providerBankChange},
+		{"POST", "/provider/bank-details/changes/:id/withdraw", provider, s.providerBankWithdraw},
+		{"GET", "/finance", financeOnly, s.financeHome},
+		{"GET", "/finance/step-up", financeOnly, s.financeStepUpForm},
+		{"POST", "/finance/step-up", financeOnly, s.financeStepUp},
+		{"GET", "/finance/providers/:id", financeOnly, s.financeProvider},
+		{"POST", "/finance/providers/:id/initial-request", financeOnly, s.financeOpenInitialRequest},
+		{"GET", "/finance/providers/:id/changes/new", financeOnly, s.financeChangeNewForm},
+		{"POST", "/finance/providers/:id/changes", financeOnly, s.financeChangeCreate},
+		{"POST", "/finance/payment-details/:id/reveal", financeOnly, s.financeRevealDetails},
+		{"GET", "/finance/changes/:id", financeOnly, s.financeChange},
+		{"GET", "/finance/changes/:id/evidence", financeOnly, s.financeEvidence},
+		{"POST", "/finance/changes/:id/calls", financeOnly, s.financeChangeCall},
+		{"POST", "/finance/changes/:id/approve", financeOnly, s.financeChangeApprove},
+		{"POST", "/finance/changes/:id/reject", financeOnly, s.financeChangeReject},
+		{"POST", "/finance/changes/:id/reveal", financeOnly, s.financeRevealRequested},
+		{"GET", "/finance/exports", financeOnly, s.financeExports},
+		{"POST", "/finance/exports/payments", financeOnly, s.financeExportPayments},
+		{"POST", "/finance/exports/nfi", financeOnly, s.financeExportNFI},
+		{"GET", "/finance/export-profiles/new", financeOnly, s.financeProfileNewForm},
+		{"POST", "/finance/export-profiles", financeOnly, s.financeProfileCreate},
+		{"GET", "/finance/export-profiles/:id", financeOnly, s.financeProfileForm},
+		{"POST", "/finance/export-profiles/:id", financeOnly, s.financeProfileUpdate},
+		{"POST", "/finance/export-profiles/:id/delete", financeOnly, s.financeProfileDelete},
+		{"GET", "/finance/reports/changes", financeOnly, s.financeReport},
+		{"GET", "/finance/reports/changes.csv", financeOnly, s.financeReportCSV},
+		{"GET", "/finance/settings", financeOnly, s.financeSettings},
+		{"POST", "/finance/settings", financeOnly, s.financeSettingsSave},
+
+		// Commissioning: contracts, KPIs and returns, quality assurance, compliance, officer views.
+
+		// Data protection: notices, subject access, rectification, retention, registers, audit viewer.
 	}
 }
 
