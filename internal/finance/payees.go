@@ -1,0 +1,125 @@
+package finance
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/council/provider-portal/internal/provider"
+	"github.com/lib/pq"
+)
+
+// Payee is one row of a payment export: a provider with the details in force on the day,
+// opened, and its standing data from the approved record.
+type Payee struct {
+	DetailsID      string
+	OrganisationID string
+	SupplierRef    string
+	Status         provider.Status
+	Account        ClearAccount
+	EffectiveFrom  time.Time
+	HoldUntil      *time.Time
+	ApprovedAt     time.Time
+	// FirstEffectiveFrom is when the council first had verified details for the provider:
+	// the creditor's set-up date for the National Fraud Initiative.
+	FirstEffectiveFrom time.Time
+	Standing           *provider.SupplierStanding
+}
+
+// payeeBatch is how many rows are opened and matched to the record at a time: enough to keep
+// the lookups few, few enough that memory does not grow with the file.
+const payeeBatch = 500
+
+type payeeRow struct {
+	DetailsID      string `db:"id"`
+	OrganisationID string `db:"organisation_id"`
+	SupplierRef    string `db:"supplier_ref"`
+	Status         string `db:"status"`
+	Account
+	EffectiveFrom      time.Time  `db:"effective_from"`
+	HoldUntil          *time.Time `db:"hold_until"`
+	ApprovedAt         time.Time  `db:"approved_at"`
+	FirstEffectiveFrom time.Time  `db:"first_effective_from"`
+}
+
+// eachPayee calls fn for every provider in one of statuses with verified, approved details
+// in force on asOf, in supplier reference order. Rows come from a cursor and are handled a
+// batch at a time, so memory stays flat however many providers there are. It returns how
+// many rows fn was given.
+func (s *Service) eachPayee(ctx context.Context, asOf time.Time, statuses []provider.Status, fn func(*Payee) error) (int, error) {
+	names := make([]string, len(statuses))
+	for i, st := range statuses {
+		names[i] = string(st)
+	}
+	rows, err := s.DB.QueryxContext(ctx, `
+		SELECT pd.id, pd.organisation_id, o.supplier_ref, o.status, pd.account_name, pd.sort_code_sealed, pd.account_number_sealed,
+		       pd.roll_number_sealed, pd.sort_code_last2, pd.account_last4, pd.remittance_email, pd.effective_from, pd.hold_until,
+		       pd.approved_at,
+		       (SELECT min(p2.effective_from) FROM payment_details p2 WHERE p2.organisation_id = pd.organisation_id) AS first_effective_from
+		FROM payment_details pd JOIN organisations o ON o.id = pd.organisation_id
+		WHERE pd.effective_from <= $1::date AND (pd.superseded_on IS NULL OR pd.superseded_on > $1::date) AND o.status = ANY($2)
+		ORDER BY length(o.supplier_ref), o.supplier_ref, pd.id`, asOf.Format(time.DateOnly), pq.StringArray(names))
+	if err != nil {
+		return 0, fmt.Errorf("payees: %w", err)
+	}
+	defer rows.Close()
+	n := 0
+	batch := make([]payeeRow, 0, payeeBatch)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		ids := make([]string, len(batch))
+		for i := range batch {
+			ids[i] = batch[i].OrganisationID
+		}
+		standing, err := provider.SupplierStandingFor(ctx, s.DB, ids)
+		if err != nil {
+			return err
+		}
+		for i := range batch {
+			r := &batch[i]
+			account, err := s.open("payment_details", r.DetailsID, r.Account)
+			if err != nil {
+				return err
+			}
+			st := standing[r.OrganisationID]
+			if st == nil {
+				st = &provider.SupplierStanding{OrganisationID: r.OrganisationID, SupplierRef: r.SupplierRef}
+			}
+			p := Payee{DetailsID: r.DetailsID, OrganisationID: r.OrganisationID, SupplierRef: r.SupplierRef,
+				Status: provider.Status(r.Status), Account: account, EffectiveFrom: r.EffectiveFrom, HoldUntil: r.HoldUntil,
+				ApprovedAt: r.ApprovedAt, FirstEffectiveFrom: r.FirstEffectiveFrom, Standing: st}
+			if err := fn(&p); err != nil {
+				return err
+			}
+			n++
+		}
+		batch = batch[:0]
+		return nil
+	}
+	for rows.Next() {
+		var r payeeRow
+		if err := rows.StructScan(&r); err != nil {
+			return n, fmt.Errorf("payee: %w", err)
+		}
+		batch = append(batch, r)
+		if len(batch) == payeeBatch {
+			if err := flush(); err != nil {
+				return n, err
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return n, fmt.Errorf("payees: %w", err)
+	}
+	return n, flush()
+}
+
+// line returns the i-th address line (from 0), or "".
+func (p *Payee) line(i int) string {
+	if i < len(p.Standing.Address) {
+		return p.Standing.Address[i]
+	}
+	return ""
+}

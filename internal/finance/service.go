@@ -1,0 +1,188 @@
+package finance
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/council/provider-portal/internal/apperr"
+	"github.com/council/provider-portal/internal/audit"
+	"github.com/council/provider-portal/internal/db"
+	"github.com/council/provider-portal/internal/document"
+	"github.com/council/provider-portal/internal/provider"
+	"github.com/council/provider-portal/internal/ukid"
+	"github.com/council/provider-portal/internal/vault"
+	"github.com/jmoiron/sqlx"
+)
+
+// Service changes payment details under dual control and writes finance's exports. Every
+// change commits in one transaction with its audit event and the mail it causes.
+type Service struct {
+	DB        *sqlx.DB
+	Vault     *vault.Vault
+	Providers *provider.Service
+	Modulus   *ukid.ModulusTable
+	Documents document.Store
+	BaseURL   *url.URL
+	// CouncilPhone is the number the emails give for someone who did not ask for a change.
+	CouncilPhone string
+	// Now is the clock; time.Now when nil. Tests move it to expire requests.
+	Now func() time.Time
+}
+
+// london is the council's time zone: "today" and effective dates are UK dates.
+var london = func() *time.Location {
+	if l, err := time.LoadLocation("Europe/London"); err == nil {
+		return l
+	}
+	return time.UTC
+}()
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// Today is the UK date now, as midnight UTC (how the database returns dates).
+func (s *Service) Today() time.Time {
+	n := s.now().In(london)
+	return time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// actor is the signed-in person a change is made by, with their name for the record.
+type actor struct {
+	ID, Name string
+}
+
+func currentActor(ctx context.Context, q sqlx.QueryerContext) (actor, error) {
+	a := audit.ActorFrom(ctx)
+	if a.UserID == "" {
+		return actor{}, apperr.New(apperr.Unauthorized, "Sign in to continue")
+	}
+	name, err := userName(ctx, q, a.UserID)
+	if err != nil {
+		return actor{}, err
+	}
+	return actor{ID: a.UserID, Name: name}, nil
+}
+
+// sealAAD binds a sealed value to its row and column, so a ciphertext copied elsewhere
+// does not open.
+func sealAAD(table, id, column string) string { return table + ":" + id + ":" + column }
+
+// seal encrypts an account for a row of table.
+func (s *Service) seal(table, id string, a ClearAccount) (sealedAccount, error) {
+	var out sealedAccount
+	var err error
+	if out.SortCode, err = s.Vault.Seal(a.SortCode, sealAAD(table, id, "sort_code")); err != nil {
+		return out, err
+	}
+	if out.AccountNumber, err = s.Vault.Seal(a.AccountNumber, sealAAD(table, id, "account_number")); err != nil {
+		return out, err
+	}
+	if a.RollNumber != "" {
+		r, err := s.Vault.Seal(a.RollNumber, sealAAD(table, id, "roll_number"))
+		if err != nil {
+			return out, err
+		}
+		out.RollNumber = &r
+	}
+	out.SortCodeLast2, out.AccountLast4 = a.SortCode[len(a.SortCode)-2:], a.AccountNumber[len(a.AccountNumber)-4:]
+	return out, nil
+}
+
+type sealedAccount struct {
+	SortCode, AccountNumber     string
+	RollNumber                  *string
+	SortCodeLast2, AccountLast4 string
+}
+
+// open decrypts the account of a row of table.
+func (s *Service) open(table, id string, a Account) (ClearAccount, error) {
+	out := ClearAccount{AccountName: a.AccountName, RemittanceEmail: a.RemittanceEmail}
+	var err error
+	if out.SortCode, err = s.Vault.Open(a.SortCodeSealed, sealAAD(table, id, "sort_code")); err != nil {
+		return out, fmt.Errorf("open %s %s sort code: %w", table, id, err)
+	}
+	if out.AccountNumber, err = s.Vault.Open(a.AccountNumberSealed, sealAAD(table, id, "account_number")); err != nil {
+		return out, fmt.Errorf("open %s %s account number: %w", table, id, err)
+	}
+	if a.HasRollNumber() {
+		if out.RollNumber, err = s.Vault.Open(*a.RollNumberSealed, sealAAD(table, id, "roll_number")); err != nil {
+			return out, fmt.Errorf("open %s %s roll number: %w", table, id, err)
+		}
+	}
+	return out, nil
+}
+
+// ContactsOnFile lists the numbers a verifier may call: the key contact's and every other
+// contact's, from the contacts section as approved. A number given in a change request is
+// never among them.
+func ContactsOnFile(ctx context.Context, q sqlx.QueryerContext, orgID string) ([]ContactOnFile, error) {
+	def, _ := provider.SectionByKey(string(provider.SectionContacts))
+	rec, err := provider.SectionRecordByKey(ctx, q, orgID, provider.SectionContacts)
+	if err != nil || rec == nil {
+		return nil, err
+	}
+	answers, err := rec.Approved(def)
+	if err != nil || answers == nil {
+		return nil, err
+	}
+	ca, ok := answers.(*provider.ContactsAnswers)
+	if !ok {
+		return nil, fmt.Errorf("contacts section has type %T", answers)
+	}
+	var out []ContactOnFile
+	seen := map[string]bool{}
+	addContact := func(name, role, phone string) {
+		phone = strings.TrimSpace(phone)
+		if phone == "" || seen[phone] {
+			return
+		}
+		seen[phone] = true
+		out = append(out, ContactOnFile{Name: name, Role: role, Phone: phone})
+	}
+	addContact(ca.KeyContactName, "Key contact, "+ca.KeyContactRole, ca.KeyContactPhone)
+	for _, c := range ca.Others {
+		addContact(c.Name, c.Role, c.Phone)
+	}
+	return out, nil
+}
+
+// UpdateSettings changes finance's settings. version is the one the editor read.
+func (s *Service) UpdateSettings(ctx context.Context, holdDays, expiryDays, version int) error {
+	fields := map[string]string{}
+	if holdDays < 0 || holdDays > 90 {
+		fields["first_payment_hold_days"] = "Enter a number of days from 0 to 90"
+	}
+	if expiryDays < 1 || expiryDays > 365 {
+		fields["change_expiry_days"] = "Enter a number of days from 1 to 365"
+	}
+	if len(fields) > 0 {
+		return apperr.InvalidFields(fields)
+	}
+	return db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
+		before, err := LoadSettings(ctx, tx)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE finance_settings SET first_payment_hold_days = $1, change_expiry_days = $2,
+			version = version + 1, updated_at = now(), updated_by = NULLIF($3, '')::uuid WHERE version = $4`,
+			holdDays, expiryDays, audit.ActorFrom(ctx).UserID, version)
+		if err != nil {
+			return fmt.Errorf("update finance settings: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.New(apperr.Conflict, "Someone else changed the settings since you opened them. Look at them again")
+		}
+		return audit.Record(ctx, tx, audit.Event{Action: "finance.settings.updated", ObjectType: "finance_settings", ObjectID: "1",
+			Summary: map[string]any{
+				"first_payment_hold_days": map[string]int{"from": before.FirstPaymentHoldDays, "to": holdDays},
+				"change_expiry_days":      map[string]int{"from": before.ChangeExpiryDays, "to": expiryDays},
+			}})
+	})
+}

@@ -1,0 +1,86 @@
+package web
+
+import (
+	"github.com/council/provider-portal/internal/apperr"
+	"github.com/council/provider-portal/internal/finance"
+	"github.com/council/provider-portal/internal/provider"
+	"github.com/gofiber/fiber/v2"
+)
+
+type financeExportsPage struct {
+	Page
+	Profiles         []finance.Profile
+	FormatOptions    []provider.Option
+	ProfileOptions   []provider.Option
+	Format           string
+	Profile          string
+	IncludeSuspended bool
+	SteppedUp        bool
+}
+
+var exportFormatOptions = []provider.Option{
+	{Value: "csv", Label: "CSV, to load into the finance system"},
+	{Value: "xlsx", Label: "Excel workbook (XLSX), to read"},
+}
+
+func (s *Server) financeExports(c *fiber.Ctx) error {
+	return s.renderFinanceExports(c, fiber.StatusOK, financeExportsPage{Format: "csv"}, nil)
+}
+
+func (s *Server) renderFinanceExports(c *fiber.Ctx, status int, data financeExportsPage, errs map[string]string) error {
+	profiles, err := finance.Profiles(c.UserContext(), s.db)
+	if err != nil {
+		return err
+	}
+	data.Profiles, data.FormatOptions, data.SteppedUp = profiles, exportFormatOptions, steppedUp(c)
+	data.ProfileOptions = []provider.Option{{Value: "", Label: finance.DefaultProfile().Name + " (every column)"}}
+	for _, p := range profiles {
+		data.ProfileOptions = append(data.ProfileOptions, provider.Option{Value: p.ID, Label: p.Name})
+	}
+	data.Page = s.page(c, "Export payment files")
+	data.Page.Back = "/finance"
+	data.Page.Errors = fieldErrors([]string{"format", "profile"}, errs)
+	return render(c, status, "finance/exports", data)
+}
+
+// financeExportPayments streams the supplier payment file, after a step-up. The export is
+// audited with its filters, row count and SHA-256 by the service.
+func (s *Server) financeExportPayments(c *fiber.Ctx) error {
+	if !steppedUp(c) {
+		return toStepUp(c, "/finance/exports")
+	}
+	ctx := c.UserContext()
+	data := financeExportsPage{Format: c.FormValue("format"), Profile: c.FormValue("profile"), IncludeSuspended: c.FormValue("include_suspended") == "yes"}
+	opts := finance.PaymentExportOptions{Format: data.Format, IncludeSuspended: data.IncludeSuspended}
+	if data.Profile != "" && data.Format == "csv" {
+		p, err := finance.ProfileByID(ctx, s.db, data.Profile)
+		if apperr.Is(err, apperr.NotFound) {
+			return s.renderFinanceExports(c, fiber.StatusUnprocessableEntity, data, map[string]string{"profile": "Select a layout from the list"})
+		}
+		if err != nil {
+			return err
+		}
+		opts.Profile = p
+	}
+	e, err := s.finance.PaymentExport(ctx, opts)
+	if fields := apperr.FieldsOf(err); fields != nil {
+		return s.renderFinanceExports(c, fiber.StatusUnprocessableEntity, data, fields)
+	}
+	if err != nil {
+		return err
+	}
+	return s.streamExport(c, e)
+}
+
+// financeExportNFI streams the National Fraud Initiative trade creditors standing data,
+// after a step-up.
+func (s *Server) financeExportNFI(c *fiber.Ctx) error {
+	if !steppedUp(c) {
+		return toStepUp(c, "/finance/exports")
+	}
+	e, err := s.finance.NFIExport(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return s.streamExport(c, e)
+}
