@@ -19,6 +19,8 @@ type reviewProviderPage struct {
 	Values map[string]string
 	// Conflict says why a decision was refused because the record moved on.
 	Conflict string
+	// Compliance is the provider's rating today, with every reason (internal/quality).
+	Compliance *CompliancePanel
 }
 
 // reviewSection is one section's card.
@@ -95,6 +97,9 @@ func (s *Server) renderReview(c *fiber.Ctx, status int, orgID string, values, er
 		values = map[string]string{}
 	}
 	data := reviewProviderPage{Page: p, Org: org, Values: values, Conflict: conflict}
+	if data.Compliance, err = s.compliancePanel(c, orgID, true); err != nil {
+		return err
+	}
 	for _, h := range history {
 		row := historyRow{StatusChange: h}
 		if h.From != nil {

@@ -1,0 +1,149 @@
+package quality
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/council/provider-portal/internal/apperr"
+	"github.com/council/provider-portal/internal/auth"
+	"github.com/council/provider-portal/internal/provider"
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// loadInputs reads what the rules need for a batch of providers in a handful of queries
+// (never one per provider), so the same code serves one provider's page and the refresh of
+// every provider.
+func loadInputs(ctx context.Context, q sqlx.QueryerContext, orgIDs []string, today time.Time) (map[string]*Inputs, error) {
+	out := make(map[string]*Inputs, len(orgIDs))
+	for _, id := range orgIDs {
+		if !auth.IsUUID(id) {
+			return nil, apperr.New(apperr.NotFound, "Provider not found")
+		}
+		out[id] = &Inputs{}
+	}
+	ids := pq.Array(orgIDs)
+	if err := loadSections(ctx, q, ids, out); err != nil {
+		return nil, err
+	}
+	var actions []struct {
+		OrgID  string    `db:"organisation_id"`
+		N      int       `db:"n"`
+		Oldest time.Time `db:"oldest"`
+	}
+	if err := sqlx.SelectContext(ctx, q, &actions, `SELECT organisation_id, count(*) AS n, min(due_on) AS oldest FROM qa_actions
+		WHERE organisation_id = ANY($1::uuid[]) AND status IN ('open','in_progress') AND due_on < $2 GROUP BY organisation_id`, ids, today); err != nil {
+		return nil, fmt.Errorf("overdue actions: %w", err)
+	}
+	for _, a := range actions {
+		out[a.OrgID].OverdueActions, out[a.OrgID].OldestActionDue = a.N, a.Oldest
+	}
+	var docs []struct {
+		OrgID string         `db:"organisation_id"`
+		N     int            `db:"n"`
+		First time.Time      `db:"first"`
+		Names pq.StringArray `db:"names"`
+	}
+	if err := sqlx.SelectContext(ctx, q, &docs, `SELECT organisation_id, count(*) AS n, min(expires_on) AS first,
+			(array_agg(filename ORDER BY expires_on, filename))[1:3] AS names
+		FROM documents WHERE organisation_id = ANY($1::uuid[]) AND expires_on < $2 GROUP BY organisation_id`, ids, today); err != nil {
+		return nil, fmt.Errorf("expired documents: %w", err)
+	}
+	for _, d := range docs {
+		in := out[d.OrgID]
+		in.ExpiredDocuments, in.FirstExpiredOn, in.ExpiredNames = d.N, d.First, d.Names
+	}
+	return out, loadLateReturns(ctx, q, ids, today, out)
+}
+
+// ruleSections are the sections the rules read, by key.
+var ruleSections = []provider.SectionKey{provider.SectionInsurance, provider.SectionRegulation, provider.SectionSafeguarding}
+
+// loadSections decodes the approved insurance, regulation and safeguarding sections. A
+// section never approved is left nil: the rules say so.
+func loadSections(ctx context.Context, q sqlx.QueryerContext, ids any, out map[string]*Inputs) error {
+	keys := make([]string, len(ruleSections))
+	for i, k := range ruleSections {
+		keys[i] = string(k)
+	}
+	var rows []struct {
+		OrgID    string `db:"organisation_id"`
+		Section  string `db:"section"`
+		Approved []byte `db:"approved_data"`
+		Pending  bool   `db:"pending_review"`
+	}
+	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT organisation_id, section, approved_data, pending_review FROM provider_sections
+		WHERE organisation_id = ANY($1::uuid[]) AND section = ANY($2)`, ids, pq.Array(keys)); err != nil {
+		return fmt.Errorf("compliance sections: %w", err)
+	}
+	for _, r := range rows {
+		def, ok := provider.SectionByKey(r.Section)
+		if !ok {
+			continue
+		}
+		rec := provider.SectionRecord{Key: def.Key, ApprovedData: r.Approved}
+		answers, err := rec.Approved(def)
+		if err != nil {
+			return fmt.Errorf("compliance of %s: %w", r.OrgID, err)
+		}
+		in := out[r.OrgID]
+		switch a := answers.(type) {
+		case *provider.InsuranceAnswers:
+			in.Insurance = a
+		case *provider.RegulationAnswers:
+			in.Regulation = a
+		case *provider.SafeguardingAnswers:
+			in.Safeguarding = a
+		}
+		switch def.Key {
+		case provider.SectionInsurance:
+			in.InsurancePending = r.Pending
+		case provider.SectionRegulation:
+			in.RegulationPending = r.Pending
+		case provider.SectionSafeguarding:
+			in.SafeguardingPending = r.Pending
+		}
+	}
+	return nil
+}
+
+// contractsPresent reports whether internal/contract's tables exist. The compliance rules and
+// the reminders were written alongside them; the check keeps this package working on a
+// database migrated before they were added.
+func contractsPresent(ctx context.Context, q sqlx.QueryerContext) (bool, error) {
+	var ok bool
+	err := sqlx.GetContext(ctx, q, &ok, `SELECT to_regclass('monitoring_returns') IS NOT NULL AND to_regclass('kpis') IS NOT NULL
+		AND to_regclass('contracts') IS NOT NULL`)
+	if err != nil {
+		return false, fmt.Errorf("contracts tables: %w", err)
+	}
+	return ok, nil
+}
+
+// loadLateReturns counts each provider's monitoring returns still due after their due date,
+// on contracts past their draft. With no contracts tables Returns stays nil.
+func loadLateReturns(ctx context.Context, q sqlx.QueryerContext, ids any, today time.Time, out map[string]*Inputs) error {
+	present, err := contractsPresent(ctx, q)
+	if err != nil || !present {
+		return err
+	}
+	for _, in := range out {
+		in.Returns = &LateReturns{}
+	}
+	var rows []struct {
+		OrgID  string    `db:"organisation_id"`
+		N      int       `db:"n"`
+		Oldest time.Time `db:"oldest"`
+	}
+	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT c.organisation_id, count(*) AS n, min(r.due_date) AS oldest
+		FROM monitoring_returns r JOIN kpis k ON k.id = r.kpi_id JOIN contracts c ON c.id = k.contract_id
+		WHERE c.organisation_id = ANY($1::uuid[]) AND c.status <> 'draft' AND r.status = 'due' AND r.due_date < $2
+		GROUP BY c.organisation_id`, ids, today); err != nil {
+		return fmt.Errorf("late returns: %w", err)
+	}
+	for _, r := range rows {
+		out[r.OrgID].Returns = &LateReturns{Late: r.N, OldestDue: r.Oldest}
+	}
+	return nil
+}

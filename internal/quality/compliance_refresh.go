@@ -1,0 +1,174 @@
+package quality
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/council/provider-portal/internal/apperr"
+	"github.com/council/provider-portal/internal/auth"
+	"github.com/council/provider-portal/internal/db"
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// Why a table: the rules decode three JSON sections and count actions, documents and
+// returns for each provider. That takes milliseconds for one provider's page, but a directory
+// filtered by RAG over 100,000 providers, or a dashboard counting them, cannot run it per row
+// on every request. So each provider's result is kept in provider_compliance, indexed by
+// rating, and:
+//   - RefreshCompliance recomputes every provider in batches from the daily job (ratings move
+//     with the date alone: a policy expires, an action falls overdue);
+//   - RefreshProvider recomputes one provider in the transaction of any QA change, and other
+//     areas may call it when they change what the rules read;
+//   - the provider's own pages compute it afresh with Compliance, so they are never stale.
+
+// refreshBatch is how many providers one batch of the refresh reads and writes.
+const refreshBatch = 500
+
+// RefreshCompliance recomputes and stores every provider's compliance on today, in batches
+// of providers taken in id order (keyset, so each batch is an index range scan). It returns
+// how many providers it rated.
+func RefreshCompliance(ctx context.Context, d *sqlx.DB, today time.Time) (int, error) {
+	s, err := LoadSettings(ctx, d)
+	if err != nil {
+		return 0, err
+	}
+	after, total := "00000000-0000-0000-0000-000000000000", 0
+	for {
+		var ids []string
+		if err := d.SelectContext(ctx, &ids, `SELECT id::text FROM organisations WHERE id > $1 ORDER BY id LIMIT $2`, after, refreshBatch); err != nil {
+			return total, fmt.Errorf("providers to rate: %w", err)
+		}
+		if len(ids) == 0 {
+			return total, nil
+		}
+		if err := db.Transact(ctx, d, func(tx *sqlx.Tx) error { return refresh(ctx, tx, ids, s, today) }); err != nil {
+			return total, err
+		}
+		total += len(ids)
+		after = ids[len(ids)-1]
+	}
+}
+
+// RefreshProvider recomputes and stores one provider's compliance inside the caller's
+// transaction, so the stored rating changes with whatever changed it.
+func RefreshProvider(ctx context.Context, tx sqlx.ExtContext, orgID string, today time.Time) error {
+	s, err := LoadSettings(ctx, tx)
+	if err != nil {
+		return err
+	}
+	return refresh(ctx, tx, []string{orgID}, s, today)
+}
+
+type storedRow struct {
+	OrganisationID string   `json:"organisation_id"`
+	RAG            RAG      `json:"rag"`
+	Reasons        []Reason `json:"reasons"`
+}
+
+func refresh(ctx context.Context, q sqlx.ExtContext, ids []string, s Settings, today time.Time) error {
+	inputs, err := loadInputs(ctx, q, ids, today)
+	if err != nil {
+		return err
+	}
+	rows := make([]storedRow, 0, len(ids))
+	for _, id := range ids {
+		res := Evaluate(inputs[id], s, today)
+		rows = append(rows, storedRow{OrganisationID: id, RAG: res.RAG, Reasons: res.Reasons})
+	}
+	js, err := json.Marshal(rows)
+	if err != nil {
+		return fmt.Errorf("encode compliance: %w", err)
+	}
+	_, err = q.ExecContext(ctx, `INSERT INTO provider_compliance (organisation_id, rag, reasons, computed_on)
+		SELECT r.organisation_id, r.rag, r.reasons, $2 FROM jsonb_to_recordset($1::jsonb) AS r(organisation_id uuid, rag text, reasons jsonb)
+		ON CONFLICT (organisation_id) DO UPDATE SET rag = EXCLUDED.rag, reasons = EXCLUDED.reasons,
+			computed_on = EXCLUDED.computed_on, computed_at = now()`, string(js), today)
+	if err != nil {
+		return fmt.Errorf("store compliance: %w", err)
+	}
+	return nil
+}
+
+// Stored is a provider's compliance as last computed.
+type Stored struct {
+	Result
+	ComputedOn time.Time
+	ComputedAt time.Time
+}
+
+// StoredCompliance returns a provider's compliance as last computed, or NotFound when it has
+// not been computed yet.
+func StoredCompliance(ctx context.Context, q sqlx.QueryerContext, orgID string) (*Stored, error) {
+	if !auth.IsUUID(orgID) {
+		return nil, apperr.New(apperr.NotFound, "Provider not found")
+	}
+	var row struct {
+		RAG        RAG       `db:"rag"`
+		Reasons    []byte    `db:"reasons"`
+		ComputedOn time.Time `db:"computed_on"`
+		ComputedAt time.Time `db:"computed_at"`
+	}
+	err := sqlx.GetContext(ctx, q, &row, `SELECT rag, reasons, computed_on, computed_at FROM provider_compliance WHERE organisation_id = $1`, orgID)
+	if db.IsNoRows(err) {
+		return nil, apperr.New(apperr.NotFound, "Compliance not computed yet")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("stored compliance: %w", err)
+	}
+	out := &Stored{Result: Result{OrganisationID: orgID, RAG: row.RAG, Today: row.ComputedOn}, ComputedOn: row.ComputedOn, ComputedAt: row.ComputedAt}
+	if err := json.Unmarshal(row.Reasons, &out.Reasons); err != nil {
+		return nil, fmt.Errorf("decode stored compliance: %w", err)
+	}
+	return out, nil
+}
+
+// RAGCount is how many providers have a rating.
+type RAGCount struct {
+	RAG   RAG `db:"rag"`
+	Count int `db:"n"`
+}
+
+// RAGCounts counts providers by stored rating, worst first, every rating listed (for the
+// dashboard's chart). Providers not yet rated are not counted.
+func RAGCounts(ctx context.Context, q sqlx.QueryerContext) ([]RAGCount, error) {
+	var rows []RAGCount
+	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT rag, count(*) AS n FROM provider_compliance GROUP BY rag`); err != nil {
+		return nil, fmt.Errorf("count by rating: %w", err)
+	}
+	out := make([]RAGCount, len(RAGs))
+	for i, r := range RAGs {
+		out[i].RAG = r
+		for _, row := range rows {
+			if row.RAG == r {
+				out[i].Count = row.Count
+			}
+		}
+	}
+	return out, nil
+}
+
+// StoredRAGs returns the stored rating of each of a page of providers (for a directory's
+// rows); providers not rated yet are absent from the map.
+func StoredRAGs(ctx context.Context, q sqlx.QueryerContext, orgIDs []string) (map[string]RAG, error) {
+	for _, id := range orgIDs {
+		if !auth.IsUUID(id) {
+			return nil, apperr.New(apperr.NotFound, "Provider not found")
+		}
+	}
+	var rows []struct {
+		OrgID string `db:"organisation_id"`
+		RAG   RAG    `db:"rag"`
+	}
+	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT organisation_id, rag FROM provider_compliance WHERE organisation_id = ANY($1::uuid[])`,
+		pq.Array(orgIDs)); err != nil {
+		return nil, fmt.Errorf("stored ratings: %w", err)
+	}
+	out := make(map[string]RAG, len(rows))
+	for _, r := range rows {
+		out[r.OrgID] = r.RAG
+	}
+	return out, nil
+}
