@@ -29,7 +29,7 @@ func auditCmd(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer d.Close()
-	res, err := audit.Verify(ctx, d)
+	res, _, err := audit.VerifyFromAnchor(ctx, d)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,86 @@
+package audit
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/council/provider-portal/internal/db"
+	"github.com/jmoiron/sqlx"
+)
+
+// Anchor is where the trail starts after its oldest events expired (audit_expire): the id and
+// hash of the last event removed, which the first remaining event links to.
+type Anchor struct {
+	ID              int64     `db:"id"`
+	LastRemovedID   int64     `db:"last_removed_id"`
+	LastRemovedHash []byte    `db:"last_removed_hash"`
+	LastRemovedAt   time.Time `db:"last_removed_at"`
+	Removed         int64     `db:"removed"`
+	Cutoff          time.Time `db:"cutoff"`
+	AnchoredAt      time.Time `db:"anchored_at"`
+}
+
+// LatestAnchor returns the newest anchor, or nil when no event has ever expired.
+func LatestAnchor(ctx context.Context, q sqlx.QueryerContext) (*Anchor, error) {
+	var a Anchor
+	err := sqlx.GetContext(ctx, q, &a, `SELECT id, last_removed_id, last_removed_hash, last_removed_at, removed, cutoff, anchored_at
+		FROM audit_anchor ORDER BY id DESC LIMIT 1`)
+	if db.IsNoRows(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("audit anchor: %w", err)
+	}
+	return &a, nil
+}
+
+// VerifyFromAnchor is Verify for a trail whose oldest events may have expired: the chain must
+// start at the anchor (the first remaining event links to the last one removed, and comes
+// right after it) rather than at an event with no predecessor. With no anchor it is Verify.
+// It differs from Verify only in that start condition.
+func VerifyFromAnchor(ctx context.Context, d *sqlx.DB) (VerifyResult, *Anchor, error) {
+	anchor, err := LatestAnchor(ctx, d)
+	if err != nil {
+		return VerifyResult{}, nil, err
+	}
+	if anchor == nil {
+		res, err := Verify(ctx, d)
+		return res, nil, err
+	}
+	rows, err := d.QueryxContext(ctx, `
+		SELECT id, prev_hash, hash,
+		       digest(coalesce(prev_hash, ''::bytea) || audit_payload(e), 'sha256') AS recomputed
+		FROM audit_events e ORDER BY id`)
+	if err != nil {
+		return VerifyResult{}, anchor, fmt.Errorf("verify audit chain: %w", err)
+	}
+	defer rows.Close()
+	var res VerifyResult
+	last := anchor.LastRemovedHash
+	for rows.Next() {
+		var id int64
+		var prev, hash, recomputed []byte
+		if err := rows.Scan(&id, &prev, &hash, &recomputed); err != nil {
+			return res, anchor, fmt.Errorf("verify audit chain: %w", err)
+		}
+		first := res.Checked == 0
+		res.Checked++
+		switch {
+		case string(hash) != string(recomputed):
+			res.BrokenAt, res.Reason = id, "its content does not match its hash (altered)"
+		case first && (id <= anchor.LastRemovedID || string(prev) != string(last)):
+			res.BrokenAt, res.Reason = id, "the first event does not link to the anchor left when older events expired"
+		case string(prev) != string(last):
+			res.BrokenAt, res.Reason = id, "its link to the previous event is broken (an event was removed or altered)"
+		}
+		if res.BrokenAt != 0 {
+			return res, anchor, nil
+		}
+		last = hash
+	}
+	if err := rows.Err(); err != nil {
+		return res, anchor, fmt.Errorf("verify audit chain: %w", err)
+	}
+	return res, anchor, nil
+}

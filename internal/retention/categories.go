@@ -1,0 +1,285 @@
+// Package retention keeps personal data no longer than the council's retention schedule
+// allows: the categories of personal data the portal holds (defined once, here, for both the
+// schedule and the record of processing), the rules the data protection officer may change,
+// legal holds, the daily sweep that proposes what is due, and the approved destruction that
+// deletes or anonymises it in one transaction and logs it without keeping any personal data.
+package retention
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Trigger is an event that starts a category's retention clock.
+type Trigger struct {
+	Key string
+	// Label completes "N years after ...".
+	Label string
+}
+
+// Method is how a category's records are destroyed.
+type Method string
+
+const (
+	Deleted    Method = "deleted"
+	Anonymised Method = "anonymised"
+)
+
+// Category is one category of personal data the portal holds: what it is, why it is held and
+// on what basis, who receives it, how long it is kept, and how the sweep finds and destroys
+// it. The record of processing is generated from these definitions and the rules read them, so
+// the two cannot disagree.
+type Category struct {
+	Key         string
+	Name        string
+	Data        string // the personal data in it
+	Subjects    string // whose data it is
+	Purpose     string
+	LawfulBasis string
+	Recipients  string
+	// DefaultMonths is the default retention period; 0 for a category with no rule of its own
+	// (kept while in use, or destroyed with the record it belongs to; KeptFor says which).
+	DefaultMonths int
+	// Triggers are the events the period may run from; the first is the default.
+	Triggers []Trigger
+	KeptFor  string
+	// Found and Destroyed say in words how the sweep finds what is due and how it is destroyed.
+	Found     string
+	Destroyed string
+	Method    Method
+	// Exactly one of records and bulk is set for a category with a rule.
+	records *recordSource
+	bulk    *bulkSource
+}
+
+// recordSource finds individual records that are due and destroys a chosen set of them.
+// Each item names the organisation or contract it belongs to, so legal holds apply.
+type recordSource struct {
+	find    func(ctx context.Context, q sqlx.QueryerContext, e env) ([]Item, error)
+	destroy func(ctx context.Context, tx *sqlx.Tx, e env, items []Item) (int, error)
+}
+
+// bulkSource is for logs kept for a period: everything before a cutoff goes, except what a
+// legal hold protects.
+type bulkSource struct {
+	count func(ctx context.Context, q sqlx.QueryerContext, e env) (int, error)
+	purge func(ctx context.Context, tx *sqlx.Tx, e env) (int, error)
+}
+
+// env is what a finder or destroyer needs to know: the rule in force, the cutoff it gives for
+// instants and for dates, and where contracts are kept (nil when they are not recorded yet).
+type env struct {
+	Rule       Rule
+	Now        time.Time
+	Cutoff     time.Time // Now less the rule's period
+	CutoffDate time.Time // the cutoff's date in the UK, at midnight UTC
+	Today      time.Time // today's date in the UK, at midnight UTC
+	Contracts  *ContractSource
+}
+
+// HasRule reports whether the category has a retention rule the sweep applies.
+func (c Category) HasRule() bool { return c.DefaultMonths > 0 }
+
+// TriggerLabel returns the label of a trigger key of this category, or "" for one it does not have.
+func (c Category) TriggerLabel(key string) string {
+	for _, t := range c.Triggers {
+		if t.Key == key {
+			return t.Label
+		}
+	}
+	return ""
+}
+
+// Category keys, as stored in rules, proposals and the destruction log.
+const (
+	CategoryRejectedRegistrations = "rejected_registrations"
+	CategoryProviderRecords       = "provider_records"
+	CategoryContractRecords       = "contract_records"
+	CategoryDBSRecords            = "dbs_records"
+	CategoryDocuments             = "documents"
+	CategoryUserAccounts          = "user_accounts"
+	CategorySignInRecords         = "sign_in_records"
+	CategoryEmailsSent            = "emails_sent"
+	CategoryAuditEvents           = "audit_events"
+	CategoryDisclosures           = "disclosures"
+	CategoryBreaches              = "breaches"
+)
+
+const (
+	basisPublicTask = "Public task (UK GDPR art. 6(1)(e)): the council's duties to commission care under the Children Act 1989, " +
+		"the Children and Families Act 2014 and the Care Act 2014, and contract management under the Procurement Act 2023"
+	basisLegalObligation = "Legal obligation (UK GDPR art. 6(1)(c))"
+)
+
+// Categories are the categories of personal data the portal holds, in the order the record of
+// processing lists them.
+var Categories = []Category{
+	{
+		Key: CategoryProviderRecords, Name: "Provider records",
+		Data: "Names, roles, email addresses and phone numbers of providers' contacts; organisation details, addresses, " +
+			"VAT number, insurance and regulator registrations; bank details (encrypted)",
+		Subjects:    "People who work for care providers, and sole traders",
+		Purpose:     "Deciding which services to buy and from whom, making and managing contracts, paying providers, monitoring quality",
+		LawfulBasis: basisPublicTask + "; contract (art. 6(1)(b)) for sole traders",
+		Recipients:  "The council's commissioning, legal and finance teams; Ofsted and the CQC; regional commissioning frameworks; the National Fraud Initiative (supplier and payment data)",
+		KeptFor: "While the organisation is registered with the council. A registration turned down is destroyed under " +
+			"\"Registrations turned down\"; contracts under \"Contract records\"",
+		Destroyed: "Deleted with the organisation",
+		Method:    Deleted,
+	},
+	{
+		Key: CategoryRejectedRegistrations, Name: "Registrations turned down",
+		Data:          "Everything a provider gave when registering: the record's sections, documents, and the accounts of its users who belong to no other provider",
+		Subjects:      "People who work for providers whose registration was turned down",
+		Purpose:       "Answering questions and challenges about the decision",
+		LawfulBasis:   basisPublicTask,
+		Recipients:    "The council's commissioning team",
+		DefaultMonths: 12, Triggers: []Trigger{{Key: "decision", Label: "the decision"}},
+		Found:     "Organisations whose registration was turned down, by the date of the decision",
+		Destroyed: "The organisation is deleted with its record sections, documents, payment details and memberships, and the accounts of its users who belong to no other provider",
+		Method:    Deleted,
+		records:   &recordSource{find: findRejectedRegistrations, destroy: destroyRejectedRegistrations},
+	},
+	{
+		Key: CategoryContractRecords, Name: "Contract records",
+		Data:          "Contracts with their monitoring returns, quality assurance findings and documents, naming the provider's staff who deal with them",
+		Subjects:      "People who work for providers; council officers",
+		Purpose:       "Managing contracts, monitoring quality and outcomes, audit and legal claims",
+		LawfulBasis:   basisPublicTask + "; legal obligation (UK GDPR art. 6(1)(c)) for financial records",
+		Recipients:    "The council's commissioning, legal, finance and audit teams; Ofsted and the CQC on request",
+		DefaultMonths: 72, Triggers: []Trigger{{Key: "contract_end", Label: "the contract ends"}},
+		Found:     "Contracts whose end date (or termination date) has passed",
+		Destroyed: "The contract is deleted with what belongs to it",
+		Method:    Deleted,
+		records:   &recordSource{find: findEndedContracts, destroy: destroyContracts},
+	},
+	{
+		Key: CategoryDBSRecords, Name: "DBS records",
+		Data:          "Names and roles of staff in regulated roles, the level, number (encrypted) and issue date of their DBS certificate, and the result of status checks; never what a certificate says",
+		Subjects:      "Providers' staff in regulated roles",
+		Purpose:       "Making sure children are placed with safe, suitable providers",
+		LawfulBasis:   basisPublicTask + "; criminal offence data under UK GDPR art. 10 and the Data Protection Act 2018, sch. 1 para. 18 (safeguarding of children)",
+		Recipients:    "Commissioning officers who need it; every view is audited",
+		DefaultMonths: 6,
+		Triggers: []Trigger{
+			{Key: "left_or_last_contract_end", Label: "the member of staff leaves or the provider's last contract ends, whichever is first"},
+			{Key: "left", Label: "the member of staff leaves"},
+			{Key: "last_contract_end", Label: "the provider's last contract ends"},
+		},
+		Found:     "Members of staff recorded as having left, and the staff of providers whose every contract has ended",
+		Destroyed: "The member of staff is removed from the provider's safeguarding section, both the working and the approved copy",
+		Method:    Anonymised,
+		records:   &recordSource{find: findDBSRecords, destroy: destroyDBSRecords},
+	},
+	{
+		Key: CategoryDocuments, Name: "Documents",
+		Data:        "Uploaded insurance certificates, policies and evidence, which may name people",
+		Subjects:    "People who work for providers",
+		Purpose:     "Checking insurance and compliance; evidence for bank-detail changes",
+		LawfulBasis: basisPublicTask,
+		Recipients:  "Commissioning officers; finance officers for evidence of bank-detail changes",
+		KeptFor:     "With the record they belong to: destroyed when it is",
+		Destroyed:   "Deleted with their record",
+		Method:      Deleted,
+	},
+	{
+		Key: CategoryUserAccounts, Name: "User accounts",
+		Data:        "Name, email address, roles, password hash, authenticator secret (encrypted), privacy notices acknowledged",
+		Subjects:    "Providers' users and council staff",
+		Purpose:     "Signing people in and showing who did what",
+		LawfulBasis: basisPublicTask,
+		Recipients:  "None outside the council",
+		KeptFor:     "While the account is in use; accounts of a registration turned down are destroyed with it",
+		Destroyed:   "Deleted",
+		Method:      Deleted,
+	},
+	{
+		Key: CategorySignInRecords, Name: "Sign-in records",
+		Data:          "Sessions and sign-in attempts: email address, IP address, browser, time",
+		Subjects:      "Everyone who signs in",
+		Purpose:       "Security: limiting password guessing and investigating misuse",
+		LawfulBasis:   basisPublicTask + "; security of processing (UK GDPR art. 32)",
+		Recipients:    "None outside the council",
+		DefaultMonths: 3, Triggers: []Trigger{{Key: "last_activity", Label: "the last activity"}},
+		Found:     "Sessions last used, and sign-in attempts made, before the cutoff",
+		Destroyed: "Deleted",
+		Method:    Deleted,
+		bulk:      &bulkSource{count: countSignInRecords, purge: purgeSignInRecords},
+	},
+	{
+		Key: CategoryEmailsSent, Name: "Emails sent",
+		Data:          "Address, subject and text of each email the portal sends",
+		Subjects:      "Providers' users and council staff",
+		Purpose:       "Telling people about their records, and showing what they were told",
+		LawfulBasis:   basisPublicTask,
+		Recipients:    "The council's mail provider, to deliver them",
+		DefaultMonths: 12, Triggers: []Trigger{{Key: "sent", Label: "the email is sent"}},
+		Found:     "Emails sent (or last tried) before the cutoff",
+		Destroyed: "Deleted",
+		Method:    Deleted,
+		bulk:      &bulkSource{count: countEmailsSent, purge: purgeEmailsSent},
+	},
+	{
+		Key: CategoryAuditEvents, Name: "Audit trail",
+		Data:          "Who did what and when, from which IP address, with the fields they changed (secrets never recorded)",
+		Subjects:      "Everyone who uses the portal, and people named in the records they changed",
+		Purpose:       "Accountability, security, and evidence of every view of bank details and DBS data",
+		LawfulBasis:   basisPublicTask + "; accountability and security (UK GDPR arts. 5(2) and 32)",
+		Recipients:    "The data protection officer; internal and external audit",
+		DefaultMonths: 84, Triggers: []Trigger{{Key: "recorded", Label: "the event is recorded"}},
+		Found: "The oldest events recorded before the cutoff, as one unbroken run from the start of the trail, " +
+			"stopping at the first event about a provider or contract under a legal hold",
+		Destroyed: "Deleted through audit_expire, which keeps the hash of the last event removed so the rest of the chain still verifies",
+		Method:    Deleted,
+		bulk:      &bulkSource{count: countAuditEvents, purge: purgeAuditEvents},
+	},
+	{
+		Key: CategoryDisclosures, Name: "Disclosure log",
+		Data:          "What personal data was shared, with which body, when, on what lawful basis and by whom",
+		Subjects:      "People whose data was shared; the staff who shared it",
+		Purpose:       "Accountability for sharing personal data with other bodies",
+		LawfulBasis:   basisLegalObligation + ": accountability (UK GDPR art. 5(2))",
+		Recipients:    "The data protection officer; the ICO on request",
+		DefaultMonths: 72, Triggers: []Trigger{{Key: "disclosed", Label: "the disclosure"}},
+		Found:     "Disclosures made before the cutoff, except those about a provider under a legal hold",
+		Destroyed: "Deleted",
+		Method:    Deleted,
+		bulk:      &bulkSource{count: countDisclosures, purge: purgeDisclosures},
+	},
+	{
+		Key: CategoryBreaches, Name: "Breach register",
+		Data:          "Personal data breaches: what happened, whose data, the risk assessment, who was told",
+		Subjects:      "People whose data was involved in a breach",
+		Purpose:       "Documenting breaches and the decisions about them (UK GDPR art. 33(5))",
+		LawfulBasis:   basisLegalObligation + ": UK GDPR art. 33",
+		Recipients:    "The data protection officer; the ICO where a breach is reported",
+		DefaultMonths: 72, Triggers: []Trigger{{Key: "closed", Label: "the breach is closed"}},
+		Found:     "Breaches closed before the cutoff, except those about a provider under a legal hold",
+		Destroyed: "Deleted with their notification records",
+		Method:    Deleted,
+		bulk:      &bulkSource{count: countBreaches, purge: purgeBreaches},
+	},
+}
+
+// CategoryByKey returns a category, or false for an unknown key.
+func CategoryByKey(key string) (Category, bool) {
+	i := slices.IndexFunc(Categories, func(c Category) bool { return c.Key == key })
+	if i < 0 {
+		return Category{}, false
+	}
+	return Categories[i], true
+}
+
+// ScheduledCategories are the categories with a rule of their own, in the record's order.
+func ScheduledCategories() []Category {
+	var out []Category
+	for _, c := range Categories {
+		if c.HasRule() {
+			out = append(out, c)
+		}
+	}
+	return out
+}

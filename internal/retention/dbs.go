@@ -1,0 +1,221 @@
+package retention
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/council/provider-portal/internal/form"
+	"github.com/council/provider-portal/internal/provider"
+	"github.com/jmoiron/sqlx"
+)
+
+// staffEntry is what retention reads of a member of staff in the safeguarding section: the
+// ref that identifies them across edits and the day they left. Everything else is left as it
+// was stored.
+type staffEntry struct {
+	Ref    string         `json:"ref"`
+	LeftOn form.DateInput `json:"left_on"`
+}
+
+// staffOf reads the staff of a stored safeguarding section (working or approved copy).
+func staffOf(data []byte) ([]staffEntry, error) {
+	if len(data) == 0 {
+		return nil, nil
+	}
+	var doc struct {
+		Staff []staffEntry `json:"staff"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("read safeguarding staff: %w", err)
+	}
+	return doc.Staff, nil
+}
+
+// leftOn is the day a member of staff left, or false when not recorded or not a real date.
+func leftOn(d form.DateInput) (time.Time, bool) {
+	if d.IsEmpty() {
+		return time.Time{}, false
+	}
+	t, msg := d.Time("the date they left")
+	return t, msg == ""
+}
+
+// findDBSRecords: members of staff whose retention clock has run out, by the rule's trigger:
+// the day they left, the day the provider's last contract ended, or whichever came first.
+// The working copy's leaving date wins over the approved copy's: it is the newest word.
+func findDBSRecords(ctx context.Context, q sqlx.QueryerContext, e env) ([]Item, error) {
+	lastEnd := map[string]time.Time{}
+	if e.Contracts != nil && e.Rule.Trigger != "left" {
+		var rows []struct {
+			Org   string    `db:"organisation_id"`
+			Ended time.Time `db:"ended"`
+		}
+		if err := sqlx.SelectContext(ctx, q, &rows, e.Contracts.lastContractEndSQL(), e.Today); err != nil {
+			return nil, fmt.Errorf("last contract ends: %w", err)
+		}
+		for _, r := range rows {
+			lastEnd[r.Org] = r.Ended
+		}
+	}
+	var sections []struct {
+		Org      string `db:"organisation_id"`
+		Data     []byte `db:"data"`
+		Approved []byte `db:"approved_data"`
+	}
+	if err := sqlx.SelectContext(ctx, q, &sections, `SELECT organisation_id::text AS organisation_id, data, approved_data
+		FROM provider_sections WHERE section = $1 ORDER BY organisation_id`, string(provider.SectionSafeguarding)); err != nil {
+		return nil, fmt.Errorf("safeguarding sections: %w", err)
+	}
+	var out []Item
+	for _, sec := range sections {
+		working, err := staffOf(sec.Data)
+		if err != nil {
+			return nil, err
+		}
+		approved, err := staffOf(sec.Approved)
+		if err != nil {
+			return nil, err
+		}
+		left := map[string]time.Time{}
+		var refs []string
+		for _, list := range [][]staffEntry{approved, working} {
+			for _, m := range list {
+				if m.Ref == "" {
+					continue // not identifiable across copies; Validate gives every member a ref
+				}
+				if _, seen := left[m.Ref]; !seen {
+					refs = append(refs, m.Ref)
+					left[m.Ref] = time.Time{}
+				}
+				if t, ok := leftOn(m.LeftOn); ok {
+					left[m.Ref] = t
+				}
+			}
+		}
+		end, ended := lastEnd[sec.Org]
+		for _, ref := range refs {
+			start := dbsClockStart(e.Rule.Trigger, left[ref], end, ended)
+			if start.IsZero() || start.After(e.CutoffDate) {
+				continue
+			}
+			out = append(out, Item{ObjectType: "staff_member", ObjectID: sec.Org, Ref: ref, OrganisationID: ptr(sec.Org),
+				DueSince: start.AddDate(0, e.Rule.Months, 0)})
+		}
+	}
+	return out, nil
+}
+
+// dbsClockStart is the day a DBS record's retention period starts under a trigger, or zero
+// when its event has not happened.
+func dbsClockStart(trigger string, left, lastContractEnd time.Time, contractsEnded bool) time.Time {
+	if !contractsEnded {
+		lastContractEnd = time.Time{}
+	}
+	switch trigger {
+	case "left":
+		return left
+	case "last_contract_end":
+		return lastContractEnd
+	}
+	switch {
+	case left.IsZero():
+		return lastContractEnd
+	case lastContractEnd.IsZero() || left.Before(lastContractEnd):
+		return left
+	}
+	return lastContractEnd
+}
+
+// destroyDBSRecords removes the members of staff from both copies of their organisation's
+// safeguarding section, in the caller's transaction. The section's version moves on, so a
+// form opened before cannot put them back; a working copy left with nobody is no longer
+// complete, so the provider is asked to look at it again.
+func destroyDBSRecords(ctx context.Context, tx *sqlx.Tx, _ env, items []Item) (int, error) {
+	byOrg := map[string]map[string]bool{}
+	var orgs []string
+	for _, it := range items {
+		if byOrg[it.ObjectID] == nil {
+			byOrg[it.ObjectID] = map[string]bool{}
+			orgs = append(orgs, it.ObjectID)
+		}
+		byOrg[it.ObjectID][it.Ref] = true
+	}
+	removed := 0
+	for _, org := range orgs {
+		var sec struct {
+			Data     []byte `db:"data"`
+			Approved []byte `db:"approved_data"`
+		}
+		err := tx.GetContext(ctx, &sec, `SELECT data, approved_data FROM provider_sections
+			WHERE organisation_id::text = $1 AND section = $2 FOR UPDATE`, org, string(provider.SectionSafeguarding))
+		if err != nil {
+			return 0, fmt.Errorf("lock safeguarding section: %w", err)
+		}
+		data, gone, left, err := withoutStaff(sec.Data, byOrg[org])
+		if err != nil {
+			return 0, err
+		}
+		approved, goneApproved, _, err := withoutStaff(sec.Approved, byOrg[org])
+		if err != nil {
+			return 0, err
+		}
+		for ref := range goneApproved {
+			gone[ref] = true
+		}
+		if len(gone) == 0 {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE provider_sections SET data = $3, approved_data = $4,
+				completed = completed AND $5, version = version + 1, updated_at = now()
+			WHERE organisation_id::text = $1 AND section = $2`,
+			org, string(provider.SectionSafeguarding), data, approved, left > 0); err != nil {
+			return 0, fmt.Errorf("remove DBS records: %w", err)
+		}
+		removed += len(gone)
+	}
+	return removed, nil
+}
+
+// withoutStaff returns the section document without the members whose refs are in drop,
+// keeping every other field as stored, with the refs it removed and how many members remain.
+// An absent copy (no approved answers yet) stays absent.
+func withoutStaff(data []byte, drop map[string]bool) ([]byte, map[string]bool, int, error) {
+	gone := map[string]bool{}
+	if len(data) == 0 {
+		return nil, gone, 0, nil
+	}
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, nil, 0, fmt.Errorf("read safeguarding section: %w", err)
+	}
+	var staff []json.RawMessage
+	if raw, ok := doc["staff"]; ok && string(raw) != "null" {
+		if err := json.Unmarshal(raw, &staff); err != nil {
+			return nil, nil, 0, fmt.Errorf("read safeguarding staff: %w", err)
+		}
+	}
+	kept := make([]json.RawMessage, 0, len(staff))
+	for _, m := range staff {
+		var e staffEntry
+		if err := json.Unmarshal(m, &e); err != nil {
+			return nil, nil, 0, fmt.Errorf("read member of staff: %w", err)
+		}
+		if e.Ref != "" && drop[e.Ref] {
+			gone[e.Ref] = true
+			continue
+		}
+		kept = append(kept, m)
+	}
+	list, err := json.Marshal(kept)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	doc["staff"] = list
+	out, err := json.Marshal(doc)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	return out, gone, len(kept), nil
+}

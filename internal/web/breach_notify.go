@@ -1,0 +1,20 @@
+package web
+
+import (
+	"time"
+
+	"github.com/council/provider-portal/internal/privacy"
+	"github.com/gofiber/fiber/v2"
+)
+
+// breachNotify records that people or a body were told about the breach.
+func (s *Server) breachNotify(c *fiber.Ctx) error {
+	var in privacy.NotificationInput
+	errs := decodeForm(c, &in)
+	var err error
+	if len(errs) == 0 {
+		err = privacy.AddNotification(c.UserContext(), s.db, c.Params("id"), formInt(c, "version"), in, time.Now())
+	}
+	return s.breachFormResult(c, err, "Recorded who was told.", privacy.NotificationFields, errs,
+		func(p *breachPage) { p.Notification = in })
+}
