@@ -39,6 +39,8 @@ Usage:
   portal notices publish --title T --effective YYYY-MM-DD --file BODY.md [--by NAME]
                                     publish a new version of the provider privacy notice
                                     (Markdown; --file - reads standard input)
+  portal retention sweep            list what the retention schedule says is due for destruction
+                                    (the data protection officer approves it in the portal)
   portal keygen                     print a new PORTAL_DATA_KEY value
   portal totp SECRET                print the current code for a TOTP secret (development aid)
 
@@ -67,6 +69,8 @@ func Main(args []string, env Env) int {
 		err = auditCmd(ctx, args[1:], env)
 	case "notices":
 		err = notices(ctx, args[1:], env)
+	case "retention":
+		err = retentionCmd(ctx, args[1:], env)
 	case "keygen":
 		err = keygen(env)
 	case "totp":

@@ -18,6 +18,7 @@ import (
 	"github.com/council/provider-portal/internal/jobs"
 	"github.com/council/provider-portal/internal/notify"
 	"github.com/council/provider-portal/internal/provider"
+	"github.com/council/provider-portal/internal/quality"
 	"github.com/council/provider-portal/internal/vault"
 	"github.com/council/provider-portal/internal/web"
 	"github.com/jmoiron/sqlx"
@@ -124,6 +125,13 @@ func (s *services) scheduler() *jobs.Scheduler {
 		{Name: "open-bank-detail-verifications", Interval: 10 * time.Minute, Run: func(ctx context.Context) error {
 			_, err := s.finance.OpenInitialRequests(audit.WithActor(ctx, audit.System))
 			return err
+		}},
+		retentionSweepJob(s.db),
+		// Rates every provider's compliance for the directory, then sends the insurance, DBS and
+		// contract-end reminders; each reminder goes once (reminders_sent), however often it runs.
+		{Name: "quality-daily", Interval: 24 * time.Hour, Run: func(ctx context.Context) error {
+			q := &quality.Service{DB: s.db, Documents: document.PostgresStore{}, BaseURL: s.cfg.BaseURL}
+			return q.Daily(audit.WithActor(ctx, audit.System))
 		}},
 	}}
 }

@@ -36,7 +36,9 @@ type Notice struct {
 	PublishedAt     *time.Time `db:"published_at"`
 }
 
-const noticeColumns = `id, audience, version, title, body_markdown, effective_from, status, published_by_name, published_at`
+// noticeColumns reads a draft's missing version number as 0: drafts are numbered when
+// published (PublishDraft), so Version is 0 exactly when Status is "draft".
+const noticeColumns = `id, audience, coalesce(version, 0) AS version, title, body_markdown, effective_from, status, published_by_name, published_at`
 
 // Current returns the notice in force for an audience: the highest published version whose
 // effective date has come.

@@ -138,7 +138,7 @@ func loadLateReturns(ctx context.Context, q sqlx.QueryerContext, ids any, today 
 	}
 	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT c.organisation_id, count(*) AS n, min(r.due_date) AS oldest
 		FROM monitoring_returns r JOIN kpis k ON k.id = r.kpi_id JOIN contracts c ON c.id = k.contract_id
-		WHERE c.organisation_id = ANY($1::uuid[]) AND c.status <> 'draft' AND r.status = 'due' AND r.due_date < $2
+		WHERE c.organisation_id = ANY($1::uuid[]) AND c.status IN ('active', 'ended') AND r.status = 'due' AND r.due_date < $2
 		GROUP BY c.organisation_id`, ids, today); err != nil {
 		return fmt.Errorf("late returns: %w", err)
 	}

@@ -100,6 +100,30 @@ func (s *Server) nav(c *fiber.Ctx, u *auth.User) []NavItem {
 	}
 	if u.Has(auth.RoleOfficer) {
 		items = append(items, NavItem{Text: "Review queue", Href: "/review"})
+		items = append(items, NavItem{Text: "Contracts", Href: "/contracts"})
+		items = append(items, NavItem{Text: "Quality", Href: "/quality"})
+		// nav: commissioning
+	}
+	if u.Has(auth.RoleProvider) {
+		items = append(items, NavItem{Text: "Your contracts", Href: "/provider/contracts"})
+		items = append(items, NavItem{Text: "Quality actions", Href: "/provider/quality"})
+	}
+	// nav: data protection
+	if u.Has(auth.RoleDPO) {
+		items = append(items, NavItem{Text: "Retention", Href: "/dpo/retention"}, NavItem{Text: "Breaches", Href: "/dpo/breaches"},
+			NavItem{Text: "Audit log", Href: "/dpo/audit-log"})
+	}
+	if u.Has(auth.RoleDPO) || u.Has(auth.RoleOfficer) {
+		items = append(items, NavItem{Text: "Disclosures", Href: "/disclosures"})
+	}
+	if u.Has(auth.RoleDPO) {
+		items = append(items, NavItem{Text: "Privacy notices", Href: "/dpo/notices"}, NavItem{Text: "Subject access", Href: "/dpo/sar"})
+	}
+	if u.Has(auth.RoleDPO) || u.Has(auth.RoleOfficer) {
+		items = append(items, NavItem{Text: "Correction requests", Href: "/rectification-requests"})
+	}
+	if u.Has(auth.RoleProvider) {
+		items = append(items, NavItem{Text: "Correct your information", Href: "/rectification"})
 	}
 	if u.Has(auth.RoleProvider) {
 		items = append(items, NavItem{Text: "Bank details", Href: "/provider/bank-details"})
@@ -113,10 +137,17 @@ func (s *Server) nav(c *fiber.Ctx, u *auth.User) []NavItem {
 			items = append(items, NavItem{Text: "Outbox", Href: "/admin/outbox"})
 		}
 	}
-	path := c.Path()
+	// The current item is the one whose address is the longest start of the path, so
+	// /provider/contracts marks "Your contracts", not also "Your supplier record" (/provider).
+	path, best := c.Path(), -1
 	for i := range items {
 		h := items[i].Href
-		items[i].Current = path == h || (h != "/" && strings.HasPrefix(path, h+"/"))
+		if (path == h || (h != "/" && strings.HasPrefix(path, h+"/"))) && (best < 0 || len(h) > len(items[best].Href)) {
+			best = i
+		}
+	}
+	if best >= 0 {
+		items[best].Current = true
 	}
 	return items
 }

@@ -13,6 +13,7 @@ import (
 	portal "github.com/council/provider-portal"
 	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/config"
+	"github.com/council/provider-portal/internal/finance"
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/template/html/v2"
@@ -25,6 +26,7 @@ type Server struct {
 	db        *sqlx.DB
 	auth      *auth.Service
 	providers *provider.Service
+	finance   *finance.Service
 	log       *slog.Logger
 	metrics   *Metrics
 }
@@ -35,6 +37,7 @@ type Deps struct {
 	DB        *sqlx.DB
 	Auth      *auth.Service
 	Providers *provider.Service
+	Finance   *finance.Service
 	Log       *slog.Logger
 	Metrics   *Metrics
 }
@@ -42,7 +45,7 @@ type Deps struct {
 // New builds the fiber app with every route. Templates are parsed here, once, so a broken
 // template stops the start rather than a request.
 func New(d Deps) (*fiber.App, error) {
-	s := &Server{cfg: d.Config, db: d.DB, auth: d.Auth, providers: d.Providers, log: d.Log, metrics: d.Metrics}
+	s := &Server{cfg: d.Config, db: d.DB, auth: d.Auth, providers: d.Providers, finance: d.Finance, log: d.Log, metrics: d.Metrics}
 	if s.metrics == nil {
 		s.metrics = NewMetrics(nil)
 	}

@@ -138,7 +138,7 @@ func (s *Server) CreateUser(t testing.TB, email string, roles []auth.Role, orgID
 		if u.Has(auth.RoleProvider) {
 			// As registration does: the user has read the current privacy notice.
 			_, err = tx.Exec(`INSERT INTO notice_acknowledgements (user_id, notice_id)
-				SELECT $1, id FROM privacy_notices WHERE audience = 'provider' ORDER BY version DESC LIMIT 1`, u.ID)
+				SELECT $1, id FROM privacy_notices WHERE audience = 'provider' AND status = 'published' ORDER BY version DESC LIMIT 1`, u.ID)
 		}
 		return err
 	})

@@ -1,0 +1,169 @@
+package contract
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/council/provider-portal/internal/apperr"
+	"github.com/council/provider-portal/internal/audit"
+	"github.com/council/provider-portal/internal/db"
+	"github.com/jmoiron/sqlx"
+)
+
+// Names of the settings this package keeps in the settings table.
+const (
+	SettingExpiringWithinDays = "contracts.expiring_within_days"
+	SettingReturnDueDays      = "contracts.return_due_days"
+	SettingOCIDPrefix         = "ocds.ocid_prefix"
+	SettingBuyerIdentifier    = "ocds.buyer_identifier"
+)
+
+// Defaults of the settings, used while no row says otherwise.
+const (
+	DefaultExpiringWithinDays = 90
+	DefaultReturnDueDays      = 15
+	// DefaultOCIDPrefix is the placeholder the OCDS documentation uses. A publisher asks the
+	// OCDS Helpdesk for its own prefix ("ocds-" and six letters or digits) and sets it here.
+	DefaultOCIDPrefix = "ocds-xxxxxx"
+)
+
+// Settings are the commissioning settings, read together.
+type Settings struct {
+	// ExpiringWithinDays: an active contract ending within this many days shows as expiring.
+	ExpiringWithinDays int
+	// ReturnDueDays: a monitoring return is due this many days after its period ends.
+	ReturnDueDays int
+	// OCIDPrefix is the council's registered OCDS prefix; each contract's ocid is the prefix,
+	// a hyphen and the contract's id.
+	OCIDPrefix string
+	// BuyerIdentifier is the council's org-id.guide identifier, like GB-LAE-LDS (an English
+	// local authority code); empty when not known, and the buyer is published without one.
+	BuyerIdentifier string
+}
+
+// ocidPrefixPattern is the form OCDS prefixes take: "ocds-" and six lower-case letters or
+// digits, as the Helpdesk assigns them.
+var ocidPrefixPattern = regexp.MustCompile(`^ocds-[a-z0-9]{6}$`)
+
+// orgIDPattern is an org-id.guide identifier: a scheme of two or more parts ("GB-LAE") and
+// the organisation's id within it.
+var orgIDPattern = regexp.MustCompile(`^[A-Z]{2}-[A-Z0-9]{2,10}-[A-Za-z0-9][A-Za-z0-9-]{0,60}$`)
+
+// LoadSettings reads the settings, with the default for any not set.
+func LoadSettings(ctx context.Context, q sqlx.QueryerContext) (Settings, error) {
+	var rows []struct {
+		Name  string `db:"name"`
+		Value string `db:"value"`
+	}
+	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT name, value FROM settings WHERE name = ANY($1)`,
+		stringArray([]string{SettingExpiringWithinDays, SettingReturnDueDays, SettingOCIDPrefix, SettingBuyerIdentifier})); err != nil {
+		return Settings{}, fmt.Errorf("contract settings: %w", err)
+	}
+	s := Settings{ExpiringWithinDays: DefaultExpiringWithinDays, ReturnDueDays: DefaultReturnDueDays, OCIDPrefix: DefaultOCIDPrefix}
+	for _, r := range rows {
+		switch r.Name {
+		case SettingExpiringWithinDays:
+			if n, err := strconv.Atoi(r.Value); err == nil && n >= 1 && n <= 730 {
+				s.ExpiringWithinDays = n
+			}
+		case SettingReturnDueDays:
+			if n, err := strconv.Atoi(r.Value); err == nil && n >= 0 && n <= 180 {
+				s.ReturnDueDays = n
+			}
+		case SettingOCIDPrefix:
+			if ocidPrefixPattern.MatchString(r.Value) {
+				s.OCIDPrefix = r.Value
+			}
+		case SettingBuyerIdentifier:
+			if orgIDPattern.MatchString(r.Value) {
+				s.BuyerIdentifier = r.Value
+			}
+		}
+	}
+	return s, nil
+}
+
+// SettingsForm is the settings page as typed.
+type SettingsForm struct {
+	ExpiringWithinDays string `form:"expiring_within_days" label:"the number of days"`
+	ReturnDueDays      string `form:"return_due_days" label:"the number of days"`
+	OCIDPrefix         string `form:"ocid_prefix" label:"the OCDS prefix"`
+	BuyerIdentifier    string `form:"buyer_identifier" label:"the council's identifier"`
+}
+
+// SettingsFormOf fills the form from the settings in force.
+func SettingsFormOf(s Settings) SettingsForm {
+	return SettingsForm{ExpiringWithinDays: strconv.Itoa(s.ExpiringWithinDays), ReturnDueDays: strconv.Itoa(s.ReturnDueDays),
+		OCIDPrefix: s.OCIDPrefix, BuyerIdentifier: s.BuyerIdentifier}
+}
+
+// Validate checks the form and returns the settings it gives.
+func (f *SettingsForm) Validate() (Settings, map[string]string) {
+	errs := map[string]string{}
+	var s Settings
+	var err error
+	if s.ExpiringWithinDays, err = strconv.Atoi(f.ExpiringWithinDays); err != nil || s.ExpiringWithinDays < 1 || s.ExpiringWithinDays > 730 {
+		errs["expiring_within_days"] = "Enter a whole number of days from 1 to 730"
+	}
+	if s.ReturnDueDays, err = strconv.Atoi(f.ReturnDueDays); err != nil || s.ReturnDueDays < 0 || s.ReturnDueDays > 180 {
+		errs["return_due_days"] = "Enter a whole number of days from 0 to 180"
+	}
+	s.OCIDPrefix = strings.ToLower(strings.TrimSuffix(f.OCIDPrefix, "-"))
+	if !ocidPrefixPattern.MatchString(s.OCIDPrefix) {
+		errs["ocid_prefix"] = "Enter the OCDS prefix the Helpdesk gave the council: ocds- and 6 letters or numbers, like ocds-b5fd17"
+	}
+	s.BuyerIdentifier = strings.TrimSpace(f.BuyerIdentifier)
+	if s.BuyerIdentifier != "" {
+		// The scheme ("GB-LAE") is upper case; the code within it is kept as typed.
+		if parts := strings.SplitN(s.BuyerIdentifier, "-", 3); len(parts) == 3 {
+			s.BuyerIdentifier = strings.ToUpper(parts[0]) + "-" + strings.ToUpper(parts[1]) + "-" + parts[2]
+		}
+		if !orgIDPattern.MatchString(s.BuyerIdentifier) {
+			errs["buyer_identifier"] = "Enter the council's identifier as a scheme and a code, like GB-LAE-LDS, or leave it empty"
+		}
+	}
+	return s, errs
+}
+
+// SaveSettings stores the settings, auditing the values before and after. Monitoring
+// returns not yet made move to the new due date; those made keep theirs.
+func (svc *Service) SaveSettings(ctx context.Context, f SettingsForm) error {
+	next, errs := f.Validate()
+	if len(errs) > 0 {
+		return apperr.InvalidFields(errs)
+	}
+	return db.Transact(ctx, svc.DB, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `LOCK TABLE settings IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+			return fmt.Errorf("lock settings: %w", err)
+		}
+		prev, err := LoadSettings(ctx, tx)
+		if err != nil {
+			return err
+		}
+		values := map[string]string{
+			SettingExpiringWithinDays: strconv.Itoa(next.ExpiringWithinDays),
+			SettingReturnDueDays:      strconv.Itoa(next.ReturnDueDays),
+			SettingOCIDPrefix:         next.OCIDPrefix,
+			SettingBuyerIdentifier:    next.BuyerIdentifier,
+		}
+		by := nullable(audit.ActorFrom(ctx).UserID)
+		for name, value := range values {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO settings (name, value, updated_by) VALUES ($1, $2, $3)
+				ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value, updated_at = now(), updated_by = EXCLUDED.updated_by`,
+				name, value, by); err != nil {
+				return fmt.Errorf("save setting %s: %w", name, err)
+			}
+		}
+		if next.ReturnDueDays != prev.ReturnDueDays {
+			if _, err := tx.ExecContext(ctx, `UPDATE monitoring_returns SET due_date = period_end + $1::int, updated_at = now()
+				WHERE status = 'due'`, next.ReturnDueDays); err != nil {
+				return fmt.Errorf("move due dates: %w", err)
+			}
+		}
+		return audit.Record(ctx, tx, audit.Event{Action: "contract.settings.saved", ObjectType: "settings", ObjectID: "contracts",
+			Summary: map[string]any{"before": prev, "after": next}})
+	})
+}

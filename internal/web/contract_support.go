@@ -1,0 +1,113 @@
+package web
+
+import (
+	"io"
+	"reflect"
+	"strings"
+
+	"github.com/council/provider-portal/internal/contract"
+	"github.com/council/provider-portal/internal/document"
+	"github.com/council/provider-portal/internal/form"
+	"github.com/council/provider-portal/internal/provider"
+	"github.com/gofiber/fiber/v2"
+)
+
+// contracts is the commissioning service for this request's handlers.
+func (s *Server) contracts() *contract.Service {
+	return &contract.Service{DB: s.db, Documents: documents, BaseURL: s.cfg.BaseURL}
+}
+
+// contractUpload reads one uploaded file from a multipart form: nil when none was chosen,
+// and a message when it cannot be kept (too large, unreadable).
+func contractUpload(c *fiber.Ctx, field string) (*contract.Upload, string) {
+	fh, err := c.FormFile(field)
+	if err != nil || fh == nil || fh.Filename == "" {
+		return nil, ""
+	}
+	if fh.Size > document.MaxSize {
+		return nil, "The selected file must be smaller than 10 MB"
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, "The selected file could not be read. Try again"
+	}
+	defer f.Close()
+	content, err := io.ReadAll(io.LimitReader(f, document.MaxSize+1))
+	if err != nil {
+		return nil, "The selected file could not be read. Try again"
+	}
+	if len(content) > document.MaxSize {
+		return nil, "The selected file must be smaller than 10 MB"
+	}
+	return &contract.Upload{Filename: fh.Filename, Content: content}, ""
+}
+
+// mergeErrors adds the messages of more to errs for fields errs has none for: the form's
+// own checks come first, the service's fill in the rest.
+func mergeErrors(errs, more map[string]string) map[string]string {
+	if errs == nil {
+		errs = map[string]string{}
+	}
+	for k, v := range more {
+		if _, ok := errs[k]; !ok {
+			errs[k] = v
+		}
+	}
+	return errs
+}
+
+// conflictRow is one field two people saved differently.
+type conflictRow struct {
+	Field, Label, Theirs, Yours string
+}
+
+// formDifferences lists the fields of two copies of a form struct (the `form` and `label`
+// tags name them) whose values differ: what is saved now and what the user typed.
+func formDifferences(saved, typed any) []conflictRow {
+	sv, tv := reflect.ValueOf(saved), reflect.ValueOf(typed)
+	var out []conflictRow
+	for i := 0; i < sv.NumField(); i++ {
+		sf := sv.Type().Field(i)
+		name, _, _ := strings.Cut(sf.Tag.Get("form"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		a, b := fieldText(sv.Field(i)), fieldText(tv.Field(i))
+		if strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b)) {
+			continue
+		}
+		label := strings.TrimPrefix(sf.Tag.Get("label"), "the ")
+		if label != "" {
+			label = strings.ToUpper(label[:1]) + label[1:]
+		}
+		out = append(out, conflictRow{Field: name, Label: label, Theirs: a, Yours: b})
+	}
+	return out
+}
+
+func fieldText(v reflect.Value) string {
+	switch x := v.Interface().(type) {
+	case form.DateInput:
+		if d := x.Display(); d != "" || x.IsEmpty() {
+			return d
+		}
+		return strings.Join([]string{x.Day, x.Month, x.Year}, " ")
+	case form.Pounds:
+		if p, msg := x.Pence("the amount"); msg == "" {
+			return contract.Money(p)
+		}
+		return string(x)
+	case string:
+		return x
+	}
+	return ""
+}
+
+// contractSelect is the view model of the "contracts-select" partial.
+type contractSelect struct {
+	ID, Label, LabelClass, Hint, Error string
+	// Empty is the text of the first option, which selects nothing.
+	Empty   string
+	Value   string
+	Options []provider.Option
+}

@@ -1,0 +1,80 @@
+package web
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/council/provider-portal/internal/contract"
+	"github.com/council/provider-portal/internal/document"
+	"github.com/gofiber/fiber/v2"
+)
+
+// ocdsPageSize is how many releases one page of the OCDS API carries.
+const ocdsPageSize = 100
+
+// ocdsBuyer is the council as OCDS shows it, from the configuration.
+func (s *Server) ocdsBuyer() contract.Buyer {
+	return contract.Buyer{Name: s.cfg.Council.Name, AddressLines: s.cfg.Council.AddressLines(), Email: s.cfg.Council.Email,
+		Telephone: s.cfg.Council.Phone}
+}
+
+// ocdsReleases is GET /api/v1/ocds/releases: one page of OCDS 1.1.5 release packages, a
+// release per contract agreed with a provider (drafts are left out), soonest ending first.
+// ?page=N pages; Link headers name the next and previous pages. For now it answers signed-in
+// officers; API tokens come with the API.
+func (s *Server) ocdsReleases(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	page, err := strconv.Atoi(c.Query("page", "1"))
+	if err != nil || page < 1 || page > 100000 {
+		return fiber.NewError(fiber.StatusBadRequest, "page must be a whole number from 1")
+	}
+	svc := s.contracts()
+	list, total, err := svc.List(ctx, contract.Filter{VisibleToProvider: true, Limit: ocdsPageSize, Offset: (page - 1) * ocdsPageSize})
+	if err != nil {
+		return err
+	}
+	releases, err := svc.Releases(ctx, list, s.ocdsBuyer())
+	if err != nil {
+		return err
+	}
+	settings, err := contract.LoadSettings(ctx, s.db)
+	if err != nil {
+		return err
+	}
+	self := s.cfg.BaseURL.JoinPath("/api/v1/ocds/releases").String()
+	pageURL := func(n int) string { return fmt.Sprintf("%s?page=%d", self, n) }
+	var links []string
+	if page*ocdsPageSize < total {
+		links = append(links, fmt.Sprintf(`<%s>; rel="next"`, pageURL(page+1)))
+	}
+	if page > 1 {
+		links = append(links, fmt.Sprintf(`<%s>; rel="prev"`, pageURL(page-1)))
+	}
+	for _, l := range links {
+		c.Append(fiber.HeaderLink, l)
+	}
+	c.Set("X-Total-Count", strconv.Itoa(total))
+	return c.JSON(contract.NewPackage(pageURL(page), s.ocdsBuyer(), settings, releases, time.Now()))
+}
+
+// contractOCDS downloads one contract's release package from its page.
+func (s *Server) contractOCDS(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	svc := s.contracts()
+	ct, err := svc.Contract(ctx, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	releases, err := svc.Releases(ctx, []contract.Contract{*ct}, s.ocdsBuyer())
+	if err != nil {
+		return err
+	}
+	settings, err := contract.LoadSettings(ctx, s.db)
+	if err != nil {
+		return err
+	}
+	uri := s.cfg.BaseURL.JoinPath("/contracts", ct.ID, "ocds.json").String()
+	c.Set(fiber.HeaderContentDisposition, document.ContentDisposition(contract.OCID(settings.OCIDPrefix, ct.ID)+".json"))
+	return c.JSON(contract.NewPackage(uri, s.ocdsBuyer(), settings, releases, time.Now()))
+}
