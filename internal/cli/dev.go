@@ -77,6 +77,9 @@ func dev(ctx context.Context, env Env) error {
 	if err := demo.LoadSubmittedProvider(ctx, s.auth, s.providers); err != nil {
 		return err
 	}
+	if err := demo.LoadCommissioning(ctx, s.auth, s.providers); err != nil {
+		return err
+	}
 	return s.run(ctx, func() { demo.PrintSignIns(env.Stdout, cfg.BaseURL.String()) })
 }
 

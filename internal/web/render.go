@@ -102,6 +102,7 @@ func (s *Server) nav(c *fiber.Ctx, u *auth.User) []NavItem {
 		items = append(items, NavItem{Text: "Review queue", Href: "/review"})
 		items = append(items, NavItem{Text: "Contracts", Href: "/contracts"})
 		items = append(items, NavItem{Text: "Quality", Href: "/quality"})
+		items = append(items, NavItem{Text: "Dashboard", Href: "/dashboard"}, NavItem{Text: "Providers", Href: "/providers"})
 		// nav: commissioning
 	}
 	if u.Has(auth.RoleProvider) {

@@ -126,6 +126,13 @@ func (s *Server) Routes() []Route {
 		{"POST", "/finance/settings", financeOnly, s.financeSettingsSave},
 
 		// Commissioning: contracts, KPIs and returns, quality assurance, compliance, officer views.
+		{"GET", "/dashboard", officer, s.dashboard},
+		{"GET", "/dashboard/:list.csv", officer, s.dashboardCSV},
+		{"GET", "/dashboard/:list.xlsx", officer, s.dashboardXLSX},
+		{"GET", "/providers", officer, s.directoryList},
+		{"GET", "/providers.csv", officer, s.directoryCSV},
+		{"GET", "/providers.xlsx", officer, s.directoryXLSX},
+		{"GET", "/providers/:id", officer, s.providerOverview},
 		{"GET", "/quality", officer, s.qaHome},
 		{"GET", "/quality/providers/:id", officer, s.qaProvider},
 		{"GET", "/quality/providers/:id/visits/new", officer, s.qaVisitNewForm},

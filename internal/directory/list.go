@@ -1,0 +1,243 @@
+package directory
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// MaxPageSize bounds one page, so a request cannot ask for the whole register at once.
+const MaxPageSize = 1000
+
+// Request is one page of the directory to read.
+type Request struct {
+	Filter Filter
+	Sort   Sort
+	// After reads the page that starts after this row; Before the page that ends before it.
+	// With neither, the first page. A cursor must be for Sort (DecodeCursor checks it).
+	After, Before *Cursor
+	Size          int
+}
+
+// row is a directory row as read, with its keyset values.
+type row struct {
+	Provider
+	SortName string `db:"sort_name"`
+	SortRank int    `db:"sort_rank"`
+}
+
+// List reads one page of providers. Going back from the second page reaches the first: a
+// page that would be short because it ran into the start is the first page, full.
+func List(ctx context.Context, q sqlx.QueryerContext, r Request) (Page, error) {
+	if r.Size < 1 || r.Size > MaxPageSize {
+		return Page{}, fmt.Errorf("directory: page size %d out of range", r.Size)
+	}
+	if r.Sort == "" {
+		r.Sort = SortName
+	}
+	at, back := r.After, false
+	if r.Before != nil {
+		at, back = r.Before, true
+	}
+	rows, err := fetch(ctx, q, r.Filter, r.Sort, at, back, r.Size+1)
+	if err != nil {
+		return Page{}, err
+	}
+	more := len(rows) > r.Size
+	if more {
+		rows = rows[:r.Size]
+	}
+	if back {
+		if !more {
+			return List(ctx, q, Request{Filter: r.Filter, Sort: r.Sort, Size: r.Size})
+		}
+		slices.Reverse(rows)
+	}
+	page := Page{Providers: make([]Provider, len(rows))}
+	for i, x := range rows {
+		page.Providers[i] = x.Provider
+	}
+	if len(rows) == 0 {
+		return page, nil
+	}
+	first, last := cursorOf(r.Sort, rows[0]), cursorOf(r.Sort, rows[len(rows)-1])
+	switch {
+	case back:
+		page.Prev, page.Next = &first, &last
+	default:
+		if more {
+			page.Next = &last
+		}
+		if at != nil {
+			page.Prev = &first
+		}
+	}
+	return page, nil
+}
+
+func cursorOf(s Sort, x row) Cursor {
+	c := Cursor{Sort: s, ID: x.ID}
+	switch s {
+	case SortUpdated:
+		c.Updated = x.UpdatedAt
+	case SortStatus, SortRAG:
+		c.Rank, c.Name = x.SortRank, x.SortName
+	default:
+		c.Name = x.SortName
+	}
+	return c
+}
+
+// fetch reads up to limit rows from the cursor on, in the sort order, or back from it.
+func fetch(ctx context.Context, db sqlx.QueryerContext, f Filter, s Sort, at *Cursor, back bool, limit int) ([]row, error) {
+	stmt, args := statement(f, s, at, back, limit)
+	if stmt == "" {
+		return nil, nil
+	}
+	var out []row
+	if err := sqlx.SelectContext(ctx, db, &out, stmt, args...); err != nil {
+		return nil, fmt.Errorf("directory: %w", err)
+	}
+	return out, nil
+}
+
+// statement is the SQL reading up to limit rows from the cursor on, with its parameters;
+// "" when no row can follow the cursor.
+func statement(f Filter, s Sort, at *Cursor, back bool, limit int) (string, []any) {
+	if s == SortRAG {
+		return statementByRAG(f, at, back, limit)
+	}
+	q := &query{}
+	q.filter(f)
+	join, conds := q.ragJoin(f.RAG)
+	// Each order is ascending or descending in every key, so one row comparison is the
+	// keyset condition and one btree index serves it, read forwards or backwards.
+	var keys []string
+	var rank string
+	desc := back
+	switch s {
+	case SortStatus:
+		keys, rank = []string{statusRank, nameKey, "o.id"}, statusRank
+	case SortUpdated:
+		keys, rank, desc = []string{"o.updated_at", "o.id"}, "0", !back
+	default:
+		keys, rank = []string{nameKey, "o.id"}, "0"
+	}
+	if at != nil {
+		var vals []string
+		switch s {
+		case SortStatus:
+			vals = []string{q.arg(at.Rank), q.arg(at.Name), q.arg(at.ID) + "::uuid"}
+		case SortUpdated:
+			vals = []string{q.arg(at.Updated), q.arg(at.ID) + "::uuid"}
+		default:
+			vals = []string{q.arg(at.Name), q.arg(at.ID) + "::uuid"}
+		}
+		op := ">"
+		if desc {
+			op = "<"
+		}
+		conds = append(conds, fmt.Sprintf("(%s) %s (%s)", strings.Join(keys, ", "), op, strings.Join(vals, ", ")))
+	}
+	return `SELECT ` + columns + `, ` + rank + ` AS sort_rank FROM organisations o` + join + q.where(conds...) +
+		` ORDER BY ` + orderBy(keys, desc) + ` LIMIT ` + q.arg(limit), q.args
+}
+
+// statementByRAG reads in rating order. The rating is in provider_compliance, so no one
+// index orders by it and the name; instead each rating is its own branch, read in name
+// order by the name index and limited, and the branches are appended worst first. A page
+// then reads at most limit rows of each rating rather than sorting the register.
+func statementByRAG(f Filter, at *Cursor, back bool, limit int) (string, []any) {
+	q := &query{}
+	q.filter(f)
+	lim := q.arg(limit)
+	ranks := []int{0, 1, 2, 3}
+	if f.RAG != "" {
+		r := slices.Index(ragRanks, f.RAG)
+		if r < 0 {
+			return "", nil // not a rating (Filter.Validate says so): nothing has it
+		}
+		ranks = []int{r}
+	}
+	if back {
+		slices.Reverse(ranks)
+	}
+	keys := []string{nameKey, "o.id"}
+	var branches []string
+	for _, r := range ranks {
+		if at != nil && ((!back && r < at.Rank) || (back && r > at.Rank)) {
+			continue // before the cursor's rating
+		}
+		join, conds := q.ragJoin(ragRanks[r])
+		if at != nil && r == at.Rank {
+			op := ">"
+			if back {
+				op = "<"
+			}
+			conds = append(conds, fmt.Sprintf("(%s, o.id) %s (%s, %s::uuid)", nameKey, op, q.arg(at.Name), q.arg(at.ID)))
+		}
+		branches = append(branches, `(SELECT `+columns+`, `+strconv.Itoa(r)+` AS sort_rank FROM organisations o`+join+q.where(conds...)+
+			` ORDER BY `+orderBy(keys, back)+` LIMIT `+lim+`)`)
+	}
+	if len(branches) == 0 {
+		return "", nil
+	}
+	return `SELECT * FROM (` + strings.Join(branches, " UNION ALL ") + `) u ORDER BY ` +
+		orderBy([]string{"sort_rank", "sort_name", "id"}, back) + ` LIMIT ` + lim, q.args
+}
+
+func orderBy(keys []string, desc bool) string {
+	if !desc {
+		return strings.Join(keys, ", ")
+	}
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = k + " DESC"
+	}
+	return strings.Join(out, ", ")
+}
+
+// Count is how many providers match f.
+func Count(ctx context.Context, db sqlx.QueryerContext, f Filter) (int, error) {
+	q := &query{}
+	q.filter(f)
+	join, conds := "", []string(nil)
+	if f.RAG != "" {
+		join, conds = q.ragJoin(f.RAG)
+	}
+	var n int
+	if err := sqlx.GetContext(ctx, db, &n, `SELECT count(*) FROM organisations o`+join+q.where(conds...), q.args...); err != nil {
+		return 0, fmt.Errorf("directory count: %w", err)
+	}
+	return n, nil
+}
+
+// eachBatch is how many rows Each reads at a time.
+const eachBatch = 500
+
+// Each calls fn for every provider matching f, in the sort order, reading a page at a time
+// so that memory stays flat however many there are. It returns how many it passed to fn.
+func Each(ctx context.Context, db sqlx.QueryerContext, f Filter, s Sort, fn func(Provider) error) (int, error) {
+	n := 0
+	var after *Cursor
+	for {
+		page, err := List(ctx, db, Request{Filter: f, Sort: s, After: after, Size: eachBatch})
+		if err != nil {
+			return n, err
+		}
+		for _, p := range page.Providers {
+			if err := fn(p); err != nil {
+				return n, err
+			}
+			n++
+		}
+		if page.Next == nil {
+			return n, nil
+		}
+		after = page.Next
+	}
+}
