@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 	"github.com/council/provider-portal/internal/audit"
 	"github.com/council/provider-portal/internal/auth"
@@ -158,7 +157,7 @@ func TestFinanceJourney(t *testing.T) {
 		browsertest.Fill(t, finnTab, map[string]string{"code": finJourneyStepUpCode(t, finn)})
 		press(t, finnTab, `form[action="/finance/step-up"] button[type="submit"]`, http.StatusOK, "/finance/exports")
 
-		file := finJourneyDownload(t, finnTab, `[data-payments-form] button[type="submit"]`)
+		file := browsertest.Download(t, finnTab, `[data-payments-form] button[type="submit"]`)
 		records, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(file), "\uFEFF"))).ReadAll()
 		if err != nil {
 			t.Fatalf("the file is not CSV: %v\n%s", err, file)
@@ -241,41 +240,6 @@ func finJourneyStepUpCode(t *testing.T, u *webtest.TestUser) string {
 		t.Fatal(err)
 	}
 	return code
-}
-
-// finJourneyDownload clicks a button whose response is a download, lets the browser save it
-// in a temporary folder and returns the file.
-func finJourneyDownload(t *testing.T, tab context.Context, css string) []byte {
-	t.Helper()
-	dir := t.TempDir()
-	done := make(chan string, 1)
-	chromedp.ListenBrowser(tab, func(ev any) {
-		if e, ok := ev.(*browser.EventDownloadProgress); ok && e.State == browser.DownloadProgressStateCompleted {
-			select {
-			case done <- e.GUID:
-			default:
-			}
-		}
-	})
-	events := true
-	browsertest.Do(t, tab, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-		_, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
-			Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir,
-			BrowserContextID: chromedp.FromContext(ctx).BrowserContextID, EventsEnabled: &events})
-		return err
-	}))
-	browsertest.Do(t, tab, chromedp.Click(chromedp.CSS(css), chromedp.NodeVisible))
-	select {
-	case guid := <-done:
-		b, err := os.ReadFile(filepath.Join(dir, guid))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	case <-time.After(browsertest.StepTimeout):
-		t.Fatal("the download did not finish")
-	}
-	return nil
 }
 
 // finJourneyErrors describes the page's error summary, for a failure message.

@@ -9,15 +9,11 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/browser"
-	"github.com/chromedp/chromedp"
 	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/browsertest"
 	"github.com/council/provider-portal/internal/provider"
@@ -144,7 +140,7 @@ func TestSubjectAccessJourney(t *testing.T) {
 	})
 
 	step("downloads the export and checks what it holds", func(t *testing.T) {
-		zipBytes = sarJourneyDownload(t, tab, `form[data-export-form] button[data-export]`)
+		zipBytes = browsertest.Download(t, tab, `form[data-export-form] button[data-export]`)
 		zr, err := zip.NewReader(bytes.NewReader(zipBytes), int64(len(zipBytes)))
 		if err != nil {
 			t.Fatalf("the download is not a ZIP file: %v", err)
@@ -249,41 +245,6 @@ func sarJourneyMonthLater(d time.Time) time.Time {
 		return last
 	}
 	return time.Date(d.Year(), d.Month()+1, d.Day(), 0, 0, 0, 0, time.UTC)
-}
-
-// sarJourneyDownload clicks a button whose response is a download, lets Chromium save it
-// in a temporary folder through DevTools, and returns the file's bytes.
-func sarJourneyDownload(t *testing.T, tab context.Context, css string) []byte {
-	t.Helper()
-	dir := t.TempDir()
-	done := make(chan string, 1)
-	chromedp.ListenBrowser(tab, func(ev any) {
-		if e, ok := ev.(*browser.EventDownloadProgress); ok && e.State == browser.DownloadProgressStateCompleted {
-			select {
-			case done <- e.GUID:
-			default:
-			}
-		}
-	})
-	events := true
-	browsertest.Do(t, tab, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-		_, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
-			Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir,
-			BrowserContextID: chromedp.FromContext(ctx).BrowserContextID, EventsEnabled: &events})
-		return err
-	}))
-	browsertest.Do(t, tab, chromedp.Click(chromedp.CSS(css), chromedp.NodeVisible))
-	select {
-	case guid := <-done:
-		b, err := os.ReadFile(filepath.Join(dir, guid))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	case <-time.After(browsertest.StepTimeout):
-		t.Fatal("the download did not finish")
-	}
-	return nil
 }
 
 // TestRightsPagesAreAccessible scans the other pages of people's rights, as they are seen,
