@@ -47,14 +47,15 @@ var templateFuncs = template.FuncMap{
 		}
 		return fmt.Sprint(r)
 	},
-	"join":       strings.Join,
-	"field":      field,
-	"choice":     choice,
-	"dateField":  dateField,
-	"prefixed":   prefixed,
-	"pounds":     func(p form.Pounds) string { return string(p) },
-	"rolesField": rolesFieldOf,
-	"add":        func(a, b int) int { return a + b },
+	"join":         strings.Join,
+	"field":        field,
+	"actionsTable": actionsTable,
+	"choice":       choice,
+	"dateField":    dateField,
+	"prefixed":     prefixed,
+	"pounds":       func(p form.Pounds) string { return string(p) },
+	"rolesField":   rolesFieldOf,
+	"add":          func(a, b int) int { return a + b },
 	"has": func(list []string, s string) bool {
 		for _, v := range list {
 			if v == s {
