@@ -4,7 +4,8 @@ package quality
 // dashboard*.go): insurance policies expiring and DBS status checks falling due within a
 // window. The rules in compliance.go judge one provider at a time from its decoded sections;
 // a dashboard over 100,000 providers cannot decode every record on each view, so these read
-// the approved sections' JSON in SQL. They follow the same definitions, written out in SQL:
+// dates a trigger copies out of the approved sections (migration 00018), under an index.
+// They follow the same definitions, written out in SQL:
 // the policies ruleInsurance and the reminders look at (employer's liability left out for an
 // exempt organisation), and LastDBSCheck and DBSDue for each current member of staff.
 // Like the reminders, they cover approved and suspended providers: the ones with an
@@ -19,24 +20,6 @@ import (
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/jmoiron/sqlx"
 )
-
-// jsonDateSQL is the SQL for the date a form.DateInput stored as JSON ({"Day", "Month", "Year"})
-// holds, or NULL when it holds none (empty boxes, or anything form.DateInput.Time would
-// refuse). The nested CASEs make PostgreSQL check the text before casting it: it does not
-// promise to evaluate the parts of an AND in order.
-func jsonDateSQL(j string) string {
-	y, m, d := "("+j+"->>'Year')", "("+j+"->>'Month')", "("+j+"->>'Day')"
-	return fmt.Sprintf(`(CASE WHEN %[1]s ~ '^[0-9]{4}$' AND %[2]s ~ '^[0-9]{1,2}$' AND %[3]s ~ '^[0-9]{1,2}$' THEN
-		CASE WHEN %[1]s::int BETWEEN 1900 AND 2200 AND %[2]s::int BETWEEN 1 AND 12 AND %[3]s::int >= 1 THEN
-		CASE WHEN %[3]s::int <= extract(day FROM make_date(%[1]s::int, %[2]s::int, 1) + interval '1 month - 1 day') THEN
-		make_date(%[1]s::int, %[2]s::int, %[3]s::int) END END END)`, y, m, d)
-}
-
-// jsonElementsSQL is the SQL for the elements of a JSON array, or none when the value is not an
-// array (so an odd document is skipped rather than failing the query).
-func jsonElementsSQL(j string) string {
-	return `jsonb_array_elements(CASE WHEN jsonb_typeof(` + j + `) = 'array' THEN ` + j + ` ELSE '[]'::jsonb END)`
-}
 
 // dateText passes a date as the text of one, so no time zone moves it.
 func dateText(t time.Time) string { return t.Format(time.DateOnly) }
@@ -56,16 +39,13 @@ type PolicyExpiry struct {
 func (p PolicyExpiry) KindLabel() string { return labelOf(provider.PolicyKinds, p.Kind) }
 
 // insurancePolicies is the SQL of every policy the insurance rule looks at, with its expiry
-// date (NULL when unreadable), as the CTE "policies".
-var insurancePolicies = `WITH policies AS (SELECT o.id AS organisation_id, coalesce(nullif(o.legal_name, ''), o.name) AS provider_name,
-		o.supplier_ref, p.value->>'kind' AS kind, coalesce(p.value->>'insurer', '') AS insurer,
-		coalesce(p.value->>'policy_number', '') AS policy_number, ` + jsonDateSQL("p.value->'expiry'") + ` AS expires_on
-	FROM organisations o
-	JOIN provider_sections ps ON ps.organisation_id = o.id AND ps.section = 'insurance' AND ps.approved_data IS NOT NULL
-	CROSS JOIN LATERAL ` + jsonElementsSQL("ps.approved_data->'policies'") + ` p
-	WHERE o.status IN ('approved', 'suspended')
-		AND p.value->>'kind' IN ('employers_liability', 'public_liability', 'professional_indemnity')
-		AND NOT (p.value->>'kind' = 'employers_liability' AND coalesce(ps.approved_data->>'el_exempt', '') = 'yes'))`
+// date (NULL when unreadable), as the CTE "policies". The policies come from
+// provider_policy_expiries, which a trigger derives from the approved insurance section
+// (migration 00018), so a date window is an index scan.
+const insurancePolicies = `WITH policies AS (SELECT o.id AS organisation_id, coalesce(nullif(o.legal_name, ''), o.name) AS provider_name,
+		o.supplier_ref, e.kind, e.insurer, e.policy_number, e.expires_on
+	FROM provider_policy_expiries e JOIN organisations o ON o.id = e.organisation_id
+	WHERE o.status IN ('approved', 'suspended'))`
 
 // InsuranceExpiring lists one page of the policies expiring from one day to another (both
 // included), soonest first, and how many there are.
@@ -139,24 +119,24 @@ type DBSChecksDue struct {
 }
 
 // dbsDue is the SQL of the next status check due for each current member of staff of each
-// provider, as the CTE "due"; $3 is the settings' DBS check months. The due date adds months
-// as Go's AddDate does (DBSDue): to the first of the month, then the days, so 31 January and
-// a month is 3 March, not 28 February.
-var dbsDue = `WITH staff AS (
-		SELECT o.id AS organisation_id, coalesce(nullif(o.legal_name, ''), o.name) AS provider_name, o.supplier_ref,
-			greatest(` + jsonDateSQL("m.value->'issue_date'") + `,
-				CASE WHEN coalesce(m.value->>'last_check_result', '') <> 'not_checked' THEN ` + jsonDateSQL("m.value->'last_check_date'") + ` END) AS last_check
-		FROM organisations o
-		JOIN provider_sections ps ON ps.organisation_id = o.id AND ps.section = 'safeguarding' AND ps.approved_data IS NOT NULL
-		CROSS JOIN LATERAL ` + jsonElementsSQL("ps.approved_data->'staff'") + ` m
+// provider, as the CTE "due", for checks due from the date expression from to the date
+// expression to; $3 is the settings' DBS check months. The last checks come from
+// provider_dbs_checks, which a trigger derives from the approved safeguarding section
+// (migration 00018). The due date adds months as Go's AddDate does (DBSDue): to the first of
+// the month, then the days, so 31 January and a month is 3 March, not 28 February. That is
+// never more than a few days from PostgreSQL's own month arithmetic, so the index range on
+// the last check is widened by four days each side and the exact test made on due_on.
+func dbsDue(from, to string) string {
+	return `WITH due AS (
+		SELECT * FROM (SELECT o.id AS organisation_id, coalesce(nullif(o.legal_name, ''), o.name) AS provider_name, o.supplier_ref,
+			(date_trunc('month', d.last_check::timestamp) + make_interval(months => $3))::date + (extract(day FROM d.last_check)::int - 1) AS due_on
+		FROM provider_dbs_checks d JOIN organisations o ON o.id = d.organisation_id
 		WHERE o.status IN ('approved', 'suspended')
-			AND coalesce(m.value->'left_on'->>'Day', '') = '' AND coalesce(m.value->'left_on'->>'Month', '') = ''
-			AND coalesce(m.value->'left_on'->>'Year', '') = ''
-	), due AS (
-		SELECT organisation_id, provider_name, supplier_ref,
-			(date_trunc('month', last_check::timestamp) + make_interval(months => $3))::date + (extract(day FROM last_check)::int - 1) AS due_on
-		FROM staff WHERE last_check IS NOT NULL
+			AND d.last_check BETWEEN (` + from + ` - make_interval(months => $3) - interval '4 days')::date
+				AND (` + to + ` - make_interval(months => $3) + interval '4 days')::date) w
+		WHERE due_on BETWEEN ` + from + ` AND ` + to + `
 	)`
+}
 
 // DBSChecksFallingDue lists one page of the providers with DBS status checks falling due
 // from one day to another (both included), soonest first, and how many providers there are.
@@ -167,9 +147,9 @@ func DBSChecksFallingDue(ctx context.Context, q sqlx.QueryerContext, s Settings,
 		DBSChecksDue
 		Total int `db:"total"`
 	}
-	err := sqlx.SelectContext(ctx, q, &rows, dbsDue+`
+	err := sqlx.SelectContext(ctx, q, &rows, dbsDue("$1::date", "$2::date")+`
 		SELECT organisation_id, provider_name, supplier_ref, count(*) AS staff, min(due_on) AS first_due, count(*) OVER () AS total
-		FROM due WHERE due_on BETWEEN $1::date AND $2::date GROUP BY organisation_id, provider_name, supplier_ref
+		FROM due GROUP BY organisation_id, provider_name, supplier_ref
 		ORDER BY first_due, provider_name, organisation_id LIMIT $4 OFFSET $5`, dateText(from), dateText(to), s.DBSCheckMonths, limit, offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("DBS checks falling due: %w", err)
@@ -180,7 +160,7 @@ func DBSChecksFallingDue(ctx context.Context, q sqlx.QueryerContext, s Settings,
 		out[i], total = r.DBSChecksDue, r.Total
 	}
 	if len(rows) == 0 && offset > 0 {
-		if err := sqlx.GetContext(ctx, q, &total, dbsDue+`SELECT count(DISTINCT organisation_id) FROM due WHERE due_on BETWEEN $1::date AND $2::date`,
+		if err := sqlx.GetContext(ctx, q, &total, dbsDue("$1::date", "$2::date")+`SELECT count(DISTINCT organisation_id) FROM due`,
 			dateText(from), dateText(to), s.DBSCheckMonths); err != nil {
 			return nil, 0, fmt.Errorf("count DBS checks falling due: %w", err)
 		}
@@ -192,8 +172,8 @@ func DBSChecksFallingDue(ctx context.Context, q sqlx.QueryerContext, s Settings,
 // today within each of the windows, in days (counts[i] is for windows[i]), in one read.
 func DBSChecksFallingDueCounts(ctx context.Context, q sqlx.QueryerContext, s Settings, today time.Time, windows []int) ([]int, error) {
 	var days []int
-	if err := sqlx.SelectContext(ctx, q, &days, dbsDue+`
-		SELECT min(due_on) - $1::date FROM due WHERE due_on BETWEEN $1::date AND $1::date + $2::int GROUP BY organisation_id`,
+	if err := sqlx.SelectContext(ctx, q, &days, dbsDue("$1::date", "($1::date + $2::int)")+`
+		SELECT min(due_on) - $1::date FROM due GROUP BY organisation_id`,
 		dateText(today), largest(windows), s.DBSCheckMonths); err != nil {
 		return nil, fmt.Errorf("count DBS checks falling due: %w", err)
 	}

@@ -142,6 +142,48 @@ func TestDashboardDBSChecksFallingDue(t *testing.T) {
 	}
 }
 
+// The dates the dashboard reads follow the approved sections whatever writes them: a newer
+// approval replaces them, clearing the approved data or deleting the section removes them.
+func TestDashboardDatesFollowTheRecord(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	ctx := context.Background()
+	w.approve(t, w.OrgID, provider.SectionInsurance, expiring(insurance(), provider.PolicyPublicLiability, day(10)))
+	w.approve(t, w.OrgID, provider.SectionSafeguarding, &provider.SafeguardingAnswers{Staff: []provider.StaffMember{staff("Due Soon", day(-360))}})
+	expiringNow := func() (int, int) {
+		t.Helper()
+		_, policies, err := quality.InsuranceExpiring(ctx, w.DB, today, day(30), 10, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, providers, err := quality.DBSChecksFallingDue(ctx, w.DB, quality.DefaultSettings(), today, day(30), 10, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return policies, providers
+	}
+	if p, d := expiringNow(); p != 1 || d != 1 {
+		t.Fatalf("after approval: %d policies, %d providers with DBS due; want 1 and 1", p, d)
+	}
+	w.approve(t, w.OrgID, provider.SectionInsurance, expiring(insurance(), provider.PolicyPublicLiability, day(90)))
+	if p, _ := expiringNow(); p != 0 {
+		t.Errorf("renewed policy still listed: %d", p)
+	}
+	if _, err := w.DB.Exec(`UPDATE provider_sections SET approved_data = NULL WHERE organisation_id = $1 AND section = 'safeguarding'`, w.OrgID); err != nil {
+		t.Fatal(err)
+	}
+	if _, d := expiringNow(); d != 0 {
+		t.Errorf("cleared safeguarding section still listed: %d", d)
+	}
+	w.approve(t, w.OrgID, provider.SectionInsurance, expiring(insurance(), provider.PolicyPublicLiability, day(10)))
+	if _, err := w.DB.Exec(`DELETE FROM provider_sections WHERE organisation_id = $1 AND section = 'insurance'`, w.OrgID); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := expiringNow(); p != 0 {
+		t.Errorf("deleted insurance section still listed: %d", p)
+	}
+}
+
 // A provider's outstanding actions are its open and in-progress ones, soonest due first.
 func TestOverviewOutstandingActions(t *testing.T) {
 	t.Parallel()
