@@ -7,6 +7,7 @@ import (
 
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/audit"
+	"github.com/council/provider-portal/internal/form"
 )
 
 // Revealed is a set of bank details shown in full, with what it belongs to.
@@ -15,10 +16,14 @@ type Revealed struct {
 	OrganisationID string
 }
 
-// checkReason refuses a reveal without a reason worth auditing.
+// checkReason refuses a reveal without a reason worth auditing, or with one the audit trail
+// cannot hold (a NUL, other control characters, bytes that are not UTF-8).
 func checkReason(reason string) (string, error) {
 	reason = strings.TrimSpace(reason)
+	_, msg := form.Text(reason, "the reason", false, 0)
 	switch {
+	case msg != "":
+		return "", apperr.InvalidFields(map[string]string{"reason": msg})
 	case reason == "":
 		return "", apperr.InvalidFields(map[string]string{"reason": "Enter why you need to see the bank details in full"})
 	case utf8.RuneCountInString(reason) > 500:

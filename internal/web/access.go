@@ -3,6 +3,7 @@ package web
 import (
 	"slices"
 
+	"github.com/council/provider-portal/internal/apitoken"
 	"github.com/council/provider-portal/internal/auth"
 )
 
@@ -16,6 +17,9 @@ type Rule struct {
 	Roles []auth.Role
 	// DevOnly routes exist only when PORTAL_ENV=development; elsewhere they are 404.
 	DevOnly bool
+	// Scope, when set, makes the route part of the JSON API: it takes a bearer token that
+	// holds this scope, and never a session (see Scope).
+	Scope apitoken.Scope
 }
 
 var (
@@ -41,6 +45,13 @@ func Roles(roles ...auth.Role) Rule {
 	return Rule{Name: name, Stage: auth.StageFull, Roles: roles}
 }
 
+// Scope is for the JSON API: a bearer token (Authorization: Bearer pp_...) that is neither
+// expired nor revoked and holds scope. A session cookie counts for nothing here, so a
+// signed-in user's browser cannot be made to call the API, and CSRF does not arise.
+func Scope(scope apitoken.Scope) Rule {
+	return Rule{Name: "token:" + string(scope), Scope: scope}
+}
+
 // DevRoles is Roles, in development only.
 func DevRoles(roles ...auth.Role) Rule {
 	r := Roles(roles...)
@@ -56,11 +67,15 @@ const (
 	needSignIn            // no suitable session: send to sign-in
 	forbidden             // signed in, but not allowed
 	notAvailable          // the route does not exist here (dev-only in production)
+	needToken             // an API route: the bearer token decides (apiAuthorise), not the session
 )
 
 func (r Rule) decide(sess *auth.Session, u *auth.User, development bool) decision {
 	if r.DevOnly && !development {
 		return notAvailable
+	}
+	if r.Scope != "" {
+		return needToken
 	}
 	if r.Stage == "" {
 		return allow

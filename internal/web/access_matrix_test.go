@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/council/provider-portal/internal/apitoken"
 	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/web"
 	"github.com/council/provider-portal/internal/webtest"
@@ -37,12 +38,19 @@ const (
 	allowed   outcome = "allowed"
 	toSignIn  outcome = "sent to sign in"
 	forbidden outcome = "forbidden"
+	// needsToken is an API route: a session, whatever its roles, gets a 401 problem asking
+	// for a bearer token.
+	needsToken outcome = "needs a token"
 )
 
 // expected reads a rule the way access.go documents it: a public route is for anyone; a
 // staged route needs a session at exactly that stage (someone fully signed in is refused
-// the sign-in steps; anyone else is sent to sign in); roles need at least one of them.
+// the sign-in steps; anyone else is sent to sign in); roles need at least one of them. An
+// API route's scope is for a bearer token, which no persona's session is.
 func expected(r web.Rule, p persona) outcome {
+	if r.Scope != "" {
+		return needsToken
+	}
 	if r.Stage == "" {
 		return allowed
 	}
@@ -160,11 +168,16 @@ func TestAccessMatrix(t *testing.T) {
 				if got != http.StatusForbidden {
 					t.Errorf("%s: status %d, want 403", where, got)
 				}
+			case needsToken:
+				if got != http.StatusUnauthorized || resp.Header.Get("Content-Type") != "application/problem+json" ||
+					!strings.HasPrefix(resp.Header.Get("WWW-Authenticate"), "Bearer ") {
+					t.Errorf("%s: status %d %s, want a 401 problem with a Bearer challenge", where, got, resp.Header.Get("Content-Type"))
+				}
 			}
 		}
 	}
 	// The matrix means something only if each outcome occurred.
-	for _, o := range []outcome{allowed, toSignIn, forbidden} {
+	for _, o := range []outcome{allowed, toSignIn, forbidden, needsToken} {
 		if checked[o] == 0 {
 			t.Errorf("no route and persona gave %q", o)
 		}
@@ -193,6 +206,9 @@ func TestExpectedReadsRules(t *testing.T) {
 		{web.EnrolmentDue, personas[7], allowed},
 		{web.EnrolmentDue, personas[2], forbidden},
 		{web.EnrolmentDue, personas[0], toSignIn},
+		{web.Scope(apitoken.ProvidersRead), personas[0], needsToken},
+		{web.Scope(apitoken.PaymentsRead), personas[3], needsToken},
+		{web.Scope(apitoken.ContractsRead), personas[5], needsToken},
 	}
 	for _, tt := range tests {
 		if got := expected(tt.rule, tt.p); got != tt.want {

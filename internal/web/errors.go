@@ -8,6 +8,7 @@ import (
 
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/auth"
+	"github.com/council/provider-portal/internal/db"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -29,6 +30,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		// fasthttp refused the request (too large, malformed) before any middleware ran.
 		assignRequestID(c)
 		s.setSecurityHeaders(c)
+	}
+	if isAPIPath(c.Path()) {
+		return s.handleAPIError(c, err)
 	}
 	status, heading, message := classify(err)
 	log := s.requestLogger(c)
@@ -84,6 +88,11 @@ func classify(err error) (status int, heading, message string) {
 		return fiber.StatusConflict, "Someone else changed this", msg
 	case apperr.TooMany:
 		return fiber.StatusTooManyRequests, "Too many attempts", msg
+	}
+	if db.IsUnavailable(err) {
+		// The database is down or restarting: temporary, so 503 lets clients and load
+		// balancers retry instead of reporting a fault in the portal.
+		return fiber.StatusServiceUnavailable, "Sorry, the service is unavailable", "Try again in a few minutes."
 	}
 	return fiber.StatusInternalServerError, "Sorry, there is a problem with the service", "Try again later. If you contact us about this, quote the reference below."
 }

@@ -21,13 +21,14 @@ func (s *Server) ocdsBuyer() contract.Buyer {
 
 // ocdsReleases is GET /api/v1/ocds/releases: one page of OCDS 1.1.5 release packages, a
 // release per contract agreed with a provider (drafts are left out), soonest ending first.
-// ?page=N pages; Link headers name the next and previous pages. For now it answers signed-in
-// officers; API tokens come with the API.
+// ?page=N pages; Link headers name the next and previous pages. It is part of the JSON API:
+// a bearer token with contracts:read, never a session (routes.go).
 func (s *Server) ocdsReleases(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	page, err := strconv.Atoi(c.Query("page", "1"))
-	if err != nil || page < 1 || page > 100000 {
-		return fiber.NewError(fiber.StatusBadRequest, "page must be a whole number from 1")
+	params := newAPIParams(c, "page")
+	page := params.integer("page", 1, 1, 100000)
+	if err := params.err(); err != nil {
+		return err
 	}
 	svc := s.contracts()
 	list, total, err := svc.List(ctx, contract.Filter{VisibleToProvider: true, Limit: ocdsPageSize, Offset: (page - 1) * ocdsPageSize})

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/council/provider-portal/internal/apitoken"
+	"github.com/council/provider-portal/internal/webtest"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -51,7 +53,12 @@ func TestOCDSReleasesAPI(t *testing.T) {
 		t.Fatalf("submit: %d %v", resp.StatusCode, summaryLinks(doc))
 	}
 	sch := ocdsSchema(t)
+	// The API takes a token with contracts:read; the contract's own download is the officer's page.
+	secret := apiToken(t, w.s, nil, "Transparency publisher", apitoken.ContractsRead).Secret
 	get := func(path string) (*http.Response, []byte) {
+		if strings.HasPrefix(path, "/api/") {
+			return apiGet(t, w.s, secret, path)
+		}
 		resp, err := w.oc.Client.Get(w.oc.Base + path)
 		if err != nil {
 			t.Fatal(err)
@@ -104,10 +111,17 @@ func TestOCDSReleasesAPI(t *testing.T) {
 	if resp, _ := get("/contracts/" + w.contractID + "/ocds.json"); !strings.Contains(resp.Header.Get("Content-Disposition"), "ocds-xxxxxx-"+w.contractID+".json") {
 		t.Errorf("the download is named %q", resp.Header.Get("Content-Disposition"))
 	}
-	if resp, _ := get("/api/v1/ocds/releases?page=0"); resp.StatusCode != http.StatusBadRequest {
-		t.Errorf("page 0: %d", resp.StatusCode)
+	if resp, body := get("/api/v1/ocds/releases?page=0"); resp.StatusCode != http.StatusBadRequest ||
+		resp.Header.Get("Content-Type") != "application/problem+json" {
+		t.Errorf("page 0: %d %s", resp.StatusCode, body)
 	}
-	if resp, _ := w.acorn.Client.Get(t, "/api/v1/ocds/releases"); resp.StatusCode != http.StatusForbidden {
-		t.Errorf("a provider reading the API: %d", resp.StatusCode)
+	// Sessions do not reach the API, an officer's no more than a provider's.
+	for who, c := range map[string]*webtest.Client{"a provider": w.acorn.Client, "an officer": w.oc} {
+		if resp, body := apiRequest(t, c.Client, w.s.URL, "", "/api/v1/ocds/releases", nil); resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("%s reading the API with a session: %d %s", who, resp.StatusCode, body)
+		}
+	}
+	if resp, body := apiGet(t, w.s, apiToken(t, w.s, nil, "Directory sync", apitoken.ProvidersRead).Secret, "/api/v1/ocds/releases"); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a token without contracts:read: %d %s", resp.StatusCode, body)
 	}
 }

@@ -29,6 +29,8 @@ type Server struct {
 	finance   *finance.Service
 	log       *slog.Logger
 	metrics   *Metrics
+	// apiLimits rate-limits the JSON API per token (api_ratelimit.go).
+	apiLimits *rateLimiter
 }
 
 // Deps are the server's collaborators, built by cmd/portal.
@@ -45,7 +47,8 @@ type Deps struct {
 // New builds the fiber app with every route. Templates are parsed here, once, so a broken
 // template stops the start rather than a request.
 func New(d Deps) (*fiber.App, error) {
-	s := &Server{cfg: d.Config, db: d.DB, auth: d.Auth, providers: d.Providers, finance: d.Finance, log: d.Log, metrics: d.Metrics}
+	s := &Server{cfg: d.Config, db: d.DB, auth: d.Auth, providers: d.Providers, finance: d.Finance, log: d.Log, metrics: d.Metrics,
+		apiLimits: newRateLimiter(apiRatePerSecond, apiRateBurst, nil)}
 	if s.metrics == nil {
 		s.metrics = NewMetrics(nil)
 	}

@@ -1,0 +1,72 @@
+package web
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/council/provider-portal/internal/apperr"
+	"github.com/council/provider-portal/internal/finance"
+	"github.com/council/provider-portal/internal/provider"
+	"github.com/gofiber/fiber/v2"
+)
+
+// apiPaymentDetails is the account the council pays a provider into today, in full.
+type apiPaymentDetails struct {
+	ProviderID       string  `json:"provider_id"`
+	PaymentDetailsID string  `json:"payment_details_id"`
+	AccountName      string  `json:"account_name"`
+	SortCode         string  `json:"sort_code"`
+	AccountNumber    string  `json:"account_number"`
+	RollNumber       *string `json:"roll_number"`
+	RemittanceEmail  string  `json:"remittance_email"`
+	EffectiveFrom    string  `json:"effective_from"`
+	// HoldUntil is the end of the hold on the first payment after a change, when there is one.
+	HoldUntil  *string   `json:"hold_until"`
+	ApprovedAt time.Time `json:"approved_at"`
+}
+
+// apiPaymentDetails is GET /api/v1/providers/{id}/payment-details: the provider's verified
+// payment details in force today, opened in full. Only details that passed finance's dual
+// control (verified by a call to a contact on file, approved by a second officer) exist to
+// be returned; a change still waiting is never shown. Every call is recorded in the audit
+// trail as a reveal (finance.bank_details.revealed) by the token, with a reason naming the
+// token and who made it.
+func (s *Server) apiPaymentDetails(c *fiber.Ctx) error {
+	if err := newAPIParams(c).err(); err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	org, err := provider.OrganisationByID(ctx, s.db, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	history, err := finance.DetailsHistory(ctx, s.db, org.ID)
+	if err != nil {
+		return err
+	}
+	today := s.finance.Today()
+	var current *finance.PaymentDetails
+	for i := range history {
+		if history[i].InForce(today) {
+			current = &history[i]
+			break
+		}
+	}
+	if current == nil {
+		return apperr.New(apperr.NotFound, "This provider has no verified payment details in force today.")
+	}
+	tok := apiTokenOf(c)
+	createdBy := tok.CreatedByEmail
+	if createdBy == "" {
+		createdBy = "a user since removed"
+	}
+	reason := fmt.Sprintf("Read through the API with token %s %q (scope payments:read), made by %s", tok.Prefix, tok.Name, createdBy)
+	r, err := s.finance.RevealDetails(ctx, current.ID, reason)
+	if err != nil {
+		return err
+	}
+	out := apiPaymentDetails{ProviderID: org.ID, PaymentDetailsID: current.ID, AccountName: r.AccountName, SortCode: r.SortCode,
+		AccountNumber: r.AccountNumber, RollNumber: nullable(r.RollNumber), RemittanceEmail: r.RemittanceEmail,
+		EffectiveFrom: current.EffectiveFrom.Format(time.DateOnly), HoldUntil: apiDateOf(current.HoldUntil), ApprovedAt: current.ApprovedAt.UTC()}
+	return c.JSON(out)
+}
