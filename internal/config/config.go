@@ -92,7 +92,7 @@ func Load(getenv Getenv, requireDatabase bool) (*Config, error) {
 		SessionAbsolute: r.duration("PORTAL_SESSION_ABSOLUTE", 12*time.Hour, 10*time.Minute, 7*24*time.Hour),
 		InsecureCookies: r.boolean("PORTAL_INSECURE_COOKIES", false),
 		TrustProxy:      r.boolean("PORTAL_TRUST_PROXY", false),
-		MetricsAddr:     r.str("PORTAL_METRICS_ADDR", "127.0.0.1:9091"),
+		MetricsAddr:     metricsAddr(r.str("PORTAL_METRICS_ADDR", "127.0.0.1:9091")),
 		LogLevel:        r.oneOf("LOG_LEVEL", "info", "debug", "info", "warn", "error"),
 		ModulusDir:      strings.TrimSpace(getenv("PORTAL_MODULUS_DIR")),
 		Council: Council{
@@ -234,6 +234,16 @@ func redact(v string) string {
 			u.User = url.UserPassword(u.User.Username(), "xxxxx")
 			return u.String()
 		}
+	}
+	return v
+}
+
+// metricsAddr is the metrics listener's address; "off" turns it off. An empty variable
+// cannot do that, because the environment does not tell unset from empty, and an empty one
+// means the loopback default.
+func metricsAddr(v string) string {
+	if strings.EqualFold(v, "off") {
+		return ""
 	}
 	return v
 }

@@ -73,3 +73,17 @@ func TestAddressLines(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+// The metrics listener is on loopback unless moved, and "off" turns it off (an empty variable
+// cannot, since it reads as unset).
+func TestMetricsAddr(t *testing.T) {
+	for v, want := range map[string]string{"": "127.0.0.1:9091", "127.0.0.1:9200": "127.0.0.1:9200", "off": "", "OFF": ""} {
+		c, err := Load(env(map[string]string{"PORTAL_ENV": "development", "PORTAL_METRICS_ADDR": v}), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.MetricsAddr != want {
+			t.Errorf("PORTAL_METRICS_ADDR=%q: listener %q, want %q", v, c.MetricsAddr, want)
+		}
+	}
+}
