@@ -231,7 +231,7 @@ func (js *Jobs) Create(ctx context.Context, n NewJob) (*Job, error) {
 		if err := clearOldFiles(ctx, tx); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Event{Action: "import.upload", ObjectType: "import_job", ObjectID: id,
+		return audit.Record(ctx, tx, audit.Event{Action: "provider_import.uploaded", ObjectType: "import_job", ObjectID: id,
 			Summary: map[string]any{"file_name": name, "format": n.Format, "bytes": len(n.Content),
 				"sha256": hex.EncodeToString(sum[:]), "mode": n.Mode, "dry_run": n.DryRun, "bank_verified": n.BankVerified}})
 	})
@@ -405,7 +405,7 @@ func (js *Jobs) Repeat(ctx context.Context, dryRunID string, bankVerified bool) 
 			return err
 		}
 		inserted = true
-		return audit.Record(ctx, tx, audit.Event{Action: "import.upload", ObjectType: "import_job", ObjectID: id,
+		return audit.Record(ctx, tx, audit.Event{Action: "provider_import.uploaded", ObjectType: "import_job", ObjectID: id,
 			Summary: map[string]any{"file_name": src.FileName, "format": src.Format, "bytes": src.FileSize,
 				"sha256": src.FileSHA256, "mode": src.Mode, "dry_run": false, "bank_verified": verified, "checked_by_job": src.ID}})
 	})

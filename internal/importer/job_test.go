@@ -382,7 +382,7 @@ func TestCreateSealsTheFileAndClearsOldOnes(t *testing.T) {
 		t.Errorf("a check %s old still has its file (%v)", KeepCheckedFileFor, err)
 	}
 	var audited int
-	if err := f.db.Get(&audited, `SELECT count(*) FROM audit_events WHERE action = 'import.upload' AND object_id = $1`, j.ID); err != nil || audited != 1 {
+	if err := f.db.Get(&audited, `SELECT count(*) FROM audit_events WHERE action = 'provider_import.uploaded' AND object_id = $1`, j.ID); err != nil || audited != 1 {
 		t.Errorf("upload audited %d times (%v)", audited, err)
 	}
 }

@@ -257,6 +257,8 @@ func (s *Server) guard(r Route) fiber.Handler {
 			return apperr.New(apperr.Forbidden, "You do not have permission to see this page")
 		case notAvailable:
 			return fiber.ErrNotFound
+		case needToken:
+			return s.apiAuthorise(c, r)
 		}
 		if u := userOf(c); u != nil {
 			if err := s.loadOrganisation(c, u); err != nil {

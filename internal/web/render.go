@@ -134,10 +134,13 @@ func (s *Server) nav(c *fiber.Ctx, u *auth.User) []NavItem {
 		items = append(items, NavItem{Text: "Finance", Href: "/finance"})
 	}
 	if u.Has(auth.RoleAdmin) {
-		items = append(items, NavItem{Text: "Users", Href: "/admin/users"})
+		items = append(items, NavItem{Text: "Users", Href: "/admin/users"}, NavItem{Text: "API tokens", Href: "/admin/api-tokens"})
 		if s.cfg.Development() {
 			items = append(items, NavItem{Text: "Outbox", Href: "/admin/outbox"})
 		}
+	}
+	if u.Has(auth.RoleAdmin) || u.Has(auth.RoleOfficer) {
+		items = append(items, NavItem{Text: "Import suppliers", Href: "/imports"})
 	}
 	// The current item is the one whose address is the longest start of the path, so
 	// /provider/contracts marks "Your contracts", not also "Your supplier record" (/provider).

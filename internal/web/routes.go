@@ -6,7 +6,9 @@ import (
 	"time"
 
 	portal "github.com/council/provider-portal"
+	"github.com/council/provider-portal/internal/apitoken"
 	"github.com/council/provider-portal/internal/auth"
+	"github.com/council/provider-portal/internal/importer"
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 )
@@ -91,7 +93,22 @@ func (s *Server) Routes() []Route {
 		{"POST", "/admin/users/:id/roles", admin, s.userSetRoles},
 		{"POST", "/admin/users/:id/disable", admin, s.userDisable},
 		{"POST", "/admin/users/:id/enable", admin, s.userEnable},
+		{"GET", "/admin/api-tokens", admin, s.apiTokensList},
+		{"GET", "/admin/api-tokens/new", admin, s.apiTokenNewForm},
+		{"POST", "/admin/api-tokens", admin, s.apiTokenCreate},
+		{"POST", "/admin/api-tokens/:id/revoke", admin, s.apiTokenRevoke},
 		{"GET", "/admin/outbox", DevRoles(auth.RoleAdmin), s.outbox},
+
+		// Bulk import of existing suppliers.
+		{"GET", "/imports", Roles(auth.RoleAdmin, auth.RoleOfficer), s.imports},
+		{"POST", "/imports", Roles(auth.RoleAdmin, auth.RoleOfficer), s.importCreate},
+		{"GET", "/imports/template.csv", Roles(auth.RoleAdmin, auth.RoleOfficer), importTemplate(importer.CSV)},
+		{"GET", "/imports/template.xlsx", Roles(auth.RoleAdmin, auth.RoleOfficer), importTemplate(importer.XLSX)},
+		{"POST", "/imports/invitations", Roles(auth.RoleAdmin, auth.RoleOfficer), s.importInvitations},
+		{"GET", "/imports/:id", Roles(auth.RoleAdmin, auth.RoleOfficer), s.importShow},
+		{"GET", "/imports/:id/progress", Roles(auth.RoleAdmin, auth.RoleOfficer), s.importProgress},
+		{"GET", "/imports/:id/errors.csv", Roles(auth.RoleAdmin, auth.RoleOfficer), s.importErrorsCSV},
+		{"POST", "/imports/:id/commit", Roles(auth.RoleAdmin, auth.RoleOfficer), s.importCommit},
 
 		// Finance: payment details under dual control, reveals and exports after a step-up.
 		{"GET", "/provider/bank-details", provider, s.providerBankDetails},
@@ -171,7 +188,19 @@ func (s *Server) Routes() []Route {
 		{"POST", "/returns/:id/query", officer, s.returnQuery},
 		{"GET", "/contract-settings", Roles(auth.RoleOfficer, auth.RoleAdmin), s.contractSettings},
 		{"POST", "/contract-settings", Roles(auth.RoleOfficer, auth.RoleAdmin), s.contractSettingsSave},
-		{"GET", "/api/v1/ocds/releases", officer, s.ocdsReleases}, // officers until API tokens exist
+
+		// API: token-authenticated JSON for the council's other systems. Each route takes a
+		// bearer token holding its scope and never a session; errors are problem+json;
+		// openapi.json documents every route here (openapi_test.go keeps the two in step).
+		{"GET", "/api/v1/openapi.json", Public, s.apiOpenAPI},
+		{"GET", "/api/v1/providers", Scope(apitoken.ProvidersRead), s.apiProviders},
+		{"GET", "/api/v1/providers/:id", Scope(apitoken.ProvidersRead), s.apiProvider},
+		{"GET", "/api/v1/providers/:id/compliance", Scope(apitoken.ProvidersRead), s.apiProviderCompliance},
+		{"GET", "/api/v1/providers/:id/payment-details", Scope(apitoken.PaymentsRead), s.apiPaymentDetails},
+		{"GET", "/api/v1/contracts", Scope(apitoken.ContractsRead), s.apiContracts},
+		{"GET", "/api/v1/contracts/:id", Scope(apitoken.ContractsRead), s.apiContract},
+		{"GET", "/api/v1/ocds/releases", Scope(apitoken.ContractsRead), s.ocdsReleases},
+
 		{"GET", "/provider/contracts", provider, s.providerContracts},
 		{"GET", "/provider/contracts/:id", provider, s.providerContract},
 		{"GET", "/provider/kpis/:id", provider, s.providerKPI},
@@ -251,7 +280,7 @@ func (s *Server) mount(app *fiber.App) {
 		return c.Next()
 	}, filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: int(time.Hour.Seconds())}))
 
-	app.Use(s.withTimeout, s.loadSession, s.checkCSRF)
+	app.Use(s.withTimeout, s.exceptAPI(s.loadSession), s.exceptAPI(s.checkCSRF))
 	for _, r := range s.Routes() {
 		app.Add(r.Method, r.Path, s.guard(r))
 		if r.Method == fiber.MethodGet {
