@@ -200,6 +200,26 @@ func decodeStruct(get func(string) []string, prefix string, dst any) map[string]
 	return errs
 }
 
+// Text applies Decode's rules for a text field to one value a handler reads itself (a query
+// parameter, a sign-in field), with at most max bytes (at most maxFieldBytes, which max <= 0
+// means). It returns the cleaned text, or a message naming the field by label ("email
+// address") when the value is refused. Every value that reaches the database must pass
+// through Decode or Text: PostgreSQL refuses a NUL or bytes that are not UTF-8 with an error.
+func Text(s, label string, multiline bool, max int) (string, string) {
+	if max <= 0 || max > maxFieldBytes {
+		max = maxFieldBytes
+	}
+	upper := strings.ToUpper(label[:1]) + label[1:]
+	if len(s) > max {
+		return "", fmt.Sprintf("%s must be %d characters or fewer", upper, max)
+	}
+	s, msg := cleanText(s, multiline)
+	if msg != "" {
+		return "", upper + " " + msg
+	}
+	return s, ""
+}
+
 // cleanText trims s and refuses what no form field should hold.
 func cleanText(s string, multiline bool) (string, string) {
 	if len(s) > maxFieldBytes {

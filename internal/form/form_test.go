@@ -65,6 +65,31 @@ func TestDecodeRefusesHostileText(t *testing.T) {
 	}
 }
 
+func TestText(t *testing.T) {
+	cases := []struct {
+		name, in  string
+		multiline bool
+		max       int
+		want, msg string
+	}{
+		{"trimmed and collapsed", "  pat@acorn.example  ", false, 254, "pat@acorn.example", ""},
+		{"lines kept in a textarea", "one\r\ntwo ", true, 0, "one\ntwo", ""},
+		{"line break on one line", "one\ntwo", false, 0, "", "Email address must be on one line"},
+		{"nul", "pat\x00@acorn.example", false, 254, "", "Email address contains characters that are not allowed"},
+		{"escape", "a\x1bb", false, 0, "", "Email address contains characters that are not allowed"},
+		{"not UTF-8", "\xff\xfe", false, 254, "", "Email address contains characters that cannot be read. Type it again rather than pasting it"},
+		{"over its limit", strings.Repeat("a", 255), false, 254, "", "Email address must be 254 characters or fewer"},
+		{"over every limit", strings.Repeat("a", maxFieldBytes+1), false, 0, "", "Email address must be 10000 characters or fewer"},
+		{"a limit above every field's is the field limit", strings.Repeat("a", maxFieldBytes+1), true, 1 << 20, "", "Email address must be 10000 characters or fewer"},
+	}
+	for _, tt := range cases {
+		got, msg := Text(tt.in, "email address", tt.multiline, tt.max)
+		if got != tt.want || msg != tt.msg {
+			t.Errorf("%s: Text = %q, %q; want %q, %q", tt.name, got, msg, tt.want, tt.msg)
+		}
+	}
+}
+
 func TestDateInputMessages(t *testing.T) {
 	cases := []struct {
 		in   DateInput

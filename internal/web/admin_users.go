@@ -7,6 +7,7 @@ import (
 
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/auth"
+	"github.com/council/provider-portal/internal/form"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -20,11 +21,15 @@ type usersListPage struct {
 }
 
 func (s *Server) usersList(c *fiber.Ctx) error {
-	q := strings.TrimSpace(c.Query("q"))
-	if len(q) > 200 {
-		q = q[:200]
-	}
+	q, msg := form.Text(c.Query("q"), "the name or email", false, 200)
 	role, _ := auth.ParseRole(c.Query("role"))
+	if msg != "" {
+		// Like the directory: the search again with the message, and no list for a search
+		// that could not be read.
+		p := s.page(c, "Users")
+		p.Errors = []FieldError{{Field: "q", Message: msg}}
+		return render(c, fiber.StatusBadRequest, "admin/users", usersListPage{Page: p, Role: string(role), Roles: auth.Roles, Pager: newPager(c, 25)})
+	}
 	pager := newPager(c, 25)
 	users, total, err := auth.Users(c.UserContext(), s.db, auth.UserFilter{Query: q, Role: role, Limit: pager.Size, Offset: pager.Offset()})
 	if err != nil {

@@ -2,10 +2,10 @@ package web
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/auth"
+	"github.com/council/provider-portal/internal/form"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -28,14 +28,16 @@ func (s *Server) signInForm(c *fiber.Ctx) error {
 // signIn checks the password, then starts a new session at the stage the user has reached:
 // signed in for providers, a TOTP code (or setting up the app) for staff.
 func (s *Server) signIn(c *fiber.Ctx) error {
-	email := strings.TrimSpace(c.FormValue("email"))
+	email, emailMsg := form.Text(c.FormValue("email"), "email address", false, 254)
 	password := c.FormValue("password")
 	next := safeNext(c.FormValue("next"))
 	fields := map[string]string{}
-	if email == "" {
+	switch {
+	case emailMsg != "":
+		// A NUL or bytes that are not UTF-8 would otherwise reach the database in the lookup.
+		fields["email"] = emailMsg
+	case email == "":
 		fields["email"] = "Enter your email address"
-	} else if len(email) > 254 {
-		fields["email"] = "Email address must be 254 characters or fewer"
 	}
 	if password == "" {
 		fields["password"] = "Enter your password"
