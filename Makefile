@@ -2,6 +2,8 @@
 .PHONY: run test assets build bench vet fmt clean-dev
 
 GO ?= go
+# Flags for the load benchmark, e.g. make bench LOADBENCH_FLAGS=--quick (see go run ./cmd/loadbench -h).
+LOADBENCH_FLAGS ?=
 ASSETS := static/dist/portal.css
 
 run: $(ASSETS) ## build the front end, start PostgreSQL under ./var if needed, serve on :8080
@@ -14,8 +16,9 @@ test: $(ASSETS) ## vet, then every test with the race detector, against real Pos
 build: $(ASSETS) ## the portal binary in bin/
 	$(GO) build -trimpath -o bin/portal ./cmd/portal
 
-bench: $(ASSETS) ## benchmarks (speed targets live here, never in tests)
+bench: $(ASSETS) ## benchmarks (speed targets live here, never in tests): Go benchmarks, then the load benchmark
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./...
+	$(GO) run ./cmd/loadbench $(LOADBENCH_FLAGS)
 
 assets: $(ASSETS)
 

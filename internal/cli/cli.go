@@ -41,6 +41,16 @@ Usage:
                                     (Markdown; --file - reads standard input)
   portal retention sweep            list what the retention schedule says is due for destruction
                                     (the data protection officer approves it in the portal)
+  portal import providers FILE [--dry-run] [--format csv|xlsx] [--json]
+                      [--mode all-or-nothing|valid-only] [--bank-details-verified]
+                                    check suppliers in a CSV or XLSX file laid out as the import
+                                    template, and import them unless --dry-run; exits 1 when the
+                                    file or any row fails (--json: one JSON object per row)
+  portal import invite [--dry-run]  invite imported suppliers' key contacts to claim their records
+  portal jobs run-due               run each periodic job that is due once (as the server does), then exit
+  portal seed --providers N [--contracts M] [--seed S] [--append]
+                                    fill a development database with synthetic providers,
+                                    contracts and history (PORTAL_ENV=development only)
   portal keygen                     print a new PORTAL_DATA_KEY value
   portal totp SECRET                print the current code for a TOTP secret (development aid)
 
@@ -71,6 +81,12 @@ func Main(args []string, env Env) int {
 		err = notices(ctx, args[1:], env)
 	case "retention":
 		err = retentionCmd(ctx, args[1:], env)
+	case "import":
+		err = importCmd(ctx, args[1:], env)
+	case "jobs":
+		err = jobsCmd(ctx, args[1:], env)
+	case "seed":
+		err = seedCmd(ctx, args[1:], env)
 	case "keygen":
 		err = keygen(env)
 	case "totp":

@@ -39,12 +39,15 @@ func StatusCounts(ctx context.Context, q sqlx.QueryerContext) ([]StatusCount, er
 // maxFrameworks bounds the framework filter's options.
 const maxFrameworks = 500
 
+// frameworksSQL reads the framework filter's options; $1 is maxFrameworks.
+const frameworksSQL = `SELECT DISTINCT framework_name FROM contracts WHERE framework_name <> ''
+		ORDER BY framework_name LIMIT $1`
+
 // Frameworks are the frameworks and dynamic purchasing systems contracts have been called
 // off, A to Z, for the framework filter.
 func Frameworks(ctx context.Context, q sqlx.QueryerContext) ([]provider.Option, error) {
 	var names []string
-	if err := sqlx.SelectContext(ctx, q, &names, `SELECT DISTINCT framework_name FROM contracts WHERE framework_name <> ''
-		ORDER BY framework_name LIMIT $1`, maxFrameworks); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &names, frameworksSQL, maxFrameworks); err != nil {
 		return nil, fmt.Errorf("frameworks: %w", err)
 	}
 	out := make([]provider.Option, len(names))

@@ -203,17 +203,23 @@ func orderBy(keys []string, desc bool) string {
 
 // Count is how many providers match f.
 func Count(ctx context.Context, db sqlx.QueryerContext, f Filter) (int, error) {
+	stmt, args := countStatement(f)
+	var n int
+	if err := sqlx.GetContext(ctx, db, &n, stmt, args...); err != nil {
+		return 0, fmt.Errorf("directory count: %w", err)
+	}
+	return n, nil
+}
+
+// countStatement is the SQL counting the providers that match f, with its parameters.
+func countStatement(f Filter) (string, []any) {
 	q := &query{}
 	q.filter(f)
 	join, conds := "", []string(nil)
 	if f.RAG != "" {
 		join, conds = q.ragJoin(f.RAG)
 	}
-	var n int
-	if err := sqlx.GetContext(ctx, db, &n, `SELECT count(*) FROM organisations o`+join+q.where(conds...), q.args...); err != nil {
-		return 0, fmt.Errorf("directory count: %w", err)
-	}
-	return n, nil
+	return `SELECT count(*) FROM organisations o` + join + q.where(conds...), q.args
 }
 
 // eachBatch is how many rows Each reads at a time.

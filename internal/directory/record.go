@@ -13,14 +13,17 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
+// byIDSQL reads one provider's directory row; $1 is its id.
+const byIDSQL = `SELECT ` + columns + `, 0 AS sort_rank FROM organisations o
+		LEFT JOIN provider_compliance pc ON pc.organisation_id = o.id WHERE o.id = $1`
+
 // ByID returns one provider's directory row, or NotFound.
 func ByID(ctx context.Context, q sqlx.QueryerContext, id string) (*Provider, error) {
 	if !auth.IsUUID(id) {
 		return nil, apperr.New(apperr.NotFound, "Provider not found")
 	}
 	var r row
-	err := sqlx.GetContext(ctx, q, &r, `SELECT `+columns+`, 0 AS sort_rank FROM organisations o
-		LEFT JOIN provider_compliance pc ON pc.organisation_id = o.id WHERE o.id = $1`, id)
+	err := sqlx.GetContext(ctx, q, &r, byIDSQL, id)
 	if db.IsNoRows(err) {
 		return nil, apperr.New(apperr.NotFound, "Provider not found")
 	}
