@@ -21,7 +21,10 @@ func Open(ctx context.Context, url string) (*sqlx.DB, error) {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	d.SetMaxOpenConns(20)
-	d.SetMaxIdleConns(10)
+	// As many idle as open: under a burst of requests, closing connections only to open
+	// them again a moment later costs a PostgreSQL backend start each time (make bench
+	// measured about ten a second at 32 clients with half as many idle).
+	d.SetMaxIdleConns(20)
 	d.SetConnMaxIdleTime(5 * time.Minute)
 	d.SetConnMaxLifetime(30 * time.Minute)
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
