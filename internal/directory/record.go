@@ -108,10 +108,14 @@ func (e Event) Note() string {
 }
 
 // eventsWhere selects the events about an organisation and its contracts, each through the
-// audit trail's (object_type, object_id) index.
-const eventsWhere = ` FROM audit_events e LEFT JOIN contracts c ON e.object_type = 'contract' AND c.id::text = e.object_id
-	WHERE (e.object_type = 'organisation' AND e.object_id = $1)
-		OR (e.object_type = 'contract' AND e.object_id IN (SELECT id::text FROM contracts WHERE organisation_id = $1::uuid))`
+// audit trail's (object_type, object_id) index. It is a UNION ALL of the two lookups: written
+// as one WHERE with OR, PostgreSQL read every contract event in the trail for each provider
+// (make bench: a quarter of a second per provider page at 100,000 providers).
+const eventsWhere = ` FROM (SELECT * FROM audit_events WHERE object_type = 'organisation' AND object_id = $1
+		UNION ALL
+		SELECT a.* FROM contracts k JOIN audit_events a ON a.object_type = 'contract' AND a.object_id = k.id::text
+		WHERE k.organisation_id = $1::uuid) e
+	LEFT JOIN contracts c ON e.object_type = 'contract' AND c.id::text = e.object_id`
 
 // Events lists one page of the audit events about a provider, newest first, and how many
 // there are.
