@@ -61,9 +61,13 @@ func New(d Deps) (*fiber.App, error) {
 	if err := engine.Load(); err != nil {
 		return nil, fmt.Errorf("parse templates: %w", err)
 	}
+	pages, err := newPooledViews(engine.Templates, viewCopies())
+	if err != nil {
+		return nil, err
+	}
 	app := fiber.New(fiber.Config{
 		AppName:               "Provider Portal",
-		Views:                 engine,
+		Views:                 pages,
 		ViewsLayout:           "layouts/base",
 		ErrorHandler:          s.handleError,
 		DisableStartupMessage: true,

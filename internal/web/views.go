@@ -1,0 +1,65 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io"
+	"runtime"
+)
+
+// pooledViews renders pages into the layout from a pool of copies of the parsed templates.
+// gofiber/template/html puts the page into the layout by swapping the layout's "embed"
+// function on the shared template set for each render, so it holds one lock for the whole
+// render and the portal rendered one page at a time (make bench found rendering half the
+// portal's CPU under load). Each copy here has its own function map, so as many pages render
+// at once as there are copies.
+type pooledViews struct {
+	sets chan *template.Template
+}
+
+// newPooledViews makes n copies of a parsed template set. It must run before any of parsed's
+// templates has executed: html/template refuses to copy one after.
+func newPooledViews(parsed *template.Template, n int) (*pooledViews, error) {
+	p := &pooledViews{sets: make(chan *template.Template, n)}
+	for range n {
+		c, err := parsed.Clone()
+		if err != nil {
+			return nil, fmt.Errorf("copy templates: %w", err)
+		}
+		p.sets <- c
+	}
+	return p, nil
+}
+
+// viewCopies is how many pages may render at once: a few per core, since a render also
+// waits on the network while it writes.
+func viewCopies() int { return max(8, 4*runtime.GOMAXPROCS(0)) }
+
+// Load is part of fiber.Views; the templates were parsed once, before the pool was made.
+func (p *pooledViews) Load() error { return nil }
+
+// Render writes the named page, inside the first layout when one is given: the page is
+// rendered first, so an error in it leaves nothing half-written, then the layout, whose
+// {{embed}} gives the page's HTML.
+func (p *pooledViews) Render(out io.Writer, name string, binding any, layout ...string) error {
+	set := <-p.sets
+	defer func() { p.sets <- set }()
+	page := set.Lookup(name)
+	if page == nil {
+		return fmt.Errorf("render: template %s does not exist", name)
+	}
+	if len(layout) == 0 || layout[0] == "" {
+		return page.Execute(out, binding)
+	}
+	lay := set.Lookup(layout[0])
+	if lay == nil {
+		return fmt.Errorf("render: layout %s does not exist", layout[0])
+	}
+	var body bytes.Buffer
+	if err := page.Execute(&body, binding); err != nil {
+		return err
+	}
+	set.Funcs(template.FuncMap{"embed": func() template.HTML { return template.HTML(body.String()) }})
+	return lay.Execute(out, binding)
+}
