@@ -8,8 +8,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/council/provider-portal/internal/audit"
-	"github.com/council/provider-portal/internal/config"
 	"github.com/council/provider-portal/internal/importer"
 )
 
@@ -77,17 +75,12 @@ func importProviders(ctx context.Context, args []string, env Env) error {
 		defer f.Close()
 		in = f
 	}
-	cfg, err := config.Load(env.Getenv, true)
-	if err != nil {
-		return err
-	}
-	s, err := build(ctx, cfg, newLogger(env.Stderr, cfg.LogLevel))
+	s, ctx, err := operatorServices(ctx, env)
 	if err != nil {
 		return err
 	}
 	defer s.db.Close()
-	ctx = audit.WithActor(ctx, audit.Actor{Email: "portal-cli:" + osUser(env), Roles: []string{"operator"}})
-	svc := importer.NewService(s.db, s.vault, s.providers.Checks(), cfg.BaseURL)
+	svc := importer.NewService(s.db, s.vault, s.providers.Checks(), s.cfg.BaseURL)
 	rep, err := svc.Run(ctx, in, importer.Options{Format: format, DryRun: *dryRun, Mode: mode, BankVerified: *bankVerified})
 	if err != nil {
 		return err
@@ -188,17 +181,12 @@ func importInvite(ctx context.Context, args []string, env Env) error {
 	if fs.NArg() > 0 {
 		return usagef("import invite takes no arguments")
 	}
-	cfg, err := config.Load(env.Getenv, true)
-	if err != nil {
-		return err
-	}
-	s, err := build(ctx, cfg, newLogger(env.Stderr, cfg.LogLevel))
+	s, ctx, err := operatorServices(ctx, env)
 	if err != nil {
 		return err
 	}
 	defer s.db.Close()
-	ctx = audit.WithActor(ctx, audit.Actor{Email: "portal-cli:" + osUser(env), Roles: []string{"operator"}})
-	svc := importer.NewService(s.db, s.vault, s.providers.Checks(), cfg.BaseURL)
+	svc := importer.NewService(s.db, s.vault, s.providers.Checks(), s.cfg.BaseURL)
 	if *dryRun {
 		n, err := svc.Invitable(ctx)
 		if err != nil {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/council/provider-portal/internal/config"
 	"github.com/council/provider-portal/internal/jobs"
 )
 
@@ -18,11 +17,7 @@ func jobsCmd(ctx context.Context, args []string, env Env) error {
 	if len(args) != 1 || args[0] != "run-due" {
 		return usagef("say run-due")
 	}
-	cfg, err := config.Load(env.Getenv, true)
-	if err != nil {
-		return err
-	}
-	s, err := build(ctx, cfg, newLogger(env.Stderr, cfg.LogLevel))
+	s, ctx, err := operatorServices(ctx, env)
 	if err != nil {
 		return err
 	}

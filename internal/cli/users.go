@@ -8,9 +8,7 @@ import (
 	"strings"
 
 	"github.com/council/provider-portal/internal/apperr"
-	"github.com/council/provider-portal/internal/audit"
 	"github.com/council/provider-portal/internal/auth"
-	"github.com/council/provider-portal/internal/config"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/jmoiron/sqlx"
 )
@@ -35,16 +33,11 @@ func users(ctx context.Context, args []string, env Env) error {
 	if len(args) == 0 {
 		return usagef("say add or disable")
 	}
-	cfg, err := config.Load(env.Getenv, true)
-	if err != nil {
-		return err
-	}
-	s, err := build(ctx, cfg, newLogger(env.Stderr, cfg.LogLevel))
+	s, ctx, err := operatorServices(ctx, env)
 	if err != nil {
 		return err
 	}
 	defer s.db.Close()
-	ctx = audit.WithActor(ctx, audit.Actor{Email: "portal-cli:" + osUser(env), Roles: []string{"operator"}})
 	switch args[0] {
 	case "add":
 		return usersAdd(ctx, s, args[1:], env)

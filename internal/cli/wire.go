@@ -135,3 +135,18 @@ func (s *services) scheduler() *jobs.Scheduler {
 		}},
 	}}
 }
+
+// operatorServices is what an operator's command (users, import, jobs) starts from: the
+// configuration a server would use, the services built from it, and a context in which audit
+// events name the operating-system user who ran the command. The caller closes s.db.
+func operatorServices(ctx context.Context, env Env) (*services, context.Context, error) {
+	cfg, err := config.Load(env.Getenv, true)
+	if err != nil {
+		return nil, ctx, err
+	}
+	s, err := build(ctx, cfg, newLogger(env.Stderr, cfg.LogLevel))
+	if err != nil {
+		return nil, ctx, err
+	}
+	return s, audit.WithActor(ctx, audit.Actor{Email: "portal-cli:" + osUser(env), Roles: []string{"operator"}}), nil
+}
