@@ -511,6 +511,9 @@ func TestAPIProvidersPagination(t *testing.T) {
 		{"cursor=" + string(tampered), "cursor"}, {"cursor=nonsense", "cursor"},
 		{"sort=updated&cursor=" + cursor, "cursor"},
 	}
+	// A second token for the refusals: the walk above may have used most of the first
+	// token's burst of requests, and a fast machine would meet the rate limit, not the check.
+	secret = apiToken(t, s, nil, "Directory sync, bad requests", apitoken.ProvidersRead).Secret
 	for _, b := range bad {
 		resp, body := apiGet(t, s, secret, "/api/v1/providers?"+b.query)
 		p := apiProblem(t, resp, body, http.StatusBadRequest)
