@@ -1,23 +1,18 @@
 package importer
 
 import (
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/council/provider-portal/internal/form"
 	"github.com/council/provider-portal/internal/ukid"
 )
 
-// maxCellBytes bounds one cell, as the forms bound one field.
-const maxCellBytes = 10000
-
-// cleanCell reads one cell as the forms read a one-line text field: trimmed, inner runs of
-// spaces made one, and refusing what no field should hold. It also refuses what a
+// cleanCell reads one cell as the forms read a one-line text field (form.Text): trimmed,
+// inner runs of spaces made one, at most as long as a form field, and refusing what no field
+// should hold. It also refuses what a
 // spreadsheet would run: a cell starting with =, +, - or @ (the export package neutralises
 // such cells on the way out; coming in, they are refused, so nothing stored needs it), and,
 // in an XLSX, a formula. It returns the value or a message.
@@ -26,22 +21,10 @@ func cleanCell(col int, raw string, formula bool) (string, string) {
 	if formula {
 		return "", g.Label + " must be typed in, not worked out by a formula"
 	}
-	if len(raw) > maxCellBytes {
-		return "", fmt.Sprintf("%s must be %d characters or fewer", g.Label, maxCellBytes)
+	v, msg := form.Text(raw, g.Label, false, 0)
+	if msg != "" {
+		return "", msg
 	}
-	if !utf8.ValidString(raw) {
-		return "", g.Label + " contains characters that cannot be read. Type it again rather than pasting it"
-	}
-	for _, r := range raw {
-		switch {
-		case r == '\n' || r == '\r':
-			return "", g.Label + " must be on one line"
-		case r == '\t':
-		case unicode.IsControl(r) || r == '\uFFFD':
-			return "", g.Label + " contains characters that are not allowed"
-		}
-	}
-	v := strings.Join(strings.Fields(raw), " ")
 	if v == "" || g.kind == kindPence || g.kind == kindDate {
 		// Numbers and dates are read by their own rules, which accept nothing a
 		// spreadsheet would run.
