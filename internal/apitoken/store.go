@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/council/provider-portal/internal/apperr"
-	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/jmoiron/sqlx"
 )
@@ -29,7 +28,7 @@ func List(ctx context.Context, q sqlx.QueryerContext) ([]Token, error) {
 
 // ByID returns one token, or NotFound.
 func ByID(ctx context.Context, q sqlx.QueryerContext, id string) (*Token, error) {
-	if !auth.IsUUID(id) {
+	if !db.IsUUID(id) {
 		return nil, apperr.New(apperr.NotFound, "API token not found")
 	}
 	var t Token

@@ -13,6 +13,7 @@ import (
 	"github.com/council/provider-portal/internal/audit"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/notify"
+	"github.com/council/provider-portal/internal/validate"
 	"github.com/council/provider-portal/internal/vault"
 	"github.com/jmoiron/sqlx"
 )
@@ -195,7 +196,7 @@ type NewUser struct {
 // the user's roles: 15 characters for providers (their only factor), 8 for staff.
 func (s *Service) CreateUser(ctx context.Context, tx *sqlx.Tx, nu NewUser) (*User, error) {
 	fields := map[string]string{}
-	email, err := NormaliseEmail(nu.Email)
+	email, err := validate.NormaliseEmail(nu.Email)
 	if err != nil {
 		fields["email"] = apperr.MessageOf(err)
 	}

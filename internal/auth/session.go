@@ -167,3 +167,42 @@ func DeleteExpiredSessions(ctx context.Context, q sqlx.ExecerContext, t SessionT
 	}
 	return res.RowsAffected()
 }
+
+// LeaveSessionOrganisation stops every session of userID acting for orgID, for when they
+// leave it or are removed from it; those sessions act for no organisation until the person
+// chooses another.
+func LeaveSessionOrganisation(ctx context.Context, q sqlx.ExecerContext, userID, orgID string) error {
+	if _, err := q.ExecContext(ctx, `UPDATE sessions SET organisation_id = NULL WHERE user_id = $1 AND organisation_id = $2`, userID, orgID); err != nil {
+		return fmt.Errorf("end acting for organisation: %w", err)
+	}
+	return nil
+}
+
+// RecordSessionNotice notes on a visitor's session that they have just read notice
+// noticeID, so the account they go on to make records that acknowledgement, with the time
+// they read it.
+func RecordSessionNotice(ctx context.Context, q sqlx.ExecerContext, tokenHash []byte, noticeID string) error {
+	_, err := q.ExecContext(ctx, `UPDATE sessions SET notice_acknowledged_id = $2, notice_acknowledged_at = now()
+		WHERE token_hash = $1`, tokenHash, noticeID)
+	if err != nil {
+		return fmt.Errorf("record notice on session: %w", err)
+	}
+	return nil
+}
+
+// SessionNotice returns the notice a visitor read in this session and when, or "" when
+// they have read none.
+func SessionNotice(ctx context.Context, q sqlx.QueryerContext, tokenHash []byte) (string, time.Time, error) {
+	var row struct {
+		ID *string    `db:"notice_acknowledged_id"`
+		At *time.Time `db:"notice_acknowledged_at"`
+	}
+	err := sqlx.GetContext(ctx, q, &row, `SELECT notice_acknowledged_id, notice_acknowledged_at FROM sessions WHERE token_hash = $1`, tokenHash)
+	if db.IsNoRows(err) || (err == nil && (row.ID == nil || row.At == nil)) {
+		return "", time.Time{}, nil
+	}
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("notice on session: %w", err)
+	}
+	return *row.ID, *row.At, nil
+}

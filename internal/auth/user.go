@@ -3,12 +3,12 @@ package auth
 import (
 	"context"
 	"fmt"
-	"net/mail"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/council/provider-portal/internal/apperr"
+	"github.com/council/provider-portal/internal/audit"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -68,7 +68,7 @@ func UserByEmail(ctx context.Context, q sqlx.QueryerContext, email string) (*Use
 // UserByID returns the user with that id, or a NotFound error.
 func UserByID(ctx context.Context, q sqlx.QueryerContext, id string) (*User, error) {
 	var u User
-	if !IsUUID(id) {
+	if !db.IsUUID(id) {
 		return nil, apperr.New(apperr.NotFound, "User not found")
 	}
 	err := sqlx.GetContext(ctx, q, &u, `SELECT `+userColumns+` FROM users WHERE id = $1`, id)
@@ -127,36 +127,42 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// NormaliseEmail trims and checks an email address, returning a clear message when it is not one.
-func NormaliseEmail(s string) (string, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return "", apperr.New(apperr.Invalid, "Enter an email address")
+// UserName is the name of the user with that id, for the records that keep who did what
+// after an account is gone. It is NotFound when there is no such user.
+func UserName(ctx context.Context, q sqlx.QueryerContext, id string) (string, error) {
+	if !db.IsUUID(id) {
+		return "", apperr.New(apperr.NotFound, "User not found")
 	}
-	a, err := mail.ParseAddress(s)
-	if err != nil || a.Address != s || len(s) > 254 || !strings.Contains(s[strings.LastIndex(s, "@")+1:], ".") {
-		return "", apperr.New(apperr.Invalid, "Enter an email address in the correct format, like name@example.com")
+	var name string
+	err := sqlx.GetContext(ctx, q, &name, `SELECT name FROM users WHERE id = $1`, id)
+	if db.IsNoRows(err) {
+		return "", apperr.New(apperr.NotFound, "User not found")
 	}
-	return s, nil
+	if err != nil {
+		return "", fmt.Errorf("user name: %w", err)
+	}
+	return name, nil
 }
 
-// IsUUID reports whether s is a UUID in canonical text form, so a malformed id in a URL is
-// a 404 rather than a database error.
-func IsUUID(s string) bool {
-	if len(s) != 36 {
-		return false
+// ActorName is the name of the person acting, as the records that show who did what keep
+// it: the user's name, or the actor's email for the system (and for a user who cannot be
+// read, so recording never fails for want of a name).
+func ActorName(ctx context.Context, q sqlx.QueryerContext, a audit.Actor) string {
+	if a.UserID == "" {
+		return a.Email
 	}
-	for i, c := range s {
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
-				return false
-			}
-		}
+	name, err := UserName(ctx, q, a.UserID)
+	if err != nil {
+		return a.Email
 	}
-	return true
+	return name
+}
+
+// EmailTaken reports whether a user already has the address, which must be normalised.
+func EmailTaken(ctx context.Context, q sqlx.QueryerContext, email string) (bool, error) {
+	var taken bool
+	if err := sqlx.GetContext(ctx, q, &taken, `SELECT EXISTS (SELECT 1 FROM users WHERE email = $1)`, email); err != nil {
+		return false, fmt.Errorf("email taken: %w", err)
+	}
+	return taken, nil
 }

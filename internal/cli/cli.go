@@ -42,10 +42,11 @@ Usage:
   portal retention sweep            list what the retention schedule says is due for destruction
                                     (the data protection officer approves it in the portal)
   portal import providers FILE [--dry-run] [--format csv|xlsx] [--json]
-                      [--mode all-or-nothing|valid-only] [--bank-details-verified]
+                      [--mode all-or-nothing|valid-only]
                                     check suppliers in a CSV or XLSX file laid out as the import
                                     template, and import them unless --dry-run; exits 1 when the
-                                    file or any row fails (--json: one JSON object per row)
+                                    file or any row fails (--json: one JSON object per row); bank
+                                    details go to finance to verify, never straight to payment
   portal import invite [--dry-run]  invite imported suppliers' key contacts to claim their records
   portal jobs run-due               run each periodic job that is due once (as the server does), then exit
   portal seed --providers N [--contracts M] [--seed S] [--append]

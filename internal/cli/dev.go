@@ -67,17 +67,17 @@ func dev(ctx context.Context, env Env) error {
 	if err != nil {
 		return err
 	}
-	defer s.db.Close()
-	if err := db.MigrateUp(ctx, s.db.DB, nil); err != nil {
+	defer s.DB.Close()
+	if err := db.MigrateUp(ctx, s.DB.DB, nil); err != nil {
 		return err
 	}
-	if err := demo.Load(ctx, s.auth); err != nil {
+	if err := demo.Load(ctx, s.Auth); err != nil {
 		return err
 	}
-	if err := demo.LoadSubmittedProvider(ctx, s.auth, s.providers); err != nil {
+	if err := demo.LoadSubmittedProvider(ctx, s.Auth, s.Providers); err != nil {
 		return err
 	}
-	if err := demo.LoadCommissioning(ctx, s.auth, s.providers); err != nil {
+	if err := demo.LoadCommissioning(ctx, s.Auth, s.Providers); err != nil {
 		return err
 	}
 	return s.run(ctx, func() { demo.PrintSignIns(env.Stdout, cfg.BaseURL.String()) })

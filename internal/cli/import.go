@@ -39,8 +39,6 @@ func importProviders(ctx context.Context, args []string, env Env) error {
 	formatName := fs.String("format", "", "csv or xlsx (default: from the file name's extension)")
 	asJSON := fs.Bool("json", false, "print one JSON object per row: {\"row\", \"supplier_ref\", \"errors\"}")
 	modeName := fs.String("mode", string(importer.AllOrNothing), "all-or-nothing, or valid-only to import the good rows")
-	bankVerified := fs.Bool("bank-details-verified", false,
-		"confirm the bank details come from the council's finance system of record, so they count as verified")
 	// FILE may come before, between or after the flags.
 	var files []string
 	for rest := args; ; {
@@ -79,9 +77,9 @@ func importProviders(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	defer s.db.Close()
-	svc := importer.NewService(s.db, s.vault, s.providers.Checks(), s.cfg.BaseURL)
-	rep, err := svc.Run(ctx, in, importer.Options{Format: format, DryRun: *dryRun, Mode: mode, BankVerified: *bankVerified})
+	defer s.DB.Close()
+	svc := s.Importer
+	rep, err := svc.Run(ctx, in, importer.Options{Format: format, DryRun: *dryRun, Mode: mode})
 	if err != nil {
 		return err
 	}
@@ -92,9 +90,9 @@ func importProviders(ctx context.Context, args []string, env Env) error {
 		for _, e := range rep.FileErrors {
 			fmt.Fprintln(env.Stderr, e)
 		}
-		fmt.Fprintln(env.Stderr, summary(rep, *dryRun, mode, *bankVerified))
+		fmt.Fprintln(env.Stderr, summary(rep, *dryRun, mode))
 	} else {
-		printReport(env.Stdout, rep, *dryRun, mode, *bankVerified)
+		printReport(env.Stdout, rep, *dryRun, mode)
 	}
 	switch {
 	case len(rep.FileErrors) > 0:
@@ -120,14 +118,14 @@ func printJSONReport(w io.Writer, rep importer.Report) error {
 }
 
 // printReport writes the summary and each failed row's messages, for people.
-func printReport(w io.Writer, rep importer.Report, dryRun bool, mode importer.Mode, bankVerified bool) {
+func printReport(w io.Writer, rep importer.Report, dryRun bool, mode importer.Mode) {
 	if len(rep.FileErrors) > 0 {
 		fmt.Fprintln(w, "The file cannot be imported:")
 		for _, e := range rep.FileErrors {
 			fmt.Fprintf(w, "  - %s\n", e)
 		}
 	}
-	fmt.Fprintln(w, summary(rep, dryRun, mode, bankVerified))
+	fmt.Fprintln(w, summary(rep, dryRun, mode))
 	for _, r := range rep.FailedRows() {
 		var parts []string
 		for _, e := range r.ErrorsInOrder() {
@@ -142,7 +140,7 @@ func printReport(w io.Writer, rep importer.Report, dryRun bool, mode importer.Mo
 }
 
 // summary is the one line that says what the run found and did.
-func summary(rep importer.Report, dryRun bool, mode importer.Mode, bankVerified bool) string {
+func summary(rep importer.Report, dryRun bool, mode importer.Mode) string {
 	switch {
 	case len(rep.FileErrors) > 0:
 		return "Nothing was imported."
@@ -157,8 +155,11 @@ func summary(rep importer.Report, dryRun bool, mode importer.Mode, bankVerified 
 	if rep.Failed > 0 {
 		s += fmt.Sprintf(" %s failed and %s skipped.", rowsWord(rep.Failed), map[bool]string{true: "was", false: "were"}[rep.Failed == 1])
 	}
-	if bankVerified && rep.Committed {
-		s += " Bank details were recorded as verified, on your confirmation that they come from the finance system of record."
+	switch {
+	case rep.BankRequests == 1:
+		s += " The bank details of 1 supplier were sent to finance to verify: they are not paid until finance has verified and approved them."
+	case rep.BankRequests > 1:
+		s += fmt.Sprintf(" The bank details of %d suppliers were sent to finance to verify: they are not paid until finance has verified and approved them.", rep.BankRequests)
 	}
 	return s
 }
@@ -185,8 +186,8 @@ func importInvite(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	defer s.db.Close()
-	svc := importer.NewService(s.db, s.vault, s.providers.Checks(), s.cfg.BaseURL)
+	defer s.DB.Close()
+	svc := s.Importer
 	if *dryRun {
 		n, err := svc.Invitable(ctx)
 		if err != nil {

@@ -131,13 +131,21 @@ func TestImportProvidersReport(t *testing.T) {
 		t.Fatalf("%d organisations after refused imports (%v)", n, err)
 	}
 
-	res = run(t, env, nil, "import", "providers", good, "--bank-details-verified")
-	if res.code != 0 || !strings.Contains(res.stdout, "Imported 2 rows: 2 created, 0 updated. Bank details were recorded as verified") {
+	res = run(t, env, nil, "import", "providers", good)
+	if res.code != 0 || !strings.Contains(res.stdout, "Imported 2 rows: 2 created, 0 updated. The bank details of 2 suppliers were sent to finance to verify") {
 		t.Fatalf("good file: exit %d, stdout %q, stderr %q", res.code, res.stdout, res.stderr)
 	}
-	if err := d.Get(&n, `SELECT count(*) FROM audit_events WHERE action = 'finance.bank_details.imported_as_verified'
+	// The bank details wait for finance as requests the operator made; nothing is payable.
+	if err := d.Get(&n, `SELECT count(*) FROM bank_detail_changes WHERE status = 'pending_verification'
+		AND requested_by IS NULL AND requested_by_name LIKE 'portal-cli:%'`); err != nil || n != 2 {
+		t.Errorf("%d pending requests made by the operator (%v)", n, err)
+	}
+	if err := d.Get(&n, `SELECT count(*) FROM payment_details`); err != nil || n != 0 {
+		t.Errorf("%d payment details made by an import (%v)", n, err)
+	}
+	if err := d.Get(&n, `SELECT count(*) FROM audit_events WHERE action = 'finance.bank_change.opened_from_import'
 		AND actor_email LIKE 'portal-cli:%'`); err != nil || n != 2 {
-		t.Errorf("%d verified bank details audited as the operator's (%v)", n, err)
+		t.Errorf("%d requests audited as the operator's (%v)", n, err)
 	}
 	res = run(t, env, strings.NewReader(string(importtest.CSV(importtest.ValidRows(2, time.Now())))), "import", "providers", "-", "--format", "csv")
 	if res.code != 0 || !strings.Contains(res.stdout, "Imported 2 rows: 0 created, 2 updated.") {
@@ -177,6 +185,7 @@ func TestImportUsageErrors(t *testing.T) {
 		{"standard input without a format", []string{"import", "providers", "-"}, "say --format csv or --format xlsx"},
 		{"unknown mode", []string{"import", "providers", "a.csv", "--mode", "best-effort"}, "--mode must be all-or-nothing or valid-only"},
 		{"unknown flag", []string{"import", "providers", "a.csv", "--force"}, "flag provided but not defined"},
+		{"bank details as verified, no longer offered", []string{"import", "providers", "a.csv", "--bank-details-verified"}, "flag provided but not defined"},
 		{"invite with an argument", []string{"import", "invite", "everyone"}, "takes no arguments"},
 	}
 	for _, tc := range tests {

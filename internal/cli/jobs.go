@@ -21,10 +21,10 @@ func jobsCmd(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	defer s.db.Close()
+	defer s.DB.Close()
 	var failed []error
 	for _, j := range s.scheduler().Jobs {
-		ran, err := jobs.RunIfDue(ctx, s.db, j)
+		ran, err := jobs.RunIfDue(ctx, s.DB, j)
 		switch {
 		case err != nil:
 			fmt.Fprintf(env.Stdout, "%s: failed: %v\n", j.Name, err)

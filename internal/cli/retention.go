@@ -6,18 +6,15 @@ import (
 	"time"
 
 	"github.com/council/provider-portal/internal/audit"
-	"github.com/council/provider-portal/internal/config"
-	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/jobs"
 	"github.com/council/provider-portal/internal/retention"
-	"github.com/jmoiron/sqlx"
 )
 
 // retentionSweepJob is the daily sweep: it lists what the retention schedule says is due for
 // destruction into proposals for the data protection officer. It destroys nothing itself.
-func retentionSweepJob(d *sqlx.DB) jobs.Job {
+func retentionSweepJob(r *retention.Service) jobs.Job {
 	return jobs.Job{Name: "retention-sweep", Interval: 24 * time.Hour, Run: func(ctx context.Context) error {
-		_, err := (&retention.Service{DB: d}).Sweep(audit.WithActor(ctx, audit.System))
+		_, err := r.Sweep(audit.WithActor(ctx, audit.System))
 		return err
 	}}
 }
@@ -28,19 +25,12 @@ func retentionCmd(ctx context.Context, args []string, env Env) error {
 	if len(args) != 1 || args[0] != "sweep" {
 		return usagef("say sweep")
 	}
-	cfg, err := config.Load(env.Getenv, false)
+	s, ctx, err := operatorServices(ctx, env)
 	if err != nil {
 		return err
 	}
-	if cfg.DatabaseURL == "" {
-		return usagef("DATABASE_URL is not set")
-	}
-	d, err := db.Open(ctx, cfg.DatabaseURL)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	res, err := (&retention.Service{DB: d}).Sweep(audit.WithActor(ctx, audit.System))
+	defer s.DB.Close()
+	res, err := s.Retention.Sweep(ctx)
 	if err != nil {
 		return err
 	}

@@ -49,16 +49,16 @@ func seedCmd(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	defer s.db.Close()
-	if err := db.MigrateUp(ctx, s.db.DB, nil); err != nil {
+	defer s.DB.Close()
+	if err := db.MigrateUp(ctx, s.DB.DB, nil); err != nil {
 		return err
 	}
 	var progress io.Writer = env.Stderr
 	if *quiet {
 		progress = nil
 	}
-	sum, err := seed.Run(ctx, s.db, seed.Options{Providers: *providers, Contracts: *contracts, Seed: *seedValue, Append: *appendTo,
-		Vault: s.vault, Modulus: s.finance.Modulus, Progress: progress})
+	sum, err := seed.Run(ctx, s.DB, seed.Options{Providers: *providers, Contracts: *contracts, Seed: *seedValue, Append: *appendTo,
+		Vault: s.Vault, Modulus: s.Finance.Modulus, Progress: progress})
 	if err != nil {
 		return err
 	}

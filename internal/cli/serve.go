@@ -19,8 +19,8 @@ func serve(ctx context.Context, env Env) error {
 	if err != nil {
 		return err
 	}
-	defer s.db.Close()
-	if err := db.MigrateUp(ctx, s.db.DB, nil); err != nil {
+	defer s.DB.Close()
+	if err := db.MigrateUp(ctx, s.DB.DB, nil); err != nil {
 		return err
 	}
 	return s.run(ctx, nil)

@@ -37,7 +37,7 @@ func users(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	defer s.db.Close()
+	defer s.DB.Close()
 	switch args[0] {
 	case "add":
 		return usersAdd(ctx, s, args[1:], env)
@@ -74,9 +74,9 @@ func usersAdd(ctx context.Context, s *services, args []string, env Env) error {
 		password = auth.NewToken()[:24]
 	}
 	var u *auth.User
-	err := db.Transact(ctx, s.db, func(tx *sqlx.Tx) error {
+	err := db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
 		var err error
-		u, err = s.auth.CreateUser(ctx, tx, auth.NewUser{Email: *email, Name: *name, Roles: roles, Password: password, EmailConfirmed: true})
+		u, err = s.Auth.CreateUser(ctx, tx, auth.NewUser{Email: *email, Name: *name, Roles: roles, Password: password, EmailConfirmed: true})
 		return err
 	})
 	if fields := apperr.FieldsOf(err); fields != nil {
@@ -126,11 +126,11 @@ func usersDisable(ctx context.Context, s *services, args []string, env Env) erro
 	if *email == "" {
 		return usagef("--email is required")
 	}
-	u, err := auth.UserByEmail(ctx, s.db, *email)
+	u, err := auth.UserByEmail(ctx, s.DB, *email)
 	if err != nil {
 		return usagef("%s", apperr.MessageOf(err))
 	}
-	if err := s.auth.Disable(ctx, u.ID); err != nil {
+	if err := s.Auth.Disable(ctx, u.ID); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "Disabled %s <%s>; their sessions have ended.\n", u.Name, u.Email)

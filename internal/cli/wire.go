@@ -11,30 +11,21 @@ import (
 
 	"github.com/council/provider-portal/internal/audit"
 	"github.com/council/provider-portal/internal/auth"
+	"github.com/council/provider-portal/internal/cli/wire"
 	"github.com/council/provider-portal/internal/config"
 	"github.com/council/provider-portal/internal/db"
-	"github.com/council/provider-portal/internal/document"
-	"github.com/council/provider-portal/internal/finance"
 	"github.com/council/provider-portal/internal/jobs"
 	"github.com/council/provider-portal/internal/notify"
 	"github.com/council/provider-portal/internal/provider"
-	"github.com/council/provider-portal/internal/quality"
 	"github.com/council/provider-portal/internal/vault"
 	"github.com/council/provider-portal/internal/web"
-	"github.com/jmoiron/sqlx"
 )
 
-// services is everything built from the configuration, shared by the commands.
-type services struct {
-	cfg       *config.Config
-	db        *sqlx.DB
-	vault     *vault.Vault
-	auth      *auth.Service
-	providers *provider.Service
-	finance   *finance.Service
-	log       *slog.Logger
-}
+// services are the wired services (wire.Services) with the commands' own behaviour: serving,
+// the periodic jobs.
+type services struct{ *wire.Services }
 
+// build opens the database named by the configuration and wires the services over it.
 func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*services, error) {
 	v, err := vault.ParseKeys(cfg.DataKey)
 	if err != nil {
@@ -48,46 +39,39 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*services
 	if err != nil {
 		return nil, err
 	}
-	providers := &provider.Service{DB: d, Vault: v, Checks: provider.ChecksWith(table), BaseURL: cfg.BaseURL}
-	fin := &finance.Service{DB: d, Vault: v, Providers: providers, Modulus: table, Documents: document.PostgresStore{},
-		BaseURL: cfg.BaseURL, CouncilPhone: cfg.Council.Phone}
-	return &services{cfg: cfg, db: d, vault: v, log: log, providers: providers, finance: fin, auth: &auth.Service{
-		DB: d, Vault: v, Throttle: auth.DefaultThrottle, BaseURL: cfg.BaseURL,
-		Timeouts: auth.SessionTimeouts{Idle: cfg.SessionIdle, Absolute: cfg.SessionAbsolute},
-		Issuer:   "Provider Portal (" + cfg.Council.Name + ")",
-	}}, nil
+	return &services{wire.New(cfg, d, v, table, log, time.Now)}, nil
 }
 
 // run serves the web app, the metrics listener and the periodic jobs until ctx ends, then
 // shuts down gracefully: in-flight requests finish, new ones are refused.
 func (s *services) run(ctx context.Context, ready func()) error {
-	metrics := web.NewMetrics(s.db.DB)
-	app, err := web.New(web.Deps{Config: s.cfg, DB: s.db, Auth: s.auth, Providers: s.providers, Finance: s.finance, Log: s.log, Metrics: metrics})
+	metrics := web.NewMetrics(s.DB.DB)
+	app, err := s.App(metrics)
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", fmt.Sprintf(":%d", s.cfg.Port))
+	ln, err := net.Listen("tcp", fmt.Sprintf(":%d", s.Config.Port))
 	if err != nil {
-		return fmt.Errorf("listen on port %d: %w (is another portal running? set PORT to use another port)", s.cfg.Port, err)
+		return fmt.Errorf("listen on port %d: %w (is another portal running? set PORT to use another port)", s.Config.Port, err)
 	}
 	jobCtx, stopJobs := context.WithCancel(ctx)
 	defer stopJobs()
 	go s.scheduler().Start(jobCtx)
 
 	var metricsSrv *http.Server
-	if s.cfg.MetricsAddr != "" {
+	if s.Config.MetricsAddr != "" {
 		mux := http.NewServeMux()
 		mux.Handle("/metrics", metrics.Handler())
-		metricsSrv = &http.Server{Addr: s.cfg.MetricsAddr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+		metricsSrv = &http.Server{Addr: s.Config.MetricsAddr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 		go func() {
 			if err := metricsSrv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				s.log.Warn("metrics listener stopped", "addr", s.cfg.MetricsAddr, "error", err)
+				s.Log.Warn("metrics listener stopped", "addr", s.Config.MetricsAddr, "error", err)
 			}
 		}()
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listener(ln) }()
-	s.log.Info("serving", "port", s.cfg.Port, "base_url", s.cfg.BaseURL.String(), "env", s.cfg.Env)
+	s.Log.Info("serving", "port", s.Config.Port, "base_url", s.Config.BaseURL.String(), "env", s.Config.Env)
 	if ready != nil {
 		ready()
 	}
@@ -96,7 +80,7 @@ func (s *services) run(ctx context.Context, ready func()) error {
 		return err
 	case <-ctx.Done():
 	}
-	s.log.Info("shutting down: finishing requests in flight")
+	s.Log.Info("shutting down: finishing requests in flight")
 	stopJobs()
 	if metricsSrv != nil {
 		_ = metricsSrv.Close()
@@ -108,37 +92,36 @@ func (s *services) run(ctx context.Context, ready func()) error {
 }
 
 func (s *services) scheduler() *jobs.Scheduler {
-	mailer := &notify.Mailer{DB: s.db, SMTP: s.cfg.SMTPURL, From: s.cfg.MailFrom, Log: s.log}
-	return &jobs.Scheduler{DB: s.db, Log: s.log, Jobs: []jobs.Job{
+	mailer := &notify.Mailer{DB: s.DB, SMTP: s.Config.SMTPURL, From: s.Config.MailFrom, Log: s.Log}
+	return &jobs.Scheduler{DB: s.DB, Log: s.Log, Jobs: []jobs.Job{
 		{Name: "send-mail", Interval: 10 * time.Second, Run: func(ctx context.Context) error {
 			_, err := mailer.SendPending(ctx, 100)
 			return err
 		}},
 		{Name: "expire-sessions", Interval: time.Hour, Run: func(ctx context.Context) error {
-			_, err := auth.DeleteExpiredSessions(ctx, s.db, s.auth.Timeouts)
+			_, err := auth.DeleteExpiredSessions(ctx, s.DB, s.Auth.Timeouts)
 			return err
 		}},
 		{Name: "expire-bank-detail-changes", Interval: 15 * time.Minute, Run: func(ctx context.Context) error {
-			_, err := s.finance.ExpireOverdue(audit.WithActor(ctx, audit.System))
+			_, err := s.Finance.ExpireOverdue(audit.WithActor(ctx, audit.System))
 			return err
 		}},
 		{Name: "open-bank-detail-verifications", Interval: 10 * time.Minute, Run: func(ctx context.Context) error {
-			_, err := s.finance.OpenInitialRequests(audit.WithActor(ctx, audit.System))
+			_, err := s.Finance.OpenInitialRequests(audit.WithActor(ctx, audit.System))
 			return err
 		}},
-		retentionSweepJob(s.db),
+		retentionSweepJob(s.Retention),
 		// Rates every provider's compliance for the directory, then sends the insurance, DBS and
 		// contract-end reminders; each reminder goes once (reminders_sent), however often it runs.
 		{Name: "quality-daily", Interval: 24 * time.Hour, Run: func(ctx context.Context) error {
-			q := &quality.Service{DB: s.db, Documents: document.PostgresStore{}, BaseURL: s.cfg.BaseURL}
-			return q.Daily(audit.WithActor(ctx, audit.System))
+			return s.Quality.Daily(audit.WithActor(ctx, audit.System))
 		}},
 	}}
 }
 
 // operatorServices is what an operator's command (users, import, jobs) starts from: the
 // configuration a server would use, the services built from it, and a context in which audit
-// events name the operating-system user who ran the command. The caller closes s.db.
+// events name the operating-system user who ran the command. The caller closes s.DB.
 func operatorServices(ctx context.Context, env Env) (*services, context.Context, error) {
 	cfg, err := config.Load(env.Getenv, true)
 	if err != nil {

@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/council/provider-portal/internal/auth"
+	"github.com/council/provider-portal/internal/db"
 	"github.com/jmoiron/sqlx"
 )
 
@@ -37,7 +37,7 @@ func (k KPISummary) LatestRAG() RAG {
 func KPISummaries(ctx context.Context, q sqlx.QueryerContext, contractIDs []string, today time.Time) ([]KPISummary, error) {
 	ids := make([]string, 0, len(contractIDs))
 	for _, id := range contractIDs {
-		if auth.IsUUID(id) {
+		if db.IsUUID(id) {
 			ids = append(ids, id)
 		}
 	}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/audit"
-	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/council/provider-portal/internal/validate"
@@ -132,7 +131,7 @@ const kpiColumns = `id, contract_id, name, unit, target, direction, amber_thresh
 // KPIs lists a contract's KPIs by name.
 func KPIs(ctx context.Context, q sqlx.QueryerContext, contractID string) ([]KPI, error) {
 	var out []KPI
-	if !auth.IsUUID(contractID) {
+	if !db.IsUUID(contractID) {
 		return nil, nil
 	}
 	if err := sqlx.SelectContext(ctx, q, &out, `SELECT `+kpiColumns+` FROM kpis WHERE contract_id = $1 ORDER BY lower(name)`, contractID); err != nil {
@@ -147,7 +146,7 @@ func KPIByID(ctx context.Context, q sqlx.QueryerContext, id string) (*KPI, error
 }
 
 func kpiWhere(ctx context.Context, q sqlx.QueryerContext, where, id string) (*KPI, error) {
-	if !auth.IsUUID(id) {
+	if !db.IsUUID(id) {
 		return nil, apperr.New(apperr.NotFound, "KPI not found")
 	}
 	var k KPI

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/council/provider-portal/internal/apperr"
-	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/jmoiron/sqlx"
 )
@@ -184,7 +183,7 @@ func ReturnByID(ctx context.Context, q sqlx.QueryerContext, id string, today tim
 }
 
 func returnWhere(ctx context.Context, q sqlx.QueryerContext, today time.Time, where, id string, more ...any) (*MonitoringReturn, error) {
-	if !auth.IsUUID(id) {
+	if !db.IsUUID(id) {
 		return nil, apperr.New(apperr.NotFound, "Monitoring return not found")
 	}
 	var r MonitoringReturn
@@ -232,7 +231,7 @@ func Returns(ctx context.Context, q sqlx.QueryerContext, f ReturnFilter) ([]Moni
 		if id.v == "" {
 			continue
 		}
-		if !auth.IsUUID(id.v) {
+		if !db.IsUUID(id.v) {
 			return nil, 0, nil
 		}
 		conds = append(conds, id.col+" = "+arg(id.v))
@@ -290,7 +289,7 @@ func Returns(ctx context.Context, q sqlx.QueryerContext, f ReturnFilter) ([]Moni
 func OverdueByProvider(ctx context.Context, q sqlx.QueryerContext, today time.Time, ids []string) (map[string]int, error) {
 	valid := make([]string, 0, len(ids))
 	for _, id := range ids {
-		if auth.IsUUID(id) {
+		if db.IsUUID(id) {
 			valid = append(valid, id)
 		}
 	}

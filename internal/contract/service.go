@@ -10,7 +10,6 @@ import (
 
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/audit"
-	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/document"
 	"github.com/council/provider-portal/internal/provider"
@@ -60,7 +59,7 @@ func (svc *Service) Contract(ctx context.Context, id string) (*Contract, error) 
 // ProviderContract returns a contract of the provider organisation orgID, or NotFound for
 // any other organisation's contract and for drafts, which are not agreed yet.
 func (svc *Service) ProviderContract(ctx context.Context, orgID, id string) (*Contract, error) {
-	if !auth.IsUUID(orgID) {
+	if !db.IsUUID(orgID) {
 		return nil, apperr.New(apperr.NotFound, "Contract not found")
 	}
 	c, err := contractWhere(ctx, svc.DB, `c.id = $1 AND c.organisation_id = $2 AND c.status <> 'draft'`, id, orgID)
@@ -237,7 +236,7 @@ func (svc *Service) check(ctx context.Context, tx *sqlx.Tx, f *ContractForm, cur
 	}
 	if errs["manager"] == "" {
 		var n int
-		if auth.IsUUID(v.ManagerID) {
+		if db.IsUUID(v.ManagerID) {
 			if err := tx.GetContext(ctx, &n, `SELECT count(*) FROM users WHERE id = $1 AND 'officer' = ANY(roles) AND disabled_at IS NULL`, v.ManagerID); err != nil {
 				return v, "", fmt.Errorf("contract manager: %w", err)
 			}

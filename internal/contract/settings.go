@@ -10,6 +10,7 @@ import (
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/audit"
 	"github.com/council/provider-portal/internal/db"
+	"github.com/council/provider-portal/internal/settings"
 	"github.com/jmoiron/sqlx"
 )
 
@@ -54,32 +55,28 @@ var orgIDPattern = regexp.MustCompile(`^[A-Z]{2}-[A-Z0-9]{2,10}-[A-Za-z0-9][A-Za
 
 // LoadSettings reads the settings, with the default for any not set.
 func LoadSettings(ctx context.Context, q sqlx.QueryerContext) (Settings, error) {
-	var rows []struct {
-		Name  string `db:"name"`
-		Value string `db:"value"`
-	}
-	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT name, value FROM settings WHERE name = ANY($1)`,
-		stringArray([]string{SettingExpiringWithinDays, SettingReturnDueDays, SettingOCIDPrefix, SettingBuyerIdentifier})); err != nil {
+	stored, err := settings.Values(ctx, q, []string{SettingExpiringWithinDays, SettingReturnDueDays, SettingOCIDPrefix, SettingBuyerIdentifier})
+	if err != nil {
 		return Settings{}, fmt.Errorf("contract settings: %w", err)
 	}
 	s := Settings{ExpiringWithinDays: DefaultExpiringWithinDays, ReturnDueDays: DefaultReturnDueDays, OCIDPrefix: DefaultOCIDPrefix}
-	for _, r := range rows {
-		switch r.Name {
+	for name, value := range stored {
+		switch name {
 		case SettingExpiringWithinDays:
-			if n, err := strconv.Atoi(r.Value); err == nil && n >= 1 && n <= 730 {
+			if n, err := strconv.Atoi(value); err == nil && n >= 1 && n <= 730 {
 				s.ExpiringWithinDays = n
 			}
 		case SettingReturnDueDays:
-			if n, err := strconv.Atoi(r.Value); err == nil && n >= 0 && n <= 180 {
+			if n, err := strconv.Atoi(value); err == nil && n >= 0 && n <= 180 {
 				s.ReturnDueDays = n
 			}
 		case SettingOCIDPrefix:
-			if ocidPrefixPattern.MatchString(r.Value) {
-				s.OCIDPrefix = r.Value
+			if ocidPrefixPattern.MatchString(value) {
+				s.OCIDPrefix = value
 			}
 		case SettingBuyerIdentifier:
-			if orgIDPattern.MatchString(r.Value) {
-				s.BuyerIdentifier = r.Value
+			if orgIDPattern.MatchString(value) {
+				s.BuyerIdentifier = value
 			}
 		}
 	}
@@ -136,8 +133,8 @@ func (svc *Service) SaveSettings(ctx context.Context, f SettingsForm) error {
 		return apperr.InvalidFields(errs)
 	}
 	return db.Transact(ctx, svc.DB, func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, `LOCK TABLE settings IN SHARE ROW EXCLUSIVE MODE`); err != nil {
-			return fmt.Errorf("lock settings: %w", err)
+		if err := settings.Lock(ctx, tx); err != nil {
+			return err
 		}
 		prev, err := LoadSettings(ctx, tx)
 		if err != nil {
@@ -149,13 +146,8 @@ func (svc *Service) SaveSettings(ctx context.Context, f SettingsForm) error {
 			SettingOCIDPrefix:         next.OCIDPrefix,
 			SettingBuyerIdentifier:    next.BuyerIdentifier,
 		}
-		by := nullable(audit.ActorFrom(ctx).UserID)
-		for name, value := range values {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO settings (name, value, updated_by) VALUES ($1, $2, $3)
-				ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value, updated_at = now(), updated_by = EXCLUDED.updated_by`,
-				name, value, by); err != nil {
-				return fmt.Errorf("save setting %s: %w", name, err)
-			}
+		if err := settings.Save(ctx, tx, values, audit.ActorFrom(ctx).UserID); err != nil {
+			return err
 		}
 		if next.ReturnDueDays != prev.ReturnDueDays {
 			if _, err := tx.ExecContext(ctx, `UPDATE monitoring_returns SET due_date = period_end + $1::int, updated_at = now()

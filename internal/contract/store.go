@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/council/provider-portal/internal/apperr"
-	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/jmoiron/sqlx"
@@ -33,7 +32,7 @@ func ContractByID(ctx context.Context, q sqlx.QueryerContext, id string) (*Contr
 }
 
 func contractWhere(ctx context.Context, q sqlx.QueryerContext, where string, id string, more ...any) (*Contract, error) {
-	if !auth.IsUUID(id) {
+	if !db.IsUUID(id) {
 		return nil, apperr.New(apperr.NotFound, "Contract not found")
 	}
 	var c Contract
@@ -83,7 +82,7 @@ func Contracts(ctx context.Context, q sqlx.QueryerContext, f Filter) ([]Contract
 		conds = append(conds, fmt.Sprintf("(c.reference ILIKE %[1]s OR c.title ILIKE %[1]s OR o.legal_name ILIKE %[1]s OR o.name ILIKE %[1]s)", p))
 	}
 	if f.OrganisationID != "" {
-		if !auth.IsUUID(f.OrganisationID) {
+		if !db.IsUUID(f.OrganisationID) {
 			return nil, 0, nil
 		}
 		conds = append(conds, "c.organisation_id = "+arg(f.OrganisationID))
@@ -95,7 +94,7 @@ func Contracts(ctx context.Context, q sqlx.QueryerContext, f Filter) ([]Contract
 		conds = append(conds, "c.procurement_route = "+arg(string(f.Route)))
 	}
 	if f.ManagerID != "" {
-		if !auth.IsUUID(f.ManagerID) {
+		if !db.IsUUID(f.ManagerID) {
 			return nil, 0, nil
 		}
 		conds = append(conds, "c.manager_id = "+arg(f.ManagerID))

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/council/provider-portal/internal/audit"
+	"github.com/council/provider-portal/internal/auth"
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
@@ -22,13 +23,5 @@ func nullable(s string) any {
 // actorName is the name of the person acting, for records that show who did what after
 // the user may have gone: the user's name, or the actor's email for the system.
 func actorName(ctx context.Context, q sqlx.QueryerContext) string {
-	a := audit.ActorFrom(ctx)
-	if a.UserID == "" {
-		return a.Email
-	}
-	var name string
-	if err := sqlx.GetContext(ctx, q, &name, `SELECT name FROM users WHERE id = $1`, a.UserID); err != nil {
-		return a.Email
-	}
-	return name
+	return auth.ActorName(ctx, q, audit.ActorFrom(ctx))
 }

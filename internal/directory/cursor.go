@@ -10,7 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/council/provider-portal/internal/apperr"
-	"github.com/council/provider-portal/internal/auth"
+	"github.com/council/provider-portal/internal/db"
 )
 
 // Cursor is a position in the directory in one sort order: the sort key and id of a row.
@@ -84,7 +84,7 @@ func DecodeCursor(key []byte, encoded string, s Sort) (Cursor, error) {
 
 // valid checks a decoded cursor holds what its sort order needs, and nothing out of range.
 func (c Cursor) valid() bool {
-	if !auth.IsUUID(c.ID) || !utf8.ValidString(c.Name) || len(c.Name) > 1000 {
+	if !db.IsUUID(c.ID) || !utf8.ValidString(c.Name) || len(c.Name) > 1000 {
 		return false
 	}
 	switch c.Sort {

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/council/provider-portal/internal/apperr"
-	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/jmoiron/sqlx"
@@ -19,7 +18,7 @@ const byIDSQL = `SELECT ` + columns + `, 0 AS sort_rank FROM organisations o
 
 // ByID returns one provider's directory row, or NotFound.
 func ByID(ctx context.Context, q sqlx.QueryerContext, id string) (*Provider, error) {
-	if !auth.IsUUID(id) {
+	if !db.IsUUID(id) {
 		return nil, apperr.New(apperr.NotFound, "Provider not found")
 	}
 	var r row
@@ -120,7 +119,7 @@ const eventsWhere = ` FROM (SELECT * FROM audit_events WHERE object_type = 'orga
 // Events lists one page of the audit events about a provider, newest first, and how many
 // there are.
 func Events(ctx context.Context, q sqlx.QueryerContext, orgID string, limit, offset int) ([]Event, int, error) {
-	if !auth.IsUUID(orgID) {
+	if !db.IsUUID(orgID) {
 		return nil, 0, nil
 	}
 	var total int

@@ -41,6 +41,7 @@ type Document struct {
 type Store interface {
 	Put(ctx context.Context, q sqlx.ExtContext, orgID, kind, filename string, content []byte) (*Document, error)
 	Get(ctx context.Context, q sqlx.QueryerContext, id string) (*Document, []byte, error)
+	Delete(ctx context.Context, q sqlx.ExtContext, id string) (bool, error)
 }
 
 // Sniff returns the content type of b if it is one the portal accepts, with a message
@@ -155,4 +156,18 @@ func (PostgresStore) Get(ctx context.Context, q sqlx.QueryerContext, id string) 
 		return nil, nil, fmt.Errorf("get document: %w", err)
 	}
 	return &row.Document, row.Content, nil
+}
+
+// Delete removes a file nothing refers to any longer, auditing it, and reports whether it
+// was there. Callers decide that nothing refers to it: the documents table does not know
+// which records point at its rows.
+func (PostgresStore) Delete(ctx context.Context, q sqlx.ExtContext, id string) (bool, error) {
+	res, err := q.ExecContext(ctx, `DELETE FROM documents WHERE id::text = $1`, id)
+	if err != nil {
+		return false, fmt.Errorf("delete document: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return false, nil
+	}
+	return true, audit.Record(ctx, q, audit.Event{Action: "document.deleted", ObjectType: "document", ObjectID: id})
 }

@@ -10,12 +10,12 @@ import (
 
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/audit"
-	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/document"
 	"github.com/council/provider-portal/internal/notify"
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/council/provider-portal/internal/ukid"
+	"github.com/council/provider-portal/internal/validate"
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
 )
@@ -67,7 +67,7 @@ func (r *ChangeRequest) Validate(m *ukid.ModulusTable) (ClearAccount, map[string
 	if r.RollNumber != "" && (len(r.RollNumber) > 18 || strings.Trim(r.RollNumber, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -/.") != "") {
 		errs["roll_number"] = "Enter the building society roll number as it is on your statement: up to 18 letters, numbers, spaces, hyphens, full stops or slashes"
 	}
-	email, err := auth.NormaliseEmail(r.RemittanceEmail)
+	email, err := validate.NormaliseEmail(r.RemittanceEmail)
 	if strings.TrimSpace(r.RemittanceEmail) == "" {
 		errs["remittance_email"] = "Enter the email address for remittance advice"
 	} else if err != nil {
@@ -140,7 +140,7 @@ func (s *Service) RequestChange(ctx context.Context, orgID string, r ChangeReque
 // lockPayableOrganisation checks the organisation can be paid (approved or suspended),
 // serialising requests for it, and marks its overdue requests expired so a new one can open.
 func (s *Service) lockPayableOrganisation(ctx context.Context, tx *sqlx.Tx, orgID string) error {
-	if !auth.IsUUID(orgID) {
+	if !db.IsUUID(orgID) {
 		return apperr.New(apperr.NotFound, "Provider not found")
 	}
 	var status string
@@ -151,7 +151,7 @@ func (s *Service) lockPayableOrganisation(ctx context.Context, tx *sqlx.Tx, orgI
 	if err != nil {
 		return fmt.Errorf("lock organisation: %w", err)
 	}
-	if status != string(provider.StatusApproved) && status != string(provider.StatusSuspended) {
+	if !provider.Status(status).Approved() {
 		return apperr.New(apperr.Invalid, "Bank details can be changed here once the supplier record is approved. Until then, give them in the record's bank details section")
 	}
 	_, err = s.expire(ctx, tx, "organisation_id = $1", orgID)
@@ -174,7 +174,7 @@ func (s *Service) insertChange(ctx context.Context, tx *sqlx.Tx, orgID string, k
 			account_number_sealed, roll_number_sealed, sort_code_last2, account_last4, remittance_email, modulus_version, reason,
 			evidence_document_id, requested_by, requested_by_name, requested_at, expires_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16::timestamptz + $17 * interval '1 day')`,
-		id, orgID, string(kind), a.AccountName, sealed.SortCode, sealed.AccountNumber, sealed.RollNumber, sealed.SortCodeLast2,
+		id, orgID, string(kind), a.AccountName, sealed.SortCode, sealed.AccountNumber, sealed.rollOrNull(), sealed.SortCodeLast2,
 		sealed.AccountLast4, a.RemittanceEmail, modulusVersion, reason, evidenceID, requestedBy, requestedByName, s.now(),
 		settings.ChangeExpiryDays)
 	if db.IsCode(err, db.CodeUniqueViolation) {
@@ -248,19 +248,11 @@ func (s *Service) registrationAccount(ctx context.Context, q sqlx.QueryerContext
 	if bank == nil || bank.AccountNumberSealed == "" {
 		return ClearAccount{}, nil, "", apperr.New(apperr.Invalid, "The approved supplier record has no bank details to verify")
 	}
-	aad := "provider_sections:" + orgID + ":" + string(provider.SectionBank)
-	a := ClearAccount{AccountName: bank.AccountName}
-	if a.SortCode, err = s.Vault.Open(bank.SortCodeSealed, aad+":sort_code"); err != nil {
-		return a, nil, "", fmt.Errorf("open registration sort code: %w", err)
+	clear, err := bank.Open(s.Vault, orgID)
+	if err != nil {
+		return ClearAccount{}, nil, "", fmt.Errorf("open registration bank details: %w", err)
 	}
-	if a.AccountNumber, err = s.Vault.Open(bank.AccountNumberSealed, aad+":account_number"); err != nil {
-		return a, nil, "", fmt.Errorf("open registration account number: %w", err)
-	}
-	if bank.HasRollNumber {
-		if a.RollNumber, err = s.Vault.Open(bank.RollNumberSealed, aad+":roll_number"); err != nil {
-			return a, nil, "", fmt.Errorf("open registration roll number: %w", err)
-		}
-	}
+	a := ClearAccount{AccountName: bank.AccountName, SortCode: clear.SortCode, AccountNumber: clear.AccountNumber, RollNumber: clear.RollNumber}
 	standing, err := provider.SupplierStandingFor(ctx, q, []string{orgID})
 	if err != nil {
 		return a, nil, "", err
@@ -492,7 +484,7 @@ func (s *Service) Approve(ctx context.Context, changeID string, version int, eff
 				account_number_sealed, roll_number_sealed, sort_code_last2, account_last4, remittance_email, effective_from, hold_until,
 				requested_by, verified_by, verified_by_name, approved_by, approved_by_name, approved_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
-			detailsID, c.OrganisationID, c.ID, account.AccountName, sealed.SortCode, sealed.AccountNumber, sealed.RollNumber,
+			detailsID, c.OrganisationID, c.ID, account.AccountName, sealed.SortCode, sealed.AccountNumber, sealed.rollOrNull(),
 			sealed.SortCodeLast2, sealed.AccountLast4, account.RemittanceEmail, from, holdUntil, c.RequestedBy, c.VerifiedBy,
 			deref(c.VerifiedByName), who.ID, who.Name, s.now()); err != nil {
 			return segregationOr(err, "store payment details")

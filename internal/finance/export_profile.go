@@ -13,7 +13,6 @@ import (
 
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/audit"
-	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/jmoiron/sqlx"
 )
@@ -216,7 +215,7 @@ func Profiles(ctx context.Context, q sqlx.QueryerContext) ([]Profile, error) {
 
 // ProfileByID returns a saved layout, or NotFound.
 func ProfileByID(ctx context.Context, q sqlx.QueryerContext, id string) (*Profile, error) {
-	if !auth.IsUUID(id) {
+	if !db.IsUUID(id) {
 		return nil, apperr.New(apperr.NotFound, "Export layout not found")
 	}
 	var p Profile
@@ -255,7 +254,7 @@ func (s *Service) SaveProfile(ctx context.Context, p *Profile) (string, error) {
 				VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, '')::uuid) RETURNING id`,
 				p.Name, cols, p.Delimiter, p.DateFormat, p.HeaderRow, p.ByteOrderMark, by)
 		} else {
-			if !auth.IsUUID(id) {
+			if !db.IsUUID(id) {
 				return apperr.New(apperr.NotFound, "Export layout not found")
 			}
 			var res sql.Result
@@ -286,7 +285,7 @@ func (s *Service) SaveProfile(ctx context.Context, p *Profile) (string, error) {
 
 // DeleteProfile removes a layout at the version its editor read.
 func (s *Service) DeleteProfile(ctx context.Context, id string, version int) error {
-	if !auth.IsUUID(id) {
+	if !db.IsUUID(id) {
 		return apperr.New(apperr.NotFound, "Export layout not found")
 	}
 	return db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {

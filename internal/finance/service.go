@@ -70,53 +70,38 @@ func currentActor(ctx context.Context, q sqlx.QueryerContext) (actor, error) {
 	return actor{ID: a.UserID, Name: name}, nil
 }
 
-// sealAAD binds a sealed value to its row and column, so a ciphertext copied elsewhere
-// does not open.
-func sealAAD(table, id, column string) string { return table + ":" + id + ":" + column }
-
-// seal encrypts an account for a row of table.
+// seal encrypts an account for a row of table, through the one bank-detail sealing
+// function every path uses.
 func (s *Service) seal(table, id string, a ClearAccount) (sealedAccount, error) {
-	var out sealedAccount
-	var err error
-	if out.SortCode, err = s.Vault.Seal(a.SortCode, sealAAD(table, id, "sort_code")); err != nil {
-		return out, err
-	}
-	if out.AccountNumber, err = s.Vault.Seal(a.AccountNumber, sealAAD(table, id, "account_number")); err != nil {
-		return out, err
-	}
-	if a.RollNumber != "" {
-		r, err := s.Vault.Seal(a.RollNumber, sealAAD(table, id, "roll_number"))
-		if err != nil {
-			return out, err
-		}
-		out.RollNumber = &r
-	}
-	out.SortCodeLast2, out.AccountLast4 = a.SortCode[len(a.SortCode)-2:], a.AccountNumber[len(a.AccountNumber)-4:]
-	return out, nil
+	sealed, err := s.Vault.SealBankAccount(vault.Row(table, id),
+		vault.BankAccount{SortCode: a.SortCode, AccountNumber: a.AccountNumber, RollNumber: a.RollNumber})
+	return sealedAccount{sealed}, err
 }
 
-type sealedAccount struct {
-	SortCode, AccountNumber     string
-	RollNumber                  *string
-	SortCodeLast2, AccountLast4 string
+// sealedAccount is an account sealed for one row of finance's tables.
+type sealedAccount struct{ vault.SealedBankAccount }
+
+// rollOrNull is the roll number column's value: NULL when there is none.
+func (s sealedAccount) rollOrNull() *string {
+	if s.RollNumber == "" {
+		return nil
+	}
+	return &s.RollNumber
 }
 
 // open decrypts the account of a row of table.
 func (s *Service) open(table, id string, a Account) (ClearAccount, error) {
-	out := ClearAccount{AccountName: a.AccountName, RemittanceEmail: a.RemittanceEmail}
-	var err error
-	if out.SortCode, err = s.Vault.Open(a.SortCodeSealed, sealAAD(table, id, "sort_code")); err != nil {
-		return out, fmt.Errorf("open %s %s sort code: %w", table, id, err)
-	}
-	if out.AccountNumber, err = s.Vault.Open(a.AccountNumberSealed, sealAAD(table, id, "account_number")); err != nil {
-		return out, fmt.Errorf("open %s %s account number: %w", table, id, err)
-	}
+	sealed := vault.SealedBankAccount{SortCode: a.SortCodeSealed, AccountNumber: a.AccountNumberSealed,
+		SortCodeLast2: a.SortCodeLast2, AccountLast4: a.AccountLast4}
 	if a.HasRollNumber() {
-		if out.RollNumber, err = s.Vault.Open(*a.RollNumberSealed, sealAAD(table, id, "roll_number")); err != nil {
-			return out, fmt.Errorf("open %s %s roll number: %w", table, id, err)
-		}
+		sealed.RollNumber = *a.RollNumberSealed
 	}
-	return out, nil
+	clear, err := s.Vault.OpenBankAccount(vault.Row(table, id), sealed)
+	if err != nil {
+		return ClearAccount{}, err
+	}
+	return ClearAccount{AccountName: a.AccountName, RemittanceEmail: a.RemittanceEmail,
+		SortCode: clear.SortCode, AccountNumber: clear.AccountNumber, RollNumber: clear.RollNumber}, nil
 }
 
 // ContactsOnFile lists the numbers a verifier may call: the key contact's and every other

@@ -32,7 +32,7 @@ func ChangeByID(ctx context.Context, q sqlx.QueryerContext, id string) (*Change,
 
 func changeWhere(ctx context.Context, q sqlx.QueryerContext, where string, args ...any) (*Change, error) {
 	if len(args) > 0 {
-		if id, ok := args[0].(string); ok && !auth.IsUUID(id) {
+		if id, ok := args[0].(string); ok && !db.IsUUID(id) {
 			return nil, apperr.New(apperr.NotFound, "Bank details change not found")
 		}
 	}
@@ -71,7 +71,7 @@ func Changes(ctx context.Context, q sqlx.QueryerContext, f ChangeFilter) ([]Chan
 		conds = append(conds, fmt.Sprintf(cond, len(args)))
 	}
 	if f.OrganisationID != "" {
-		if !auth.IsUUID(f.OrganisationID) {
+		if !db.IsUUID(f.OrganisationID) {
 			return nil, nil
 		}
 		add("c.organisation_id = $%d", f.OrganisationID)
@@ -125,7 +125,7 @@ const detailsColumns = `id, organisation_id, change_id, account_name, sort_code_
 // ActiveDetails returns the newest approved details of an organisation, or nil when none
 // were approved yet. They may take effect in the future: see PaymentDetails.InForce.
 func ActiveDetails(ctx context.Context, q sqlx.QueryerContext, orgID string) (*PaymentDetails, error) {
-	if !auth.IsUUID(orgID) {
+	if !db.IsUUID(orgID) {
 		return nil, nil
 	}
 	var p PaymentDetails
@@ -141,7 +141,7 @@ func ActiveDetails(ctx context.Context, q sqlx.QueryerContext, orgID string) (*P
 
 // DetailsHistory lists every approved set of an organisation, newest first.
 func DetailsHistory(ctx context.Context, q sqlx.QueryerContext, orgID string) ([]PaymentDetails, error) {
-	if !auth.IsUUID(orgID) {
+	if !db.IsUUID(orgID) {
 		return nil, nil
 	}
 	var out []PaymentDetails
@@ -155,7 +155,7 @@ func DetailsHistory(ctx context.Context, q sqlx.QueryerContext, orgID string) ([
 
 // DetailsByID returns one approved set, or NotFound.
 func DetailsByID(ctx context.Context, q sqlx.QueryerContext, id string) (*PaymentDetails, error) {
-	if !auth.IsUUID(id) {
+	if !db.IsUUID(id) {
 		return nil, apperr.New(apperr.NotFound, "Payment details not found")
 	}
 	var p PaymentDetails
@@ -205,9 +205,5 @@ func LoadSettings(ctx context.Context, q sqlx.QueryerContext) (*Settings, error)
 // userName is the name of the user, for the records that keep who did what after an
 // account is removed.
 func userName(ctx context.Context, q sqlx.QueryerContext, id string) (string, error) {
-	var name string
-	if err := sqlx.GetContext(ctx, q, &name, `SELECT name FROM users WHERE id = $1`, id); err != nil {
-		return "", fmt.Errorf("user name: %w", err)
-	}
-	return name, nil
+	return auth.UserName(ctx, q, id)
 }

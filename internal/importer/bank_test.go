@@ -1,25 +1,21 @@
 package importer_test
 
 import (
-	"net/url"
+	"bytes"
+	"context"
 	"testing"
 
-	"github.com/council/provider-portal/internal/document"
+	"github.com/council/provider-portal/internal/apperr"
+	"github.com/council/provider-portal/internal/audit"
 	"github.com/council/provider-portal/internal/finance"
 	"github.com/council/provider-portal/internal/importer"
 	"github.com/council/provider-portal/internal/importer/importtest"
 	"github.com/council/provider-portal/internal/provider"
-	"github.com/council/provider-portal/internal/ukid"
 )
 
-// finance is finance's service over the fixture's database and vault: it must be able to
-// open everything an import seals.
-func (f *fixture) finance() *finance.Service {
-	base, _ := url.Parse("https://portal.example.gov.uk")
-	providers := &provider.Service{DB: f.db, Vault: f.vault, Checks: func() provider.Checks { return f.checks }, BaseURL: base}
-	return &finance.Service{DB: f.db, Vault: f.vault, Providers: providers, Modulus: ukid.DefaultModulusTable(),
-		Documents: document.PostgresStore{}, BaseURL: base, CouncilPhone: "01632 960 000"}
-}
+// finance is finance's service over the fixture's database and vault, as the import uses
+// it: it must be able to open everything an import seals.
+func (f *fixture) finance() *finance.Service { return f.svc.Finance }
 
 func (f *fixture) orgID(t *testing.T, ref string) string {
 	t.Helper()
@@ -30,151 +26,233 @@ func (f *fixture) orgID(t *testing.T, ref string) string {
 	return id
 }
 
-// TestBankDetailsNotVerifiedGoToFinance imports bank details without the operator's
-// confirmation: they are the record's, and finance verifies them as it does a registration's.
-func TestBankDetailsNotVerifiedGoToFinance(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t)
-	rows := f.rows(1)
-	if rep := f.run(t, importtest.CSV(rows), importer.Options{}); rep.Created != 1 {
-		t.Fatalf("report %+v", rep)
-	}
-	if n := f.count(t, `SELECT count(*) FROM payment_details`) + f.count(t, `SELECT count(*) FROM bank_detail_changes`); n != 0 {
-		t.Fatalf("unconfirmed bank details became payment details or a change (%d rows)", n)
-	}
-	orgID := f.orgID(t, "IMP00000")
-	fin := f.finance()
-	if opened, err := fin.OpenInitialRequests(f.ctx); err != nil || opened != 1 {
-		t.Fatalf("finance opened %d verifications (%v)", opened, err)
-	}
-	changes, err := finance.Changes(f.ctx, f.db, finance.ChangeFilter{OrganisationID: orgID})
-	if err != nil || len(changes) != 1 {
-		t.Fatalf("changes %v (%v)", changes, err)
-	}
-	seen, err := fin.RevealRequested(f.ctx, changes[0].ID, "checking the import")
-	if err != nil {
+// financeOfficer is a context for a new finance officer.
+func (f *fixture) financeOfficer(t *testing.T, email, name string) context.Context {
+	t.Helper()
+	var id string
+	if err := f.db.Get(&id, `INSERT INTO users (email, name, password_hash, roles) VALUES ($1, $2, 'x', '{finance}') RETURNING id`,
+		email, name); err != nil {
 		t.Fatal(err)
 	}
-	if seen.SortCode != importtest.SortCode || seen.AccountNumber != rows[0]["account_number"] || seen.AccountName != rows[0]["account_name"] ||
-		seen.RemittanceEmail != rows[0]["key_contact_email"] {
-		t.Errorf("finance read the imported account as %+v", seen.ClearAccount)
-	}
-	if changes[0].Status != finance.StatusPendingVerification {
-		t.Errorf("status %s", changes[0].Status)
-	}
+	return audit.WithActor(context.Background(), audit.Actor{UserID: id, Email: email, Roles: []string{"finance"}})
 }
 
-// TestBankDetailsVerifiedBySource imports bank details the operator confirms come from the
-// finance system of record: they are active verified payment details at once, audited with
-// who confirmed them; importing them again changes nothing, and a new account supersedes them.
-func TestBankDetailsVerifiedBySource(t *testing.T) {
+// onlyChange returns the one bank-detail request of a supplier.
+func (f *fixture) onlyChange(t *testing.T, ref string) finance.Change {
+	t.Helper()
+	changes, err := finance.Changes(f.ctx, f.db, finance.ChangeFilter{OrganisationID: f.orgID(t, ref)})
+	if err != nil || len(changes) != 1 {
+		t.Fatalf("%s: changes %+v (%v), want one", ref, changes, err)
+	}
+	return changes[0]
+}
+
+// TestImportedBankDetailsOpenAPendingRequest imports bank details: they never reach
+// payment_details, but each supplier's account opens a request in finance's dual-control
+// flow, pending verification, asked for by the officer who imported, with the provider's
+// contacts on file emailed. Finance then verifies and approves it as any other request, and
+// the officer who imported can do neither.
+func TestImportedBankDetailsOpenAPendingRequest(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	fin := f.finance()
 	rows := f.rows(2)
 	rows[1]["roll_number"] = "ROLL/123-45"
-	if rep := f.run(t, importtest.CSV(rows), importer.Options{BankVerified: true}); rep.Created != 2 {
+	rep := f.run(t, importtest.CSV(rows), importer.Options{})
+	if rep.Created != 2 || rep.BankRequests != 2 {
 		t.Fatalf("report %+v", rep)
 	}
+	if n := f.count(t, `SELECT count(*) FROM payment_details`); n != 0 {
+		t.Fatalf("an import made %d payment details", n)
+	}
 	for i, ref := range []string{"IMP00000", "IMP00001"} {
-		active, err := finance.ActiveDetails(f.ctx, f.db, f.orgID(t, ref))
-		if err != nil || active == nil {
-			t.Fatalf("%s: no active payment details (%v)", ref, err)
+		orgID := f.orgID(t, ref)
+		c := f.onlyChange(t, ref)
+		if c.Status != finance.StatusPendingVerification || c.Kind != finance.KindInitial || c.RequestedBy == nil ||
+			*c.RequestedBy != f.userID || c.RequestedByName != "Olive Officer" || c.EvidenceDocumentID != nil ||
+			c.Reason != "Imported from the council's list of existing suppliers" || c.PaymentDetailsID != nil {
+			t.Errorf("%s: request %+v", ref, c)
 		}
-		if active.HoldUntil != nil || active.EffectiveFrom.Format("2006-01-02") != f.today.Format("2006-01-02") ||
-			active.VerifiedByName != "Finance system of record (import)" || active.ApprovedByName != "Olive Officer" {
-			t.Errorf("%s: details %+v", ref, active)
-		}
-		seen, err := fin.RevealDetails(f.ctx, active.ID, "checking the import")
+		seen, err := fin.RevealRequested(f.ctx, c.ID, "checking the import")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if seen.SortCode != importtest.SortCode || seen.AccountNumber != rows[i]["account_number"] || seen.RollNumber != rows[i]["roll_number"] {
-			t.Errorf("%s: finance reads %+v", ref, seen.ClearAccount)
+		if seen.SortCode != importtest.SortCode || seen.AccountNumber != rows[i]["account_number"] || seen.AccountName != rows[i]["account_name"] ||
+			seen.RollNumber != rows[i]["roll_number"] || seen.RemittanceEmail != rows[i]["key_contact_email"] {
+			t.Errorf("%s: finance reads the request as %+v", ref, seen.ClearAccount)
 		}
-		change, err := finance.ChangeByID(f.ctx, f.db, active.ChangeID)
-		if err != nil || change.Status != finance.StatusApproved || change.Kind != finance.KindInitial {
-			t.Fatalf("%s: change %+v (%v)", ref, change, err)
+		// The record's bank section holds the same account, sealed as the forms seal it.
+		rec, err := provider.SectionRecordByKey(f.ctx, f.db, orgID, provider.SectionBank)
+		if err != nil || rec == nil {
+			t.Fatalf("%s: bank section %v (%v)", ref, rec, err)
 		}
-		if _, err := fin.RevealRequested(f.ctx, change.ID, "checking the import"); err != nil {
-			t.Errorf("%s: the change's account does not open: %v", ref, err)
+		def, _ := provider.SectionByKey(string(provider.SectionBank))
+		answers, err := rec.Approved(def)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opened, err := answers.(*provider.BankAnswers).Open(f.vault, orgID)
+		if err != nil || opened.AccountNumber != rows[i]["account_number"] || opened.RollNumber != rows[i]["roll_number"] {
+			t.Errorf("%s: bank section opens as %+v (%v)", ref, opened, err)
+		}
+		if n := f.count(t, `SELECT count(*) FROM outbox WHERE to_address = $1 AND kind = 'bank_details_change'
+			AND subject = 'We will confirm your bank details by phone' AND body LIKE '%' || $2 || '%'`,
+			rows[i]["key_contact_email"], rows[i]["account_number"][4:]); n != 1 {
+			t.Errorf("%s: %d emails to the key contact about the request", ref, n)
+		}
+		if n := f.count(t, `SELECT count(*) FROM audit_events WHERE action = 'provider.import.created' AND object_id = $1
+			AND summary->>'bank_details' = 'sent to finance for verification' AND summary->>'bank_detail_change_id' = $2`, orgID, c.ID); n != 1 {
+			t.Errorf("%s: the creation event does not name the request", ref)
 		}
 	}
-	if n := f.count(t, `SELECT count(*) FROM audit_events WHERE action = 'finance.bank_details.imported_as_verified'
-		AND actor_id = $1 AND summary->>'confirmed_by' = 'Olive Officer' AND summary->>'source' = 'finance system of record'`, f.userID); n != 2 {
-		t.Errorf("%d verified bank details audited", n)
+	if n := f.count(t, `SELECT count(*) FROM audit_events WHERE action = 'finance.bank_change.opened_from_import' AND actor_id = $1`, f.userID); n != 2 {
+		t.Errorf("%d requests audited as opened by the import", n)
 	}
-	if n := f.count(t, `SELECT count(*) FROM audit_events WHERE action = 'provider_import.imported'
-		AND summary->>'bank_details_source' = 'finance system of record'`); n != 1 {
-		t.Error("the run does not record the operator's confirmation")
+	if res, err := audit.Verify(f.ctx, f.db); err != nil || !res.OK() {
+		t.Errorf("audit chain after the import: %+v (%v)", res, err)
 	}
 	if opened, err := fin.OpenInitialRequests(f.ctx); err != nil || opened != 0 {
-		t.Errorf("finance opened %d verifications of verified details (%v)", opened, err)
+		t.Errorf("finance opened %d more verifications (%v)", opened, err)
 	}
 
-	// The same file again: nothing new for finance.
-	if rep := f.run(t, importtest.CSV(rows), importer.Options{BankVerified: true}); rep.Updated != 2 {
+	// The same file again: the accounts are stored already, so nothing new for finance.
+	if rep := f.run(t, importtest.CSV(rows), importer.Options{}); rep.Updated != 2 || rep.BankRequests != 0 {
 		t.Fatalf("second report %+v", rep)
 	}
-	if n := f.count(t, `SELECT count(*) FROM payment_details`); n != 2 {
-		t.Errorf("%d payment details after importing the same accounts again", n)
+	if n := f.count(t, `SELECT count(*) FROM bank_detail_changes`); n != 2 {
+		t.Errorf("%d requests after importing the same accounts again", n)
 	}
 
-	// A new account from the system of record replaces the old one.
-	rows[0]["account_number"] = importtest.AccountNumber(500)
-	if rep := f.run(t, importtest.CSV(rows), importer.Options{BankVerified: true}); rep.Updated != 2 {
-		t.Fatalf("third report %+v", rep)
+	// Finance's controls apply: the importing officer cannot verify, a finance officer
+	// verifies by calling a number on file, and a second one approves.
+	c := f.onlyChange(t, "IMP00000")
+	contacts, err := finance.ContactsOnFile(f.ctx, f.db, c.OrganisationID)
+	if err != nil || len(contacts) == 0 {
+		t.Fatalf("contacts on file %v (%v)", contacts, err)
 	}
-	history, err := finance.DetailsHistory(f.ctx, f.db, f.orgID(t, "IMP00000"))
-	if err != nil || len(history) != 2 {
-		t.Fatalf("history %v (%v)", history, err)
+	call := finance.CallInput{NumberUsed: contacts[0].Phone, Outcome: finance.OutcomeConfirmed}
+	if err := fin.RecordCall(f.ctx, c.ID, c.Version, call); !apperr.Is(err, apperr.Forbidden) {
+		t.Fatalf("the importing officer verified their own import's request: %v", err)
 	}
-	active, _ := finance.ActiveDetails(f.ctx, f.db, f.orgID(t, "IMP00000"))
+	verifier, approver := f.financeOfficer(t, "fay@council.example", "Fay Finance"), f.financeOfficer(t, "gil@council.example", "Gil Finance")
+	if err := fin.RecordCall(verifier, c.ID, c.Version, call); err != nil {
+		t.Fatal(err)
+	}
+	c = f.onlyChange(t, "IMP00000")
+	if err := fin.Approve(approver, c.ID, c.Version, fin.Today()); err != nil {
+		t.Fatal(err)
+	}
+	active, err := finance.ActiveDetails(f.ctx, f.db, c.OrganisationID)
+	if err != nil || active == nil || active.VerifiedByName != "Fay Finance" || active.ApprovedByName != "Gil Finance" {
+		t.Fatalf("active details %+v (%v)", active, err)
+	}
 	seen, err := fin.RevealDetails(f.ctx, active.ID, "checking the import")
 	if err != nil || seen.AccountNumber != rows[0]["account_number"] {
-		t.Errorf("active account %v (%v)", seen, err)
+		t.Errorf("approved details %+v (%v)", seen, err)
 	}
-	if n := f.count(t, `SELECT count(*) FROM payment_details WHERE status = 'superseded'`); n != 1 {
-		t.Errorf("%d superseded details", n)
+	if res, err := audit.Verify(f.ctx, f.db); err != nil || !res.OK() {
+		t.Errorf("audit chain after approval: %+v (%v)", res, err)
 	}
 }
 
-// TestBankDetailsUnderFinanceControl refuses, without the operator's confirmation, a change
-// to bank details finance has verified or is verifying: that is what finance's change
-// control is for.
+// TestBankDetailsUnderFinanceControl refuses a change to bank details finance has approved
+// or is verifying: that is what finance's change control is for. Once finance has closed a
+// request without approving it, an import may open a new one.
 func TestBankDetailsUnderFinanceControl(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
+	fin := f.finance()
 	rows := f.rows(2)
-	if rep := f.run(t, importtest.CSV(rows[:1]), importer.Options{BankVerified: true}); rep.Created != 1 {
+	if rep := f.run(t, importtest.CSV(rows), importer.Options{}); rep.Created != 2 {
 		t.Fatalf("report %+v", rep)
 	}
-	if rep := f.run(t, importtest.CSV(rows[1:]), importer.Options{}); rep.Created != 1 {
-		t.Fatalf("report %+v", rep)
+	// The first supplier's request is verified and approved; the second's stays open.
+	verifier, approver := f.financeOfficer(t, "fay@council.example", "Fay Finance"), f.financeOfficer(t, "gil@council.example", "Gil Finance")
+	c := f.onlyChange(t, "IMP00000")
+	contacts, err := finance.ContactsOnFile(f.ctx, f.db, c.OrganisationID)
+	if err != nil || len(contacts) == 0 {
+		t.Fatalf("contacts on file %v (%v)", contacts, err)
 	}
-	if _, err := f.finance().OpenInitialRequest(f.ctx, f.orgID(t, "IMP00001")); err != nil {
+	if err := fin.RecordCall(verifier, c.ID, c.Version, finance.CallInput{NumberUsed: contacts[0].Phone, Outcome: finance.OutcomeConfirmed}); err != nil {
+		t.Fatal(err)
+	}
+	c = f.onlyChange(t, "IMP00000")
+	if err := fin.Approve(approver, c.ID, c.Version, fin.Today()); err != nil {
 		t.Fatal(err)
 	}
 
-	// The same accounts again, unconfirmed: nothing to change, so nothing to refuse.
-	if rep := f.run(t, importtest.CSV(rows), importer.Options{}); !rep.OK() || rep.Updated != 2 {
+	// The same accounts again: nothing to change, so nothing to refuse.
+	if rep := f.run(t, importtest.CSV(rows), importer.Options{}); !rep.OK() || rep.Updated != 2 || rep.BankRequests != 0 {
 		t.Fatalf("same accounts: %+v", rep)
 	}
 	changed := f.rows(2)
 	changed[0]["account_number"] = importtest.AccountNumber(600)
 	changed[1]["account_number"] = importtest.AccountNumber(601)
 	rep := f.run(t, importtest.CSV(changed), importer.Options{Mode: importer.ValidOnly})
-	want := "These bank details differ from the ones finance has verified or is verifying. Finance changes them through a bank details change, or import them as verified from the finance system of record"
+	want := "These bank details differ from the ones finance has verified or is verifying. Finance changes them through a bank details change"
 	for _, r := range rep.Rows {
 		if r.Errors["account_number"] != want || len(r.Errors) != 1 {
 			t.Errorf("row %d errors %v", r.Row, r.Errors)
 		}
 	}
-	// Confirmed as from the system of record, the verified one changes; the one finance is
-	// still verifying waits for finance's decision.
-	rep = f.run(t, importtest.CSV(changed), importer.Options{Mode: importer.ValidOnly, BankVerified: true})
-	if rep.Updated != 1 || rep.Rows[0].Failed() ||
-		rep.Rows[1].Errors["account_number"] != "A change to this supplier's bank details is waiting for finance to verify it. Finance must decide it before bank details can be imported" {
-		t.Errorf("confirmed: %+v", rep)
+	if n := f.count(t, `SELECT count(*) FROM bank_detail_changes`); n != 2 {
+		t.Errorf("%d requests after refused changes, want 2", n)
+	}
+
+	// Finance rejects the second request; a new account can then be imported, and waits
+	// for verification like the first.
+	open := f.onlyChange(t, "IMP00001")
+	if err := fin.Reject(verifier, open.ID, open.Version, "The contact did not recognise the account"); err != nil {
+		t.Fatal(err)
+	}
+	rep = f.run(t, importtest.CSV(changed[1:]), importer.Options{})
+	if !rep.OK() || rep.Updated != 1 || rep.BankRequests != 1 {
+		t.Fatalf("after rejection: %+v", rep)
+	}
+	changes, err := finance.Changes(f.ctx, f.db, finance.ChangeFilter{OrganisationID: f.orgID(t, "IMP00001"), Open: true})
+	if err != nil || len(changes) != 1 || changes[0].Status != finance.StatusPendingVerification {
+		t.Fatalf("open requests %+v (%v)", changes, err)
+	}
+	seen, err := fin.RevealRequested(f.ctx, changes[0].ID, "checking the import")
+	if err != nil || seen.AccountNumber != changed[1]["account_number"] {
+		t.Errorf("new request %+v (%v)", seen, err)
+	}
+	if n := f.count(t, `SELECT count(*) FROM payment_details`); n != 1 {
+		t.Errorf("%d payment details, want only the one finance approved", n)
+	}
+}
+
+// TestRowsFinanceWouldRefuseAreReported reports, on its row, an account finance's checks
+// refuse (a roll number with characters no building society uses), and writes nothing.
+func TestRowsFinanceWouldRefuseAreReported(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	rows := f.rows(2)
+	rows[1]["roll_number"] = "ROLL_123"
+	for _, dry := range []bool{true, false} {
+		rep := f.run(t, importtest.CSV(rows), importer.Options{DryRun: dry})
+		failed := rep.FailedRows()
+		if rep.Committed || len(failed) != 1 || failed[0].Row != 3 || len(failed[0].Errors) != 1 || failed[0].Errors["roll_number"] == "" {
+			t.Errorf("dry run %v: report %+v, failed %+v", dry, rep, failed)
+		}
+	}
+	for _, table := range []string{"organisations", "bank_detail_changes", "payment_details"} {
+		if n := f.count(t, `SELECT count(*) FROM `+table); n != 0 {
+			t.Errorf("%d rows in %s", n, table)
+		}
+	}
+}
+
+// TestBankDetailsNeedFinance: an import service with no finance service to send bank details
+// to refuses to import them rather than store them where finance would never see them.
+func TestBankDetailsNeedFinance(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.svc.Finance = nil
+	if _, err := f.svc.Run(f.ctx, bytes.NewReader(importtest.CSV(f.rows(1))), importer.Options{Format: importer.CSV}); err == nil {
+		t.Fatal("bank details imported with no finance service")
+	}
+	if n := f.count(t, `SELECT count(*) FROM organisations`); n != 0 {
+		t.Errorf("%d organisations written", n)
 	}
 }

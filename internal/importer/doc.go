@@ -12,7 +12,13 @@
 // already buys from it, so it does not go through registration review. Its sections hold
 // what the file gave, stored as the forms store them (bank details sealed by the vault);
 // sections the file does not cover are left for the provider to complete once their key
-// contact has claimed the record (InviteKeyContacts). Bank details count as verified payment
-// details only when the operator confirms that they come from the council's finance system
-// of record (Options.BankVerified); otherwise finance verifies them as it does any others.
+// contact has claimed the record (InviteKeyContacts).
+//
+// The importer writes only its own table (import_jobs). Records are created and updated by
+// provider, bank details go to finance, and audit events are appended by audit, each in the
+// import's transaction, so the owners' rules hold for an import as for any other path. In
+// particular imported bank details never become payment details: each new account opens a
+// request in finance's dual-control flow (pending verification, the provider's contacts
+// emailed, a verification call and a second officer's approval to follow), and an account
+// that differs from one finance has approved or is verifying is refused.
 package importer

@@ -2,56 +2,12 @@ package importer
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
+	"github.com/council/provider-portal/internal/finance"
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 )
-
-// existingOrg is a stored organisation a row's supplier reference names, with what the
-// checks need of its bank details.
-type existingOrg struct {
-	ID       string `db:"id"`
-	Ref      string `db:"supplier_ref"`
-	Imported bool   `db:"imported"`
-	// BankSection is the bank section in force (approved, else working), or nil.
-	BankSection []byte `db:"bank_section"`
-	// The active verified payment details, if any.
-	DetailsID       *string `db:"details_id"`
-	DetailsName     *string `db:"details_account_name"`
-	DetailsSortCode *string `db:"details_sort_code_sealed"`
-	DetailsAccount  *string `db:"details_account_number_sealed"`
-	DetailsRoll     *string `db:"details_roll_number_sealed"`
-	OpenChange      bool    `db:"open_change"`
-}
-
-// loadExisting reads the organisations the file's references name; lock holds them until the
-// import commits.
-func loadExisting(ctx context.Context, tx *sqlx.Tx, refs []string, lock bool) (map[string]*existingOrg, error) {
-	q := `SELECT o.id, o.supplier_ref, o.imported_at IS NOT NULL AS imported,
-			(SELECT coalesce(s.approved_data, s.data) FROM provider_sections s
-			 WHERE s.organisation_id = o.id AND s.section = 'bank-details') AS bank_section,
-			pd.id AS details_id, pd.account_name AS details_account_name, pd.sort_code_sealed AS details_sort_code_sealed,
-			pd.account_number_sealed AS details_account_number_sealed, pd.roll_number_sealed AS details_roll_number_sealed,
-			EXISTS (SELECT 1 FROM bank_detail_changes c WHERE c.organisation_id = o.id
-				AND c.status IN ('pending_verification', 'verified') AND c.expires_at > now()) AS open_change
-		FROM organisations o LEFT JOIN payment_details pd ON pd.organisation_id = o.id AND pd.status = 'active'
-		WHERE o.supplier_ref = ANY($1)`
-	if lock {
-		q += ` FOR UPDATE OF o`
-	}
-	var rows []existingOrg
-	if err := sqlx.SelectContext(ctx, tx, &rows, q, pq.StringArray(refs)); err != nil {
-		return nil, fmt.Errorf("import: existing suppliers: %w", err)
-	}
-	out := make(map[string]*existingOrg, len(rows))
-	for i := range rows {
-		out[rows[i].Ref] = &rows[i]
-	}
-	return out, nil
-}
 
 // bankAction is what an import does with a row's bank details.
 type bankAction int
@@ -61,23 +17,23 @@ const (
 	bankNone bankAction = iota
 	// bankKeep: the row gives the account already stored; nothing changes.
 	bankKeep
-	// bankSection: the account goes into the record's bank section, for finance to verify.
-	bankSection
-	// bankVerified: the account goes into the bank section and becomes the verified
-	// payment details, on the operator's word that it comes from the finance system of record.
-	bankVerified
+	// bankRequest: the account goes into the record's bank section, and finance is asked
+	// to verify it: a request waits for a call to a contact on file and a second officer's
+	// approval, as a registration's bank details do. It is never payment details at once.
+	bankRequest
 )
 
 // Messages for bank details an import may not change.
 const (
-	msgBankUnderFinance = "These bank details differ from the ones finance has verified or is verifying. Finance changes them through a bank details change, or import them as verified from the finance system of record"
-	msgBankOpenChange   = "A change to this supplier's bank details is waiting for finance to verify it. Finance must decide it before bank details can be imported"
+	msgBankUnderFinance = "These bank details differ from the ones finance has verified or is verifying. Finance changes them through a bank details change"
 	msgRegistered       = "This supplier reference belongs to a provider who registered through the portal, so an import cannot change their record"
 )
 
 // checkAgainstRecords finishes each good row's checks against what is stored: a reference
 // of a provider who registered themselves is refused, and bank details are compared with
-// the ones stored and verified, to decide what the import does with them.
+// the ones stored and with what finance holds, to decide what the import does with them.
+// Stored records are read through their owners (provider, finance); on a real run they
+// stay locked until the import commits.
 func (r *importRun) checkAgainstRecords(ctx context.Context, tx *sqlx.Tx) error {
 	var refs []string
 	for i := range r.recs {
@@ -85,11 +41,19 @@ func (r *importRun) checkAgainstRecords(ctx context.Context, tx *sqlx.Tx) error 
 			refs = append(refs, r.recs[i].ref)
 		}
 	}
-	existing, err := loadExisting(ctx, tx, refs, !r.opts.DryRun)
+	existing, err := provider.SuppliersByRef(ctx, tx, refs, !r.opts.DryRun)
 	if err != nil {
-		return err
+		return fmt.Errorf("import: existing suppliers: %w", err)
 	}
 	r.existing = existing
+	ids := make([]string, 0, len(existing))
+	for _, e := range existing {
+		ids = append(ids, e.ID)
+	}
+	control, err := finance.BankControlOf(ctx, tx, ids)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
 	for i := range r.recs {
 		row := &r.rep.Rows[i]
 		if row.Failed() {
@@ -101,7 +65,11 @@ func (r *importRun) checkAgainstRecords(ctx context.Context, tx *sqlx.Tx) error 
 			row.Errors["supplier_ref"] = msgRegistered
 			continue
 		}
-		action, msg, err := r.decideBank(rec, e)
+		var fin finance.BankControl
+		if e != nil {
+			fin = control[e.ID]
+		}
+		action, msg, err := r.decideBank(rec, e, fin)
 		if err != nil {
 			return err
 		}
@@ -109,47 +77,58 @@ func (r *importRun) checkAgainstRecords(ctx context.Context, tx *sqlx.Tx) error 
 			row.Errors["account_number"] = msg
 			continue
 		}
+		if action == bankRequest {
+			// Finance's own checks on a requested account, so a row finance would refuse is
+			// reported with the others rather than failing the whole import.
+			a := importedAccount(rec, "")
+			for field, msg := range a.Check(r.checks.Modulus) {
+				col := field
+				if field == "remittance_email" {
+					col = Columns[colContactEmail]
+				}
+				if _, has := row.Errors[col]; !has {
+					row.Errors[col] = msg
+				}
+			}
+			if row.Failed() {
+				continue
+			}
+		}
 		r.bank[i] = action
 	}
 	return nil
 }
 
 // decideBank says what to do with a row's bank details. An account that differs from the
-// verified one (or one finance is verifying) changes only on the operator's word that it
-// comes from the finance system of record: otherwise finance's change control applies.
-func (r *importRun) decideBank(rec *rowRecord, e *existingOrg) (bankAction, string, error) {
+// one finance has approved, or is verifying, is finance's to change through its own change
+// control: the import refuses it.
+func (r *importRun) decideBank(rec *rowRecord, e *provider.ExistingSupplier, fin finance.BankControl) (bankAction, string, error) {
 	if rec.bank == nil {
 		return bankNone, "", nil
 	}
 	if e == nil {
-		if r.opts.BankVerified {
-			return bankVerified, "", nil
-		}
-		return bankSection, "", nil
+		return bankRequest, "", nil
 	}
-	sectionSame, err := r.sameAsSection(rec.bank, e)
-	if err != nil {
-		return 0, "", err
-	}
-	activeSame, err := r.sameAsDetails(rec.bank, e)
+	same, err := r.sameAsSection(rec.bank, e)
 	if err != nil {
 		return 0, "", err
 	}
 	switch {
-	case r.opts.BankVerified && activeSame && sectionSame:
+	case same:
 		return bankKeep, "", nil
-	case r.opts.BankVerified && activeSame:
-		return bankSection, "", nil
-	case r.opts.BankVerified && e.OpenChange:
-		return 0, msgBankOpenChange, nil
-	case r.opts.BankVerified:
-		return bankVerified, "", nil
-	case sectionSame:
-		return bankKeep, "", nil
-	case e.DetailsID != nil || e.OpenChange:
+	case fin.HasDetails || fin.OpenRequest:
 		return 0, msgBankUnderFinance, nil
 	}
-	return bankSection, "", nil
+	return bankRequest, "", nil
+}
+
+// importedAccount is a row's account as finance is asked to verify it, for organisation
+// orgID; remittance advice goes to the key contact the row gives.
+func importedAccount(rec *rowRecord, orgID string) finance.ImportedAccount {
+	b := rec.bank
+	return finance.ImportedAccount{OrganisationID: orgID, SupplierRef: rec.ref, AccountName: b.AccountName,
+		SortCode: b.SortCode, AccountNumber: b.AccountNumber, RollNumber: b.RollNumber, ModulusVersion: b.ModulusVersion,
+		RemittanceEmail: rec.contacts.KeyContactEmail}
 }
 
 // account is bank details in clear, for comparing.
@@ -167,71 +146,16 @@ func (a account) matches(b *provider.BankAnswers) bool {
 	return same
 }
 
-// sameAsSection opens the record's stored bank section and compares it with the row's.
-func (r *importRun) sameAsSection(b *provider.BankAnswers, e *existingOrg) (bool, error) {
-	if len(e.BankSection) == 0 {
+// sameAsSection opens the record's stored bank section, as the provider record opens it,
+// and compares it with the row's.
+func (r *importRun) sameAsSection(b *provider.BankAnswers, e *provider.ExistingSupplier) (bool, error) {
+	if e.Bank == nil || e.Bank.AccountNumberSealed == "" {
 		return false, nil
 	}
-	var stored provider.BankAnswers
-	if err := json.Unmarshal(e.BankSection, &stored); err != nil {
-		return false, fmt.Errorf("import: %s bank section: %w", e.Ref, err)
+	stored, err := e.Bank.Open(r.s.Vault, e.ID)
+	if err != nil {
+		return false, fmt.Errorf("import: open %s bank section: %w", e.SupplierRef, err)
 	}
-	if stored.AccountNumberSealed == "" {
-		return false, nil
-	}
-	aad := sectionAAD(e.ID, provider.SectionBank)
-	a := account{name: stored.AccountName}
-	var err error
-	if a.sortCode, err = r.s.Vault.Open(stored.SortCodeSealed, aad+":sort_code"); err != nil {
-		return false, fmt.Errorf("import: open %s bank section: %w", e.Ref, err)
-	}
-	if a.number, err = r.s.Vault.Open(stored.AccountNumberSealed, aad+":account_number"); err != nil {
-		return false, fmt.Errorf("import: open %s bank section: %w", e.Ref, err)
-	}
-	if stored.HasRollNumber {
-		if a.roll, err = r.s.Vault.Open(stored.RollNumberSealed, aad+":roll_number"); err != nil {
-			return false, fmt.Errorf("import: open %s bank section: %w", e.Ref, err)
-		}
-	}
+	a := account{name: e.Bank.AccountName, sortCode: stored.SortCode, number: stored.AccountNumber, roll: stored.RollNumber}
 	return a.matches(b), nil
-}
-
-// sameAsDetails opens the active verified payment details and compares them with the row's.
-func (r *importRun) sameAsDetails(b *provider.BankAnswers, e *existingOrg) (bool, error) {
-	if e.DetailsID == nil {
-		return false, nil
-	}
-	aad := func(col string) string { return financeAAD("payment_details", *e.DetailsID, col) }
-	a := account{name: deref(e.DetailsName)}
-	var err error
-	if a.sortCode, err = r.s.Vault.Open(deref(e.DetailsSortCode), aad("sort_code")); err != nil {
-		return false, fmt.Errorf("import: open %s payment details: %w", e.Ref, err)
-	}
-	if a.number, err = r.s.Vault.Open(deref(e.DetailsAccount), aad("account_number")); err != nil {
-		return false, fmt.Errorf("import: open %s payment details: %w", e.Ref, err)
-	}
-	if e.DetailsRoll != nil && *e.DetailsRoll != "" {
-		if a.roll, err = r.s.Vault.Open(*e.DetailsRoll, aad("roll_number")); err != nil {
-			return false, fmt.Errorf("import: open %s payment details: %w", e.Ref, err)
-		}
-	}
-	return a.matches(b), nil
-}
-
-// sectionAAD binds a sealed value to its record's section, exactly as the provider package
-// seals a section (provider_sections:<organisation>:<section>), so the forms and finance
-// open what an import stores.
-func sectionAAD(orgID string, key provider.SectionKey) string {
-	return "provider_sections:" + orgID + ":" + string(key)
-}
-
-// financeAAD binds a sealed value to a row and column of finance's tables, exactly as the
-// finance package seals them (<table>:<id>:<column>).
-func financeAAD(table, id, column string) string { return table + ":" + id + ":" + column }
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/council/provider-portal/internal/audit"
 	"github.com/council/provider-portal/internal/dbtest"
+	"github.com/council/provider-portal/internal/document"
+	"github.com/council/provider-portal/internal/finance"
 	"github.com/council/provider-portal/internal/importer"
 	"github.com/council/provider-portal/internal/importer/importtest"
 	"github.com/council/provider-portal/internal/provider"
@@ -40,6 +42,8 @@ func newFixture(t *testing.T) *fixture {
 	checks := provider.Checks{Modulus: ukid.DefaultModulusTable(), Today: today, MinEmployersLiabilityPence: provider.MinEmployersLiabilityPence}
 	svc := importer.NewService(d, v, checks, base)
 	svc.Checks = func() provider.Checks { return checks }
+	svc.Finance = &finance.Service{DB: d, Vault: v, Providers: svc.Providers, Modulus: checks.Modulus,
+		Documents: document.PostgresStore{}, BaseURL: base, CouncilPhone: "01632 960 000"}
 	var userID string
 	if err := d.Get(&userID, `INSERT INTO users (email, name, password_hash, roles)
 		VALUES ('olive@council.example.gov.uk', 'Olive Officer', 'x', '{officer}') RETURNING id`); err != nil {

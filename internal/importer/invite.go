@@ -5,9 +5,10 @@ import (
 	"fmt"
 
 	"github.com/council/provider-portal/internal/audit"
-	"github.com/council/provider-portal/internal/auth"
+	"github.com/council/provider-portal/internal/membership"
+	"github.com/council/provider-portal/internal/notify"
+	"github.com/council/provider-portal/internal/provider"
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 )
 
 // invitable selects the imported providers whose key contact can be invited now: nobody has
@@ -41,9 +42,10 @@ type claimant struct {
 // InviteKeyContacts invites, by email, the key contact of every imported provider that has no
 // member and no open invitation, so they can claim their record. Each gets a single-use link
 // to join the organisation (the invitation members send one another, so accepting it works
-// the same way, making an account if need be), valid for auth.InvitationLife. Returns how
-// many were invited. Everything commits in one transaction, with the mail and an audit event
-// per invitation.
+// the same way, making an account if need be), valid for membership.InvitationLife. Returns
+// how many were invited. Everything commits in one transaction, with the mail and an audit
+// event per invitation, through the tables' owners: membership stores and audits the
+// invitations, notify queues the mail and provider marks the records invited.
 func (s *Service) InviteKeyContacts(ctx context.Context) (int, error) {
 	var n int
 	err := s.transact(ctx, false, func(tx *sqlx.Tx) error {
@@ -60,36 +62,27 @@ func (s *Service) InviteKeyContacts(ctx context.Context) (int, error) {
 		if len(list) == 0 {
 			return nil
 		}
-		who := audit.ActorFrom(ctx)
-		var ids, emails, subjects, bodies []string
-		var hashes [][]byte
-		var events auditRows
-		for _, c := range list {
-			token := auth.NewToken()
-			ids, emails = append(ids, c.OrganisationID), append(emails, c.Email)
-			hashes = append(hashes, auth.HashToken(token))
-			subjects = append(subjects, "Claim "+c.Name+"'s record on the Provider Portal")
-			bodies = append(bodies, s.claimEmail(c, token))
-			events.add("membership.invited", "organisation", c.OrganisationID,
-				map[string]any{"email": c.Email, "via": "import", "supplier_ref": c.SupplierRef})
+		ids := make([]string, len(list))
+		invs := make([]membership.NewInvitation, len(list))
+		for i, c := range list {
+			ids[i] = c.OrganisationID
+			invs[i] = membership.NewInvitation{OrganisationID: c.OrganisationID, Email: c.Email,
+				Audit: map[string]any{"via": "import", "supplier_ref": c.SupplierRef}}
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO membership_invitations (token_hash, organisation_id, email, invited_by, expires_at)
-			SELECT u.hash, u.org::uuid, u.email, NULLIF($4, '')::uuid, now() + $5 * interval '1 second'
-			FROM unnest($1::bytea[], $2::text[], $3::text[]) AS u(hash, org, email)`,
-			pq.ByteaArray(hashes), pq.StringArray(ids), pq.StringArray(emails), who.UserID, auth.InvitationLife.Seconds()); err != nil {
-			return fmt.Errorf("invite key contacts: store invitations: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (to_address, subject, body, kind)
-			SELECT u.email, u.subject, u.body, 'claim_invitation' FROM unnest($1::text[], $2::text[], $3::text[]) AS u(email, subject, body)`,
-			pq.StringArray(emails), pq.StringArray(subjects), pq.StringArray(bodies)); err != nil {
-			return fmt.Errorf("invite key contacts: queue mail: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE organisations SET claim_invited_at = now() WHERE id = ANY($1::uuid[])`,
-			pq.StringArray(ids)); err != nil {
+		tokens, err := membership.CreateInvitations(ctx, tx, audit.ActorFrom(ctx).UserID, invs)
+		if err != nil {
 			return fmt.Errorf("invite key contacts: %w", err)
 		}
-		if err := events.insert(ctx, tx, who); err != nil {
-			return err
+		mail := make([]notify.Message, len(list))
+		for i, c := range list {
+			mail[i] = notify.Message{To: c.Email, Kind: "claim_invitation",
+				Subject: "Claim " + c.Name + "'s record on the Provider Portal", Body: s.claimEmail(c, tokens[i])}
+		}
+		if err := notify.EnqueueBatch(ctx, tx, mail); err != nil {
+			return fmt.Errorf("invite key contacts: %w", err)
+		}
+		if err := provider.MarkClaimInvited(ctx, tx, ids); err != nil {
+			return fmt.Errorf("invite key contacts: %w", err)
 		}
 		n = len(list)
 		return audit.Record(ctx, tx, audit.Event{Action: "provider_import.invited", ObjectType: "provider_import",
@@ -110,5 +103,5 @@ func (s *Service) claimEmail(c claimant, token string) string {
 		"To claim the record, open this link within 7 days:\n\n%s\n\n"+
 		"If you do not have an account yet, you will make one. Then check the record and complete what is missing. "+
 		"The link works once. If you were not expecting this, you can ignore this email.\n",
-		hello, c.Name, c.SupplierRef, s.BaseURL.JoinPath("/invitations", token).String())
+		hello, c.Name, c.SupplierRef, membership.InvitationLink(s.BaseURL, token))
 }

@@ -82,7 +82,6 @@ type Job struct {
 	HasFile       bool       `db:"has_file"`
 	Mode          Mode       `db:"mode"`
 	DryRun        bool       `db:"dry_run"`
-	BankVerified  bool       `db:"bank_verified"`
 	SourceJobID   *string    `db:"source_job_id"`
 	Status        JobStatus  `db:"status"`
 	Total         int        `db:"total"`
@@ -144,13 +143,15 @@ func (j *Job) Importable() bool {
 // JobReport is what a job keeps of a Report: the counts, the file errors and only the
 // failed rows, so a 50,000-row file that is nearly all good stays small.
 type JobReport struct {
-	FileErrors []string    `json:"file_errors"`
-	Total      int         `json:"total"`
-	Failed     int         `json:"failed"`
-	Created    int         `json:"created"`
-	Updated    int         `json:"updated"`
-	Committed  bool        `json:"committed"`
-	FailedRows []RowReport `json:"failed_rows,omitempty"`
+	FileErrors []string `json:"file_errors"`
+	Total      int      `json:"total"`
+	Failed     int      `json:"failed"`
+	Created    int      `json:"created"`
+	Updated    int      `json:"updated"`
+	Committed  bool     `json:"committed"`
+	// BankRequests is how many bank-detail requests the import opened for finance.
+	BankRequests int         `json:"bank_requests"`
+	FailedRows   []RowReport `json:"failed_rows,omitempty"`
 }
 
 // OK reports whether the file was readable and every row passed.
@@ -159,7 +160,7 @@ func (r JobReport) OK() bool { return len(r.FileErrors) == 0 && r.Failed == 0 }
 // jobReport keeps what a job needs of a run's report.
 func jobReport(r Report) JobReport {
 	out := JobReport{FileErrors: r.FileErrors, Total: r.Total, Failed: r.Failed, Created: r.Created,
-		Updated: r.Updated, Committed: r.Committed, FailedRows: []RowReport{}}
+		Updated: r.Updated, Committed: r.Committed, BankRequests: r.BankRequests, FailedRows: []RowReport{}}
 	if out.FileErrors == nil {
 		out.FileErrors = []string{}
 	}
@@ -173,12 +174,11 @@ func jobReport(r Report) JobReport {
 
 // NewJob is an upload to check or import.
 type NewJob struct {
-	FileName     string
-	Format       Format
-	Content      []byte
-	Mode         Mode
-	DryRun       bool
-	BankVerified bool
+	FileName string
+	Format   Format
+	Content  []byte
+	Mode     Mode
+	DryRun   bool
 }
 
 // Jobs keeps import jobs in PostgreSQL, so any instance can show one. The file is sealed
@@ -193,7 +193,7 @@ func fileAAD(jobID string) string { return "import_jobs:" + jobID + ":file" }
 
 // jobColumns are the columns of a Job, from import_jobs j; the report without its failed rows.
 const jobColumns = `j.id, j.created_by, coalesce(u.name, '') AS created_by_name, j.file_name, j.format,
-	j.file_size, j.file_sha256, j.file_sealed IS NOT NULL AS has_file, j.mode, j.dry_run, j.bank_verified,
+	j.file_size, j.file_sha256, j.file_sealed IS NOT NULL AS has_file, j.mode, j.dry_run,
 	j.source_job_id, j.status, j.total, j.done, j.error, j.created_at, j.started_at, j.finished_at,
 	j.report - 'failed_rows' AS report,
 	(SELECT i.id FROM import_jobs i WHERE i.source_job_id = j.id AND i.status <> 'failed' LIMIT 1) AS import_id`
@@ -223,9 +223,9 @@ func (js *Jobs) Create(ctx context.Context, n NewJob) (*Job, error) {
 	}
 	err = db.Transact(ctx, js.DB, func(tx *sqlx.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO import_jobs
-			(id, created_by, file_name, format, file_size, file_sha256, file_sealed, mode, dry_run, bank_verified)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-			id, createdBy, name, n.Format, len(n.Content), hex.EncodeToString(sum[:]), sealed, n.Mode, n.DryRun, n.BankVerified); err != nil {
+			(id, created_by, file_name, format, file_size, file_sha256, file_sealed, mode, dry_run)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			id, createdBy, name, n.Format, len(n.Content), hex.EncodeToString(sum[:]), sealed, n.Mode, n.DryRun); err != nil {
 			return err
 		}
 		if err := clearOldFiles(ctx, tx); err != nil {
@@ -233,7 +233,7 @@ func (js *Jobs) Create(ctx context.Context, n NewJob) (*Job, error) {
 		}
 		return audit.Record(ctx, tx, audit.Event{Action: "provider_import.uploaded", ObjectType: "import_job", ObjectID: id,
 			Summary: map[string]any{"file_name": name, "format": n.Format, "bytes": len(n.Content),
-				"sha256": hex.EncodeToString(sum[:]), "mode": n.Mode, "dry_run": n.DryRun, "bank_verified": n.BankVerified}})
+				"sha256": hex.EncodeToString(sum[:]), "mode": n.Mode, "dry_run": n.DryRun}})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("create import job: %w", err)
@@ -348,12 +348,10 @@ func (js *Jobs) FailedRows(ctx context.Context, id string, offset, limit int) ([
 	return out, nil
 }
 
-// Repeat starts the import of a dry run's file for real, with the dry run's mode. The
-// bank details count as verified only when the actor confirms it now (bankVerified), and
-// only if the dry run was uploaded with that confirmation too: whoever presses the button
-// answers for it. If an import of this dry run is already under way or done, that one is
-// returned, with started false, so pressing the button twice imports once.
-func (js *Jobs) Repeat(ctx context.Context, dryRunID string, bankVerified bool) (job *Job, started bool, err error) {
+// Repeat starts the import of a dry run's file for real, with the dry run's mode, as the
+// actor who presses the button. If an import of this dry run is already under way or done,
+// that one is returned, with started false, so pressing the button twice imports once.
+func (js *Jobs) Repeat(ctx context.Context, dryRunID string) (job *Job, started bool, err error) {
 	src, err := js.Job(ctx, dryRunID)
 	if err != nil {
 		return nil, false, err
@@ -384,7 +382,6 @@ func (js *Jobs) Repeat(ctx context.Context, dryRunID string, bankVerified bool) 
 	if err != nil {
 		return nil, false, fmt.Errorf("seal import file: %w", err)
 	}
-	verified := bankVerified && src.BankVerified
 	actor := audit.ActorFrom(ctx)
 	var createdBy any
 	if actor.UserID != "" {
@@ -393,10 +390,10 @@ func (js *Jobs) Repeat(ctx context.Context, dryRunID string, bankVerified bool) 
 	var inserted bool
 	err = db.Transact(ctx, js.DB, func(tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO import_jobs
-			(id, created_by, file_name, format, file_size, file_sha256, file_sealed, mode, dry_run, bank_verified, source_job_id)
-			SELECT $1, $2, file_name, format, file_size, file_sha256, $3, mode, false, $4, id FROM import_jobs WHERE id = $5
+			(id, created_by, file_name, format, file_size, file_sha256, file_sealed, mode, dry_run, source_job_id)
+			SELECT $1, $2, file_name, format, file_size, file_sha256, $3, mode, false, id FROM import_jobs WHERE id = $4
 			ON CONFLICT (source_job_id) WHERE source_job_id IS NOT NULL AND status <> 'failed' DO NOTHING`,
-			id, createdBy, resealed, verified, src.ID)
+			id, createdBy, resealed, src.ID)
 		if err != nil {
 			return err
 		}
@@ -407,7 +404,7 @@ func (js *Jobs) Repeat(ctx context.Context, dryRunID string, bankVerified bool) 
 		inserted = true
 		return audit.Record(ctx, tx, audit.Event{Action: "provider_import.uploaded", ObjectType: "import_job", ObjectID: id,
 			Summary: map[string]any{"file_name": src.FileName, "format": src.Format, "bytes": src.FileSize,
-				"sha256": src.FileSHA256, "mode": src.Mode, "dry_run": false, "bank_verified": verified, "checked_by_job": src.ID}})
+				"sha256": src.FileSHA256, "mode": src.Mode, "dry_run": false, "checked_by_job": src.ID}})
 	})
 	if err != nil {
 		return nil, false, fmt.Errorf("import checked file %s: %w", src.ID, err)
@@ -436,14 +433,13 @@ func (js *Jobs) Run(ctx context.Context, svc *Service, id string) (err error) {
 	defer cancel()
 	var sealed sql.NullString
 	var j struct {
-		Format       Format `db:"format"`
-		Mode         Mode   `db:"mode"`
-		DryRun       bool   `db:"dry_run"`
-		BankVerified bool   `db:"bank_verified"`
+		Format Format `db:"format"`
+		Mode   Mode   `db:"mode"`
+		DryRun bool   `db:"dry_run"`
 	}
 	row := js.DB.QueryRowxContext(ctx, `UPDATE import_jobs SET status = 'running', started_at = now(), heartbeat_at = now()
-		WHERE id = $1 AND status = 'queued' RETURNING format, mode, dry_run, bank_verified, file_sealed`, id)
-	if err := row.Scan(&j.Format, &j.Mode, &j.DryRun, &j.BankVerified, &sealed); err != nil {
+		WHERE id = $1 AND status = 'queued' RETURNING format, mode, dry_run, file_sealed`, id)
+	if err := row.Scan(&j.Format, &j.Mode, &j.DryRun, &sealed); err != nil {
 		if db.IsNoRows(err) {
 			return nil
 		}
@@ -477,7 +473,7 @@ func (js *Jobs) Run(ctx context.Context, svc *Service, id string) (err error) {
 	defer stopBeat()
 	progress := &progressWriter{js: js, ctx: ctx, id: id, now: time.Now}
 	report, err := svc.Run(ctx, bytes.NewReader(content), Options{Format: j.Format, DryRun: j.DryRun, Mode: j.Mode,
-		BankVerified: j.BankVerified, Progress: progress.update})
+		Progress: progress.update})
 	if err != nil {
 		return fmt.Errorf("import job %s: %w", id, err)
 	}

@@ -13,6 +13,8 @@ import (
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/audit"
 	"github.com/council/provider-portal/internal/dbtest"
+	"github.com/council/provider-portal/internal/document"
+	"github.com/council/provider-portal/internal/finance"
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/council/provider-portal/internal/ukid"
 	"github.com/council/provider-portal/internal/vault"
@@ -42,7 +44,10 @@ func newJobFixture(t *testing.T) *jobFixture {
 		t.Fatal(err)
 	}
 	ctx := audit.WithActor(context.Background(), audit.Actor{UserID: userID, Email: "ida@council.example", Roles: []string{"officer"}})
-	return &jobFixture{db: d, jobs: &Jobs{DB: d, Vault: v}, svc: NewService(d, v, checks, base), ctx: ctx}
+	svc := NewService(d, v, checks, base)
+	svc.Finance = &finance.Service{DB: d, Vault: v, Providers: svc.Providers, Modulus: checks.Modulus,
+		Documents: document.PostgresStore{}, BaseURL: base, CouncilPhone: "01632 960 000"}
+	return &jobFixture{db: d, jobs: &Jobs{DB: d, Vault: v}, svc: svc, ctx: ctx}
 }
 
 // jobTestRow is a row every check passes, for supplier ref.
@@ -276,18 +281,18 @@ func TestStaleJobsShowAsFailed(t *testing.T) {
 func TestRepeatImportsACheckedFileOnce(t *testing.T) {
 	t.Parallel()
 	f := newJobFixture(t)
-	check := f.runJob(t, NewJob{FileName: "suppliers.csv", Format: CSV, Content: jobTestCSV(t, 5, 3), Mode: ValidOnly, DryRun: true, BankVerified: true})
+	check := f.runJob(t, NewJob{FileName: "suppliers.csv", Format: CSV, Content: jobTestCSV(t, 5, 3), Mode: ValidOnly, DryRun: true})
 	if !check.Importable() {
 		t.Fatalf("a valid-only check with good rows is not importable: %+v", check)
 	}
-	imp, started, err := f.jobs.Repeat(f.ctx, check.ID, true)
+	imp, started, err := f.jobs.Repeat(f.ctx, check.ID)
 	if err != nil || !started {
 		t.Fatalf("Repeat: started %v, %v", started, err)
 	}
-	if imp.DryRun || imp.Mode != ValidOnly || !imp.BankVerified || imp.SourceJobID == nil || *imp.SourceJobID != check.ID || imp.FileSHA256 != check.FileSHA256 {
+	if imp.DryRun || imp.Mode != ValidOnly || imp.SourceJobID == nil || *imp.SourceJobID != check.ID || imp.FileSHA256 != check.FileSHA256 {
 		t.Errorf("import job %+v does not repeat the check %s", imp, check.ID)
 	}
-	again, started, err := f.jobs.Repeat(f.ctx, check.ID, true)
+	again, started, err := f.jobs.Repeat(f.ctx, check.ID)
 	if err != nil || started || again.ID != imp.ID {
 		t.Errorf("second Repeat: job %v started %v err %v, want the first import %s", again, started, err, imp.ID)
 	}
@@ -302,16 +307,19 @@ func TestRepeatImportsACheckedFileOnce(t *testing.T) {
 		t.Errorf("import: status %s created %d file kept %v", imp.Status, imp.Report.Created, imp.HasFile)
 	}
 
-	// Bank details count as verified only when both the check and the import say so.
-	unconfirmed := f.runJob(t, NewJob{FileName: "b.csv", Format: CSV, Content: jobTestCSV(t, 2), Mode: AllOrNothing, DryRun: true, BankVerified: true})
-	imp2, _, err := f.jobs.Repeat(f.ctx, unconfirmed.ID, false)
-	if err != nil || imp2.BankVerified {
-		t.Errorf("import not confirmed now: bank verified %v, err %v", imp2 != nil && imp2.BankVerified, err)
+	// The imported bank details wait for finance: a pending request each, no payment details.
+	if imp.Report.BankRequests != 4 {
+		t.Errorf("import report: %d bank-detail requests, want 4", imp.Report.BankRequests)
 	}
-	notChecked := f.runJob(t, NewJob{FileName: "c.csv", Format: CSV, Content: jobTestCSV(t, 2), Mode: AllOrNothing, DryRun: true})
-	imp3, _, err := f.jobs.Repeat(f.ctx, notChecked.ID, true)
-	if err != nil || imp3.BankVerified {
-		t.Errorf("check not confirmed: bank verified %v, err %v", imp3 != nil && imp3.BankVerified, err)
+	var pending, payable int
+	if err := f.db.Get(&pending, `SELECT count(*) FROM bank_detail_changes WHERE status = 'pending_verification'`); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.db.Get(&payable, `SELECT count(*) FROM payment_details`); err != nil {
+		t.Fatal(err)
+	}
+	if pending != 4 || payable != 0 {
+		t.Errorf("%d pending requests and %d payment details after the import, want 4 and 0", pending, payable)
 	}
 }
 
@@ -329,12 +337,12 @@ func TestRepeatRefusesWhatCannotBeImported(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			j := f.runJob(t, tt.job)
-			if _, _, err := f.jobs.Repeat(f.ctx, j.ID, false); !apperr.Is(err, apperr.Conflict) {
+			if _, _, err := f.jobs.Repeat(f.ctx, j.ID); !apperr.Is(err, apperr.Conflict) {
 				t.Errorf("Repeat: %v, want a conflict", err)
 			}
 		})
 	}
-	if _, _, err := f.jobs.Repeat(f.ctx, "not-an-id", false); !apperr.Is(err, apperr.NotFound) {
+	if _, _, err := f.jobs.Repeat(f.ctx, "not-an-id"); !apperr.Is(err, apperr.NotFound) {
 		t.Errorf("Repeat of a malformed id: %v, want not found", err)
 	}
 }

@@ -89,7 +89,7 @@ func (rec *rowRecord) sections(bank bankAction) []provider.SectionKey {
 	if rec.vat != nil {
 		keys = append(keys, provider.SectionVAT)
 	}
-	if bank == bankSection || bank == bankVerified {
+	if bank == bankRequest {
 		keys = append(keys, provider.SectionBank)
 	}
 	if rec.insurance != nil {

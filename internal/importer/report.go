@@ -14,9 +14,6 @@ type Options struct {
 	DryRun bool
 	// Mode is how a real run treats failing rows; AllOrNothing when empty.
 	Mode Mode
-	// BankVerified is the operator's confirmation that the bank details come from the
-	// council's finance system of record: they become verified payment details at once.
-	BankVerified bool
 	// Progress, if set, is called as rows are checked and written, with done rising to total.
 	// total is the number of data rows on a dry run, and twice that on an import (each row
 	// is checked, then written). It is called from the goroutine running Run.
@@ -52,6 +49,9 @@ type Report struct {
 	// Rows are every data row, in file order. Wholly empty rows are left out.
 	Rows                            []RowReport
 	Total, Failed, Created, Updated int
+	// BankRequests is how many rows' bank details were sent to finance to verify: each is a
+	// request pending verification, never payment details.
+	BankRequests int
 	// Committed says the run wrote to the database.
 	Committed bool
 	// SHA256 is the hex digest of the file, for the audit trail (of the part read, when

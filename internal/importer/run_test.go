@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/council/provider-portal/internal/audit"
 	"github.com/council/provider-portal/internal/importer"
 	"github.com/council/provider-portal/internal/importer/importtest"
 	"github.com/council/provider-portal/internal/provider"
@@ -91,8 +92,17 @@ func TestImportCreatesApprovedRecords(t *testing.T) {
 			}
 			var s map[string]any
 			_ = json.Unmarshal([]byte(summary), &s)
-			if s["file_sha256"] != rep.SHA256 || s["created"] != 3.0 || s["bank_verified"] != false || s["mode"] != "all-or-nothing" {
+			if s["file_sha256"] != rep.SHA256 || s["created"] != 3.0 || s["bank_requests"] != 3.0 || s["mode"] != "all-or-nothing" {
 				t.Errorf("run audited as %s", summary)
+			}
+			if rep.BankRequests != 3 {
+				t.Errorf("report: %d bank-detail requests, want 3", rep.BankRequests)
+			}
+			if n := f.count(t, `SELECT count(*) FROM payment_details`); n != 0 {
+				t.Errorf("%d payment details made by an import", n)
+			}
+			if res, err := audit.Verify(f.ctx, f.db); err != nil || !res.OK() {
+				t.Errorf("audit chain after the import: %+v (%v)", res, err)
 			}
 		})
 	}
@@ -256,7 +266,7 @@ func TestImportedReferencesStayOutOfThePortalsSeries(t *testing.T) {
 func TestDryRunAuditsOnlyTheCheck(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	rep := f.run(t, failingFile(f), importer.Options{DryRun: true, BankVerified: true})
+	rep := f.run(t, failingFile(f), importer.Options{DryRun: true})
 	if rep.Failed != 1 || rep.Committed || rep.Created != 0 {
 		t.Fatalf("report %+v", rep)
 	}

@@ -9,12 +9,15 @@ import (
 	"time"
 
 	"github.com/council/provider-portal/internal/apperr"
+	"github.com/council/provider-portal/internal/finance"
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/council/provider-portal/internal/vault"
 	"github.com/jmoiron/sqlx"
 )
 
-// Service imports suppliers and invites their key contacts to claim the records.
+// Service imports suppliers and invites their key contacts to claim the records. It writes
+// only its own import_jobs: the records, the bank-detail requests and the audit trail are
+// written by their owners (provider, finance, audit), so their rules hold for an import too.
 type Service struct {
 	DB    *sqlx.DB
 	Vault *vault.Vault
@@ -24,12 +27,18 @@ type Service struct {
 	BaseURL *url.URL
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// Providers creates and updates the provider records; NewService makes one over DB and
+	// Vault.
+	Providers *provider.Service
+	// Finance opens the bank-detail requests that imported bank details become, under
+	// finance's own controls. It must be set to import rows that give bank details.
+	Finance *finance.Service
 }
 
 // NewService makes the import service. checks gives the modulus table and the minimum
 // employer's liability cover; its Today is ignored in favour of the UK date at each run, so a
 // service made once at start-up never judges expiry dates by a stale day. Set Service.Checks
-// to fix the date (tests).
+// to fix the date (tests), and Service.Finance before importing bank details.
 func NewService(db *sqlx.DB, v *vault.Vault, checks provider.Checks, baseURL *url.URL) *Service {
 	s := &Service{DB: db, Vault: v, BaseURL: baseURL}
 	s.Checks = func() provider.Checks {
@@ -37,6 +46,7 @@ func NewService(db *sqlx.DB, v *vault.Vault, checks provider.Checks, baseURL *ur
 		c.Today = today(s.now())
 		return c
 	}
+	s.Providers = &provider.Service{DB: db, Vault: v, BaseURL: baseURL, Checks: func() provider.Checks { return s.Checks() }}
 	return s
 }
 
@@ -122,7 +132,7 @@ type importRun struct {
 	recs   []rowRecord
 	// bank is what to do with each row's bank details, decided against the stored records.
 	bank     []bankAction
-	existing map[string]*existingOrg
+	existing map[string]*provider.ExistingSupplier
 	total    int
 	reported int
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 )
 
 // Message is one email to one person.
@@ -26,6 +27,28 @@ func Enqueue(ctx context.Context, q sqlx.ExecerContext, m Message) error {
 		m.To, m.Subject, m.Body, m.Kind)
 	if err != nil {
 		return fmt.Errorf("enqueue %s mail: %w", m.Kind, err)
+	}
+	return nil
+}
+
+// EnqueueBatch writes the messages to the outbox inside the caller's transaction, in one
+// statement, in order: Enqueue for callers that mail many people at once (inviting every
+// imported supplier's key contact), where a statement per message would be most of the work.
+func EnqueueBatch(ctx context.Context, q sqlx.ExecerContext, ms []Message) error {
+	if len(ms) == 0 {
+		return nil
+	}
+	to, subject, body, kind := make([]string, len(ms)), make([]string, len(ms)), make([]string, len(ms)), make([]string, len(ms))
+	for i, m := range ms {
+		to[i], subject[i], body[i], kind[i] = m.To, m.Subject, m.Body, m.Kind
+	}
+	_, err := q.ExecContext(ctx, `INSERT INTO outbox (to_address, subject, body, kind)
+		SELECT u.to_address, u.subject, u.body, u.kind
+		FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS u(to_address, subject, body, kind, n)
+		ORDER BY u.n`,
+		pq.StringArray(to), pq.StringArray(subject), pq.StringArray(body), pq.StringArray(kind))
+	if err != nil {
+		return fmt.Errorf("enqueue %d %s mails: %w", len(ms), ms[0].Kind, err)
 	}
 	return nil
 }

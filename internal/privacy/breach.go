@@ -9,6 +9,7 @@ import (
 
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/audit"
+	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/form"
 	"github.com/jmoiron/sqlx"
@@ -47,8 +48,8 @@ type Breach struct {
 	DataAffected     string     `db:"data_affected"`
 	PeopleAffected   *int       `db:"people_affected"`
 	OrganisationID   *string    `db:"organisation_id"`
-	SupplierRef      *string    `db:"supplier_ref"`
-	OrganisationName *string    `db:"organisation_name"`
+	SupplierRef      *string    `db:"-"` // read through provider
+	OrganisationName *string    `db:"-"`
 	OccurredAt       *time.Time `db:"occurred_at"`
 	DiscoveredAt     time.Time  `db:"discovered_at"`
 	Risk             string     `db:"risk"`
@@ -170,11 +171,11 @@ func (d Deadline) TagClass() string {
 }
 
 const breachColumns = `b.id, b.reference, b.title, b.description, b.data_affected, b.people_affected, b.organisation_id::text AS organisation_id,
-	o.supplier_ref, coalesce(nullif(o.legal_name, ''), o.name) AS organisation_name, b.occurred_at, b.discovered_at, b.risk,
+	b.occurred_at, b.discovered_at, b.risk,
 	b.risk_assessment, b.decision, b.decision_reason, b.decided_at, b.decided_by_name, b.reported_at, b.ico_reference, b.closed_at,
 	b.recorded_by_name, b.recorded_at, b.version`
 
-const breachFrom = ` FROM breaches b LEFT JOIN organisations o ON o.id = b.organisation_id`
+const breachFrom = ` FROM breaches b`
 
 // ParseClock reads a 24-hour time of day such as "14:30" or "9.05".
 func ParseClock(s string) (hour, minute int, ok bool) {
@@ -307,7 +308,7 @@ func RecordBreach(ctx context.Context, d *sqlx.DB, in BreachInput, now time.Time
 		err = tx.QueryRowxContext(ctx, `INSERT INTO breaches (title, description, data_affected, people_affected, organisation_id,
 				occurred_at, discovered_at, recorded_by, recorded_by_name)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id, reference`,
-			in.Title, in.Description, in.DataAffected, p.people, org, p.occurred, p.discovered, staffIDOf(a), staffNameOf(ctx, tx, a)).Scan(&id, &ref)
+			in.Title, in.Description, in.DataAffected, p.people, org, p.occurred, p.discovered, staffIDOf(a), auth.ActorName(ctx, tx, a)).Scan(&id, &ref)
 		if err != nil {
 			return fmt.Errorf("record breach: %w", err)
 		}
@@ -333,6 +334,9 @@ func BreachByID(ctx context.Context, q sqlx.QueryerContext, id string) (*Breach,
 	if err != nil {
 		return nil, fmt.Errorf("breach: %w", err)
 	}
+	if err := labelBreaches(ctx, q, &b); err != nil {
+		return nil, err
+	}
 	return &b, nil
 }
 
@@ -349,9 +353,14 @@ func Breaches(ctx context.Context, q sqlx.QueryerContext, limit, offset int) ([]
 		return nil, 0, fmt.Errorf("breaches: %w", err)
 	}
 	out := make([]Breach, len(rows))
+	ptrs := make([]*Breach, len(rows))
 	total := 0
 	for i, r := range rows {
 		out[i], total = r.Breach, r.Total
+		ptrs[i] = &out[i]
+	}
+	if err := labelBreaches(ctx, q, ptrs...); err != nil {
+		return nil, 0, err
 	}
 	return out, total, nil
 }
@@ -368,6 +377,9 @@ func lockBreach(ctx context.Context, tx *sqlx.Tx, id string, version int) (*Brea
 	}
 	if err != nil {
 		return nil, fmt.Errorf("breach: %w", err)
+	}
+	if err := labelBreaches(ctx, tx, &b); err != nil {
+		return nil, err
 	}
 	if b.Closed() {
 		return nil, apperr.New(apperr.Conflict, "This breach has been closed")
@@ -433,7 +445,7 @@ func AssessBreach(ctx context.Context, d *sqlx.DB, id string, version int, in Br
 		var decidedBy any
 		decided := "NULL"
 		if in.Decision != "undecided" {
-			decidedBy, decided = staffNameOf(ctx, tx, a), "now()"
+			decidedBy, decided = auth.ActorName(ctx, tx, a), "now()"
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE breaches SET risk = $2, risk_assessment = $3, decision = $4, decision_reason = $5,
 				decided_at = `+decided+`, decided_by_name = $6, version = version + 1 WHERE id = $1`,
@@ -547,7 +559,7 @@ func AddNotification(ctx context.Context, d *sqlx.DB, id string, version int, in
 			return apperr.InvalidFields(errs)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO breach_notifications (breach_id, audience, who, told_on, how, recorded_by_name)
-			VALUES ($1, $2, $3, $4, $5, $6)`, id, in.Audience, in.Who, on, in.How, staffNameOf(ctx, tx, audit.ActorFrom(ctx))); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6)`, id, in.Audience, in.Who, on, in.How, auth.ActorName(ctx, tx, audit.ActorFrom(ctx))); err != nil {
 			return fmt.Errorf("record notification: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE breaches SET version = version + 1 WHERE id = $1`, id); err != nil {

@@ -10,11 +10,14 @@ import (
 
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/audit"
+	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/export"
 	"github.com/council/provider-portal/internal/form"
+	"github.com/council/provider-portal/internal/provider"
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 )
 
 // RegisterOption is one answer of a register's radio buttons: the stored value and its label.
@@ -77,8 +80,8 @@ type Disclosure struct {
 	RecipientName     string    `db:"recipient_name"`
 	What              string    `db:"what"`
 	OrganisationID    *string   `db:"organisation_id"`
-	SupplierRef       *string   `db:"supplier_ref"`
-	OrganisationName  *string   `db:"organisation_name"`
+	SupplierRef       *string   `db:"-"` // read through provider
+	OrganisationName  *string   `db:"-"`
 	LawfulBasis       string    `db:"lawful_basis"`
 	LawfulBasisDetail string    `db:"lawful_basis_detail"`
 	Method            string    `db:"method"`
@@ -96,10 +99,10 @@ func (d Disclosure) RecipientKindLabel() string {
 func (d Disclosure) LawfulBasisLabel() string { return registerOptionLabel(LawfulBases, d.LawfulBasis) }
 
 const disclosureColumns = `d.id, d.disclosed_on, d.recipient_kind, d.recipient_name, d.what, d.organisation_id::text AS organisation_id,
-	o.supplier_ref, coalesce(nullif(o.legal_name, ''), o.name) AS organisation_name, d.lawful_basis, d.lawful_basis_detail,
+	d.lawful_basis, d.lawful_basis_detail,
 	d.method, d.their_reference, d.recorded_by_name, d.recorded_at`
 
-const disclosureFrom = ` FROM disclosures d LEFT JOIN organisations o ON o.id = d.organisation_id`
+const disclosureFrom = ` FROM disclosures d`
 
 // DisclosureInput is the form recording a disclosure.
 type DisclosureInput struct {
@@ -173,18 +176,6 @@ func RegistersToday(now time.Time) time.Time {
 	return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, time.UTC)
 }
 
-// staffNameOf is the actor's name as the registers record it.
-func staffNameOf(ctx context.Context, q sqlx.QueryerContext, a audit.Actor) string {
-	if a.UserID == "" {
-		return a.Email
-	}
-	var name string
-	if err := sqlx.GetContext(ctx, q, &name, `SELECT name FROM users WHERE id = $1`, a.UserID); err != nil {
-		return a.Email
-	}
-	return name
-}
-
 func staffIDOf(a audit.Actor) any {
 	if a.UserID == "" {
 		return nil
@@ -197,15 +188,14 @@ func supplierByRef(ctx context.Context, q sqlx.QueryerContext, ref, field string
 	if ref == "" {
 		return nil, nil
 	}
-	var id string
-	err := sqlx.GetContext(ctx, q, &id, `SELECT id::text FROM organisations WHERE upper(supplier_ref) = upper($1)`, ref)
-	if db.IsNoRows(err) {
-		return nil, apperr.InvalidFields(map[string]string{field: "No provider has that supplier reference"})
-	}
+	ids, err := provider.OrganisationIDsBySupplierRef(ctx, q, ref)
 	if err != nil {
 		return nil, fmt.Errorf("find provider: %w", err)
 	}
-	return &id, nil
+	if len(ids) == 0 {
+		return nil, apperr.InvalidFields(map[string]string{field: "No provider has that supplier reference"})
+	}
+	return &ids[0], nil
 }
 
 // RecordDisclosure adds an entry to the disclosure log, recorded by the actor. Audited.
@@ -225,7 +215,7 @@ func RecordDisclosure(ctx context.Context, d *sqlx.DB, in DisclosureInput, now t
 				lawful_basis, lawful_basis_detail, method, their_reference, recorded_by, recorded_by_name)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
 			on, in.RecipientKind, in.RecipientName, in.What, org, in.LawfulBasis, in.LawfulBasisDetail, in.Method, in.TheirReference,
-			staffIDOf(a), staffNameOf(ctx, tx, a))
+			staffIDOf(a), auth.ActorName(ctx, tx, a))
 		if err != nil {
 			return fmt.Errorf("record disclosure: %w", err)
 		}
@@ -251,6 +241,9 @@ func DisclosureByID(ctx context.Context, q sqlx.QueryerContext, id string) (*Dis
 	}
 	if err != nil {
 		return nil, fmt.Errorf("disclosure: %w", err)
+	}
+	if err := labelDisclosures(ctx, q, &out); err != nil {
+		return nil, err
 	}
 	return &out, nil
 }
@@ -287,7 +280,9 @@ func (f DisclosureFilter) Validate() map[string]string {
 	return errs
 }
 
-func (f DisclosureFilter) where() (string, []any) {
+// where is the filter as SQL conditions on the log (d) and their arguments. The supplier
+// reference is looked up through provider first.
+func (f DisclosureFilter) where(ctx context.Context, q sqlx.QueryerContext) (string, []any, error) {
 	var conds []string
 	var args []any
 	add := func(cond string, arg any) {
@@ -304,7 +299,11 @@ func (f DisclosureFilter) where() (string, []any) {
 		add(`(strpos(lower(d.recipient_name), lower($?)) > 0 OR strpos(lower(d.what), lower($?)) > 0)`, f.Text)
 	}
 	if f.SupplierRef != "" {
-		add(`upper(o.supplier_ref) = upper($?)`, f.SupplierRef)
+		orgs, err := provider.OrganisationIDsBySupplierRef(ctx, q, f.SupplierRef)
+		if err != nil {
+			return "", nil, err
+		}
+		add(`d.organisation_id = ANY ($?::uuid[])`, pq.StringArray(orgs))
 	}
 	if !f.From.IsZero() {
 		add(`d.disclosed_on >= $?`, f.From)
@@ -313,29 +312,37 @@ func (f DisclosureFilter) where() (string, []any) {
 		add(`d.disclosed_on <= $?`, f.To)
 	}
 	if len(conds) == 0 {
-		return "", nil
+		return "", nil, nil
 	}
-	return " WHERE " + strings.Join(conds, " AND "), args
+	return " WHERE " + strings.Join(conds, " AND "), args, nil
 }
 
 // Disclosures lists the log, newest disclosure first, a page at a time, with the total.
 func Disclosures(ctx context.Context, q sqlx.QueryerContext, f DisclosureFilter, limit, offset int) ([]Disclosure, int, error) {
-	where, args := f.where()
+	where, args, err := f.where(ctx, q)
+	if err != nil {
+		return nil, 0, err
+	}
 	n := len(args)
 	args = append(args, limit, offset)
 	var rows []struct {
 		Disclosure
 		Total int `db:"total"`
 	}
-	err := sqlx.SelectContext(ctx, q, &rows, `SELECT `+disclosureColumns+`, count(*) OVER () AS total`+disclosureFrom+where+
+	err = sqlx.SelectContext(ctx, q, &rows, `SELECT `+disclosureColumns+`, count(*) OVER () AS total`+disclosureFrom+where+
 		` ORDER BY d.disclosed_on DESC, d.recorded_at DESC, d.id LIMIT $`+strconv.Itoa(n+1)+` OFFSET $`+strconv.Itoa(n+2), args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("disclosures: %w", err)
 	}
 	out := make([]Disclosure, len(rows))
+	ptrs := make([]*Disclosure, len(rows))
 	total := 0
 	for i, r := range rows {
 		out[i], total = r.Disclosure, r.Total
+		ptrs[i] = &out[i]
+	}
+	if err := labelDisclosures(ctx, q, ptrs...); err != nil {
+		return nil, 0, err
 	}
 	return out, total, nil
 }
@@ -349,7 +356,19 @@ var disclosureCSVColumns = []export.Column{
 // WriteDisclosuresCSV streams the filtered log as CSV (formula-neutralised), newest first,
 // and returns the number of rows. The caller audits the export.
 func WriteDisclosuresCSV(ctx context.Context, q sqlx.QueryerContext, f DisclosureFilter, w io.Writer) (int, error) {
-	where, args := f.where()
+	where, args, err := f.where(ctx, q)
+	if err != nil {
+		return 0, err
+	}
+	// The providers the rows name, labelled before the rows stream.
+	var orgIDs []string
+	if err := sqlx.SelectContext(ctx, q, &orgIDs, `SELECT DISTINCT d.organisation_id::text`+disclosureFrom+where, args...); err != nil {
+		return 0, fmt.Errorf("export disclosures: %w", err)
+	}
+	labels, err := provider.OrganisationLabels(ctx, q, orgIDs)
+	if err != nil {
+		return 0, err
+	}
 	rows, err := q.QueryxContext(ctx, `SELECT `+disclosureColumns+disclosureFrom+where+` ORDER BY d.disclosed_on DESC, d.recorded_at DESC, d.id`, args...)
 	if err != nil {
 		return 0, fmt.Errorf("export disclosures: %w", err)
@@ -368,6 +387,7 @@ func WriteDisclosuresCSV(ctx context.Context, q sqlx.QueryerContext, f Disclosur
 		if err := rows.StructScan(&d); err != nil {
 			return n, fmt.Errorf("export disclosures: %w", err)
 		}
+		labelDisclosure(&d, labels)
 		if err := out.Row([]string{d.DisclosedOn.Format(time.DateOnly), d.RecipientKindLabel(), d.RecipientName, d.What,
 			registerText(d.SupplierRef), registerText(d.OrganisationName), d.LawfulBasisLabel(), d.LawfulBasisDetail, d.Method, d.TheirReference,
 			d.RecordedByName, d.RecordedAt.UTC().Format("2006-01-02 15:04")}); err != nil {

@@ -1,6 +1,7 @@
 package privacy
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -73,7 +74,10 @@ func TestDisclosureFilterValidation(t *testing.T) {
 			t.Errorf("%s: %v, want a message for %s", tt.name, errs, tt.field)
 		}
 	}
-	where, args := DisclosureFilter{Text: "50%_off", RecipientKind: "police"}.where()
+	where, args, err := DisclosureFilter{Text: "50%_off", RecipientKind: "police"}.where(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !strings.Contains(where, "strpos") || len(args) != 2 || args[1] != "50%_off" {
 		t.Errorf("the search is not a plain substring match: %s %v", where, args)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/audit"
+	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/notify"
 	"github.com/jmoiron/sqlx"
@@ -45,7 +46,7 @@ type Correction struct {
 	RequesterName    string     `db:"requester_name"`
 	RequesterEmail   string     `db:"requester_email"`
 	OrganisationID   *string    `db:"organisation_id"`
-	OrganisationName string     `db:"organisation_name"`
+	OrganisationName string     `db:"-"` // read through provider
 	Location         string     `db:"location"`
 	WhatIsWrong      string     `db:"what_is_wrong"`
 	ShouldSay        string     `db:"should_say"`
@@ -75,10 +76,10 @@ func (c Correction) Closed() bool {
 }
 
 const correctionColumns = `r.id, r.reference, r.requested_by, r.requester_name, r.requester_email::text AS requester_email,
-	r.organisation_id, coalesce(nullif(o.legal_name, ''), o.name, '') AS organisation_name, r.location, r.what_is_wrong,
+	r.organisation_id, r.location, r.what_is_wrong,
 	r.should_say, r.status, r.outcome, r.handled_by_name, r.created_at, r.updated_at, r.closed_at, r.version`
 
-const correctionFrom = ` FROM rectification_requests r LEFT JOIN organisations o ON o.id = r.organisation_id`
+const correctionFrom = ` FROM rectification_requests r`
 
 // CorrectionInput is what the requester says: what is wrong, what it should say, and where
 // it appears.
@@ -156,6 +157,9 @@ func CorrectionByID(ctx context.Context, q sqlx.QueryerContext, id string) (*Cor
 	if err != nil {
 		return nil, fmt.Errorf("correction request: %w", err)
 	}
+	if err := labelCorrections(ctx, q, &c); err != nil {
+		return nil, err
+	}
 	return &c, nil
 }
 
@@ -199,8 +203,13 @@ func CorrectionList(ctx context.Context, q sqlx.QueryerContext, f CorrectionFilt
 		return nil, 0, fmt.Errorf("correction requests: %w", err)
 	}
 	out, total := make([]Correction, len(rows)), 0
+	ptrs := make([]*Correction, len(rows))
 	for i, r := range rows {
 		out[i], total = r.Correction, r.Total
+		ptrs[i] = &out[i]
+	}
+	if err := labelCorrections(ctx, q, ptrs...); err != nil {
+		return nil, 0, err
 	}
 	if len(rows) == 0 && f.Offset > 0 {
 		err = sqlx.GetContext(ctx, q, &total, `SELECT count(*)`+correctionFrom+where, f.RequestedBy, f.State)
@@ -252,6 +261,9 @@ func (s *Corrections) Decide(ctx context.Context, id string, d CorrectionDecisio
 		if err != nil {
 			return fmt.Errorf("lock correction request: %w", err)
 		}
+		if err := labelCorrections(ctx, tx, &cur); err != nil {
+			return err
+		}
 		if cur.Closed() {
 			return apperr.New(apperr.Conflict, "This request was %s on %s and cannot be changed.",
 				strings.ToLower(cur.StatusLabel()), cur.ClosedAt.Format("2 January 2006"))
@@ -283,10 +295,10 @@ func (s *Corrections) Decide(ctx context.Context, id string, d CorrectionDecisio
 		}
 		to := cur.RequesterEmail
 		if cur.RequestedBy != nil {
-			var current string
-			if err := tx.GetContext(ctx, &current, `SELECT email::text FROM users WHERE id = $1`, *cur.RequestedBy); err == nil {
-				to = current
-			} else if !db.IsNoRows(err) {
+			u, err := auth.UserByID(ctx, tx, *cur.RequestedBy)
+			if err == nil {
+				to = u.Email
+			} else if !apperr.Is(err, apperr.NotFound) {
 				return fmt.Errorf("requester's email: %w", err)
 			}
 		}

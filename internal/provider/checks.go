@@ -23,13 +23,17 @@ func LoadModulusTable(dir string) (*ukid.ModulusTable, error) {
 
 // ChecksWith returns the Checks function for a service: today's date in the UK, the
 // modulus table, and the legal minimum employer's liability cover.
-func ChecksWith(table *ukid.ModulusTable) func() Checks {
+func ChecksWith(table *ukid.ModulusTable) func() Checks { return ChecksAt(table, time.Now) }
+
+// ChecksAt is ChecksWith on the given clock, so "in the future" and "expired" mean the same
+// day to every service the portal wires together.
+func ChecksAt(table *ukid.ModulusTable, clock func() time.Time) func() Checks {
 	london, err := time.LoadLocation("Europe/London")
 	if err != nil {
 		london = time.UTC
 	}
 	return func() Checks {
-		now := time.Now().In(london)
+		now := clock().In(london)
 		return Checks{Modulus: table, Today: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC),
 			MinEmployersLiabilityPence: MinEmployersLiabilityPence}
 	}

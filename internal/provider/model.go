@@ -64,6 +64,32 @@ func (s Status) Editable() bool {
 // AwaitingReview reports whether an officer has a decision to make.
 func (s Status) AwaitingReview() bool { return s == StatusSubmitted || s == StatusResubmitted }
 
+// Approved reports whether the record has been approved, whether or not it is suspended
+// now: its bank details have gone to finance, which alone changes them from then on.
+func (s Status) Approved() bool { return s == StatusApproved || s == StatusSuspended }
+
+// Submittable reports whether a record in this status may be sent for review, once every
+// section is complete.
+func (s Status) Submittable() bool { return s == StatusDraft || s == StatusChangesRequested }
+
+// CanSubmit reports whether the provider may send the record for review now: its status
+// allows it and every task is complete. Submit enforces the same rule.
+func CanSubmit(s Status, tasks []Task) bool {
+	for _, t := range tasks {
+		if t.Status != TaskCompleted {
+			return false
+		}
+	}
+	return s.Submittable()
+}
+
+// Locked reports whether the provider may not change the section in a record of status s:
+// the record is not editable, or the section changes only through another process after
+// approval (bank details, through finance's verified change).
+func (d Definition) Locked(s Status) bool {
+	return !s.Editable() || (d.LockedWhenApproved && s.Approved())
+}
+
 // Organisation is the provider organisation with its workflow state.
 type Organisation struct {
 	ID                   string     `db:"id"`

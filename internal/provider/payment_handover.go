@@ -18,7 +18,7 @@ import (
 // section seals them. It runs in finance's approval transaction. answers holds the account
 // in clear (SortCode, AccountNumber, RollNumber) and is cleared by sealing.
 func (s *Service) RecordVerifiedBankDetails(ctx context.Context, tx *sqlx.Tx, orgID string, answers *BankAnswers) error {
-	if err := answers.Seal(s.Vault, sealAAD(orgID, SectionBank)); err != nil {
+	if err := answers.Seal(s.Vault, SealRow(orgID, SectionBank)); err != nil {
 		return err
 	}
 	data, err := json.Marshal(answers)

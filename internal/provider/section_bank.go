@@ -72,21 +72,19 @@ func (a *BankAnswers) Validate(c Checks) map[string]string {
 	return errs
 }
 
-// Seal encrypts the typed values and forgets them.
-func (a *BankAnswers) Seal(v *vault.Vault, aad string) error {
+// Seal encrypts the typed values and forgets them. row is SealRow(orgID, SectionBank).
+func (a *BankAnswers) Seal(v *vault.Vault, row string) error {
 	if a.SortCode != "" {
-		var err error
-		if a.SortCodeSealed, err = v.Seal(a.SortCode, aad+":sort_code"); err != nil {
+		sealed, err := v.SealBankAccount(row, vault.BankAccount{SortCode: a.SortCode, AccountNumber: a.AccountNumber})
+		if err != nil {
 			return err
 		}
-		if a.AccountNumberSealed, err = v.Seal(a.AccountNumber, aad+":account_number"); err != nil {
-			return err
-		}
-		a.SortCodeLast2, a.AccountLast4 = a.SortCode[len(a.SortCode)-2:], a.AccountNumber[len(a.AccountNumber)-4:]
+		a.SortCodeSealed, a.AccountNumberSealed = sealed.SortCode, sealed.AccountNumber
+		a.SortCodeLast2, a.AccountLast4 = sealed.SortCodeLast2, sealed.AccountLast4
 		a.RollNumberSealed, a.HasRollNumber = "", false
 	}
 	if a.RollNumber != "" {
-		sealed, err := v.Seal(a.RollNumber, aad+":roll_number")
+		sealed, err := v.SealRollNumber(row, a.RollNumber)
 		if err != nil {
 			return err
 		}
@@ -94,6 +92,16 @@ func (a *BankAnswers) Seal(v *vault.Vault, aad string) error {
 	}
 	a.SortCode, a.AccountNumber, a.RollNumber = "", "", ""
 	return nil
+}
+
+// Open decrypts the stored account of organisation orgID's bank section.
+func (a *BankAnswers) Open(v *vault.Vault, orgID string) (vault.BankAccount, error) {
+	sealed := vault.SealedBankAccount{SortCode: a.SortCodeSealed, AccountNumber: a.AccountNumberSealed,
+		SortCodeLast2: a.SortCodeLast2, AccountLast4: a.AccountLast4}
+	if a.HasRollNumber {
+		sealed.RollNumber = a.RollNumberSealed
+	}
+	return v.OpenBankAccount(SealRow(orgID, SectionBank), sealed)
 }
 
 // MaskedSortCode shows only the last two digits.

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/ukid"
 	"github.com/council/provider-portal/internal/validate"
 )
@@ -40,7 +39,7 @@ func (a *ContactsAnswers) Validate(Checks) map[string]string {
 	}
 	checkEmailPhone := func(emailField string, email *string, phoneField string, phone *string) {
 		if *email != "" && errs[emailField] == "" {
-			if e, err := auth.NormaliseEmail(*email); err != nil {
+			if e, err := validate.NormaliseEmail(*email); err != nil {
 				errs[emailField] = "Enter the email address in the correct format, like name@example.com"
 			} else {
 				*email = e

@@ -11,6 +11,7 @@ import (
 
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/audit"
+	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/vault"
 	"github.com/jmoiron/sqlx"
@@ -42,10 +43,11 @@ func (e *ConflictError) Unwrap() error {
 	return apperr.New(apperr.Conflict, "Someone else saved this section while you were editing it")
 }
 
-// sealAAD binds a section's sealed values to its organisation, so a ciphertext copied into
-// another record does not decrypt.
-func sealAAD(orgID string, key SectionKey) string {
-	return "provider_sections:" + orgID + ":" + string(key)
+// SealRow binds a section's sealed values to its organisation, so a ciphertext copied into
+// another record does not decrypt. Every path that seals or opens a section's secrets (the
+// forms, finance, the importer, the seeder) uses it.
+func SealRow(orgID string, key SectionKey) string {
+	return vault.Row("provider_sections", orgID, string(key))
 }
 
 // SaveSection validates and stores a section's answers. version is the one the editor read
@@ -61,7 +63,7 @@ func (s *Service) SaveSection(ctx context.Context, orgID string, def Definition,
 		if !org.Status.Editable() {
 			return apperr.New(apperr.Forbidden, "The record cannot be changed while it is %s", lower(org.Status.Label()))
 		}
-		if def.LockedWhenApproved && (org.Status == StatusApproved || org.Status == StatusSuspended) {
+		if def.Locked(org.Status) {
 			return apperr.New(apperr.Forbidden, "Approved bank details can only be changed by asking the finance team to verify the change")
 		}
 		current, err := SectionRecordByKey(ctx, tx, orgID, def.Key)
@@ -91,10 +93,10 @@ func (s *Service) SaveSection(ctx context.Context, orgID string, def Definition,
 			return apperr.InvalidFields(fields)
 		}
 		if d, ok := answers.(*DeclarationsAnswers); ok {
-			d.DeclaredBy = actorName(ctx, tx, audit.ActorFrom(ctx))
+			d.DeclaredBy = auth.ActorName(ctx, tx, audit.ActorFrom(ctx))
 		}
 		if secret {
-			if err := sealer.Seal(s.Vault, sealAAD(orgID, def.Key)); err != nil {
+			if err := sealer.Seal(s.Vault, SealRow(orgID, def.Key)); err != nil {
 				return err
 			}
 		}

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/council/provider-portal/internal/apperr"
-	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/jmoiron/sqlx"
 )
@@ -18,7 +17,7 @@ const organisationColumns = `id, name, supplier_ref, status, version, submitted_
 // OrganisationByID returns an organisation, or NotFound. Callers check the reader may see it.
 func OrganisationByID(ctx context.Context, q sqlx.QueryerContext, id string) (*Organisation, error) {
 	var o Organisation
-	if !auth.IsUUID(id) {
+	if !db.IsUUID(id) {
 		return nil, apperr.New(apperr.NotFound, "Provider not found")
 	}
 	err := sqlx.GetContext(ctx, q, &o, `SELECT `+organisationColumns+` FROM organisations WHERE id = $1`, id)
@@ -34,7 +33,7 @@ func OrganisationByID(ctx context.Context, q sqlx.QueryerContext, id string) (*O
 // lockOrganisation reads an organisation FOR UPDATE, so status changes are serialised.
 func lockOrganisation(ctx context.Context, tx *sqlx.Tx, id string) (*Organisation, error) {
 	var o Organisation
-	if !auth.IsUUID(id) {
+	if !db.IsUUID(id) {
 		return nil, apperr.New(apperr.NotFound, "Provider not found")
 	}
 	err := tx.GetContext(ctx, &o, `SELECT `+organisationColumns+` FROM organisations WHERE id = $1 FOR UPDATE`, id)

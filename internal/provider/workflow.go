@@ -9,6 +9,7 @@ import (
 
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/audit"
+	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/notify"
 	"github.com/jmoiron/sqlx"
@@ -134,7 +135,7 @@ func transition(ctx context.Context, tx *sqlx.Tx, orgID string, version int, all
 		by = actor.UserID
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO provider_status_history (organisation_id, from_status, to_status, reason, by_user, by_name)
-		VALUES ($1, $2, $3, $4, $5, $6)`, orgID, string(org.Status), string(to), reason, by, actorName(ctx, tx, actor)); err != nil {
+		VALUES ($1, $2, $3, $4, $5, $6)`, orgID, string(org.Status), string(to), reason, by, auth.ActorName(ctx, tx, actor)); err != nil {
 		return nil, fmt.Errorf("status history: %w", err)
 	}
 	if err := audit.Record(ctx, tx, audit.Event{Action: "provider.status." + string(to), ObjectType: "organisation", ObjectID: orgID,
@@ -143,17 +144,6 @@ func transition(ctx context.Context, tx *sqlx.Tx, orgID string, version int, all
 	}
 	org.Status = to
 	return org, nil
-}
-
-func actorName(ctx context.Context, tx *sqlx.Tx, a audit.Actor) string {
-	if a.UserID == "" {
-		return a.Email
-	}
-	var name string
-	if err := tx.GetContext(ctx, &name, `SELECT name FROM users WHERE id = $1`, a.UserID); err != nil {
-		return a.Email
-	}
-	return name
 }
 
 // Submit sends a complete record for review: every section must be completed.
@@ -180,6 +170,7 @@ func (s *Service) Submit(ctx context.Context, orgID string, version int) error {
 		if org.Status == StatusChangesRequested {
 			to = StatusResubmitted
 		}
+		// The statuses CanSubmit allows (Status.Submittable).
 		if _, err := transition(ctx, tx, orgID, version, []Status{StatusDraft, StatusChangesRequested}, to, ""); err != nil {
 			return err
 		}
@@ -206,7 +197,7 @@ func (s *Service) RequestChanges(ctx context.Context, orgID string, version int,
 		if _, err := transition(ctx, tx, orgID, version, []Status{StatusSubmitted, StatusResubmitted}, StatusChangesRequested, strings.Join(listed, "\n")); err != nil {
 			return err
 		}
-		name := actorName(ctx, tx, audit.ActorFrom(ctx))
+		name := auth.ActorName(ctx, tx, audit.ActorFrom(ctx))
 		for _, def := range Sections {
 			c := strings.TrimSpace(comments[def.Key])
 			if c == "" {

@@ -130,7 +130,7 @@ type Inputs struct {
 	// is the earliest of their due dates.
 	OverdueActions  int
 	OldestActionDue time.Time
-	// Returns is nil when the portal keeps no monitoring returns (the contracts tables are absent).
+	// Returns is nil when monitoring returns were not read (inputs made by hand); the rule then says nothing.
 	Returns *LateReturns
 	// ExpiredDocuments counts the provider's documents whose expiry date has passed; the first
 	// few are named, earliest expiry first.

@@ -6,7 +6,8 @@ import (
 	"time"
 
 	"github.com/council/provider-portal/internal/apperr"
-	"github.com/council/provider-portal/internal/auth"
+	"github.com/council/provider-portal/internal/contract"
+	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -18,7 +19,7 @@ import (
 func loadInputs(ctx context.Context, q sqlx.QueryerContext, orgIDs []string, today time.Time) (map[string]*Inputs, error) {
 	out := make(map[string]*Inputs, len(orgIDs))
 	for _, id := range orgIDs {
-		if !auth.IsUUID(id) {
+		if !db.IsUUID(id) {
 			return nil, apperr.New(apperr.NotFound, "Provider not found")
 		}
 		out[id] = &Inputs{}
@@ -54,7 +55,7 @@ func loadInputs(ctx context.Context, q sqlx.QueryerContext, orgIDs []string, tod
 		in := out[d.OrgID]
 		in.ExpiredDocuments, in.FirstExpiredOn, in.ExpiredNames = d.N, d.First, d.Names
 	}
-	return out, loadLateReturns(ctx, q, ids, today, out)
+	return out, loadLateReturns(ctx, q, orgIDs, today, out)
 }
 
 // ruleSections are the sections the rules read, by key.
@@ -108,42 +109,18 @@ func loadSections(ctx context.Context, q sqlx.QueryerContext, ids any, out map[s
 	return nil
 }
 
-// contractsPresent reports whether internal/contract's tables exist. The compliance rules and
-// the reminders were written alongside them; the check keeps this package working on a
-// database migrated before they were added.
-func contractsPresent(ctx context.Context, q sqlx.QueryerContext) (bool, error) {
-	var ok bool
-	err := sqlx.GetContext(ctx, q, &ok, `SELECT to_regclass('monitoring_returns') IS NOT NULL AND to_regclass('kpis') IS NOT NULL
-		AND to_regclass('contracts') IS NOT NULL`)
-	if err != nil {
-		return false, fmt.Errorf("contracts tables: %w", err)
-	}
-	return ok, nil
-}
-
 // loadLateReturns counts each provider's monitoring returns still due after their due date,
-// on contracts past their draft. With no contracts tables Returns stays nil.
-func loadLateReturns(ctx context.Context, q sqlx.QueryerContext, ids any, today time.Time, out map[string]*Inputs) error {
-	present, err := contractsPresent(ctx, q)
-	if err != nil || !present {
+// on contracts past their draft, through internal/contract, which owns them.
+func loadLateReturns(ctx context.Context, q sqlx.QueryerContext, orgIDs []string, today time.Time, out map[string]*Inputs) error {
+	late, err := contract.LateReturnsByProvider(ctx, q, today, orgIDs)
+	if err != nil {
 		return err
 	}
-	for _, in := range out {
+	for id, in := range out {
 		in.Returns = &LateReturns{}
-	}
-	var rows []struct {
-		OrgID  string    `db:"organisation_id"`
-		N      int       `db:"n"`
-		Oldest time.Time `db:"oldest"`
-	}
-	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT c.organisation_id, count(*) AS n, min(r.due_date) AS oldest
-		FROM monitoring_returns r JOIN kpis k ON k.id = r.kpi_id JOIN contracts c ON c.id = k.contract_id
-		WHERE c.organisation_id = ANY($1::uuid[]) AND c.status IN ('active', 'ended') AND r.status = 'due' AND r.due_date < $2
-		GROUP BY c.organisation_id`, ids, today); err != nil {
-		return fmt.Errorf("late returns: %w", err)
-	}
-	for _, r := range rows {
-		out[r.OrgID].Returns = &LateReturns{Late: r.N, OldestDue: r.Oldest}
+		if l, ok := late[id]; ok {
+			in.Returns = &LateReturns{Late: l.Count, OldestDue: l.OldestDue}
+		}
 	}
 	return nil
 }

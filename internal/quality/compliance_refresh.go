@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/council/provider-portal/internal/apperr"
-	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -102,7 +101,7 @@ type Stored struct {
 // StoredCompliance returns a provider's compliance as last computed, or NotFound when it has
 // not been computed yet.
 func StoredCompliance(ctx context.Context, q sqlx.QueryerContext, orgID string) (*Stored, error) {
-	if !auth.IsUUID(orgID) {
+	if !db.IsUUID(orgID) {
 		return nil, apperr.New(apperr.NotFound, "Provider not found")
 	}
 	var row struct {
@@ -154,7 +153,7 @@ func RAGCounts(ctx context.Context, q sqlx.QueryerContext) ([]RAGCount, error) {
 // rows); providers not rated yet are absent from the map.
 func StoredRAGs(ctx context.Context, q sqlx.QueryerContext, orgIDs []string) (map[string]RAG, error) {
 	for _, id := range orgIDs {
-		if !auth.IsUUID(id) {
+		if !db.IsUUID(id) {
 			return nil, apperr.New(apperr.NotFound, "Provider not found")
 		}
 	}

@@ -16,7 +16,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/council/provider-portal/internal/auth"
+	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/jmoiron/sqlx"
 )
@@ -183,7 +183,7 @@ func DBSChecksFallingDueCounts(ctx context.Context, q sqlx.QueryerContext, s Set
 // OutstandingActions lists one page of a provider's actions still to do (open or in
 // progress), soonest due first, and how many there are; overdue is judged on today.
 func OutstandingActions(ctx context.Context, q sqlx.QueryerContext, orgID string, today time.Time, limit, offset int) ([]Action, int, error) {
-	if !auth.IsUUID(orgID) {
+	if !db.IsUUID(orgID) {
 		return nil, 0, nil
 	}
 	var total int

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/council/provider-portal/internal/apperr"
-	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/form"
 	"github.com/council/provider-portal/internal/provider"
@@ -71,7 +70,7 @@ func (in VisitInput) check(today time.Time) (visitFields, map[string]string) {
 		errs["type"] = "Select whether the visit was announced or unannounced"
 	}
 	for _, id := range in.Officers {
-		if !auth.IsUUID(id) {
+		if !db.IsUUID(id) {
 			errs["officers"] = "Select the officers who made the visit from the list"
 			break
 		}

@@ -244,13 +244,9 @@ func (s *Service) send(ctx context.Context, r reminder, toProvider bool) (bool, 
 }
 
 // contractReminders tells each active contract's manager (or, where it has none, every
-// officer) that it ends soon. With no contracts table (a database migrated before
-// internal/contract's tables) there is nothing to remind of.
+// officer) that it ends soon.
 func (s *Service) contractReminders(ctx context.Context, settings Settings, today time.Time) (int, error) {
-	present, err := contractsPresent(ctx, s.DB)
-	if err != nil || !present {
-		return 0, err
-	}
+	var err error
 	longest := 0
 	for _, d := range settings.ReminderDays {
 		longest = max(longest, d)

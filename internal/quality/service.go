@@ -8,6 +8,7 @@ import (
 
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/audit"
+	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/document"
 	"github.com/jmoiron/sqlx"
 )
@@ -63,8 +64,8 @@ func currentActor(ctx context.Context, q sqlx.QueryerContext) (actor, error) {
 	if a.UserID == "" {
 		return actor{}, apperr.New(apperr.Unauthorized, "Sign in to continue")
 	}
-	var name string
-	if err := sqlx.GetContext(ctx, q, &name, `SELECT name FROM users WHERE id = $1`, a.UserID); err != nil {
+	name, err := auth.UserName(ctx, q, a.UserID)
+	if err != nil {
 		return actor{}, fmt.Errorf("actor name: %w", err)
 	}
 	return actor{ID: a.UserID, Name: name}, nil

@@ -14,8 +14,8 @@ import (
 	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/form"
 	"github.com/council/provider-portal/internal/provider"
+	"github.com/council/provider-portal/internal/settings"
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 )
 
 // Names of the settings this package keeps in the shared settings table (migration 00009).
@@ -67,31 +67,28 @@ func (s Settings) Fingerprint() string {
 // LoadSettings reads the settings, with the default for any not set (or stored out of range,
 // which only a hand edit of the table could do).
 func LoadSettings(ctx context.Context, q sqlx.QueryerContext) (Settings, error) {
-	var rows []struct {
-		Name  string `db:"name"`
-		Value string `db:"value"`
-	}
-	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT name, value FROM settings WHERE name = ANY($1)`, pq.Array(settingNames)); err != nil {
+	stored, err := settings.Values(ctx, q, settingNames)
+	if err != nil {
 		return Settings{}, fmt.Errorf("quality settings: %w", err)
 	}
 	s := DefaultSettings()
 	in := s.Input()
-	for _, r := range rows {
-		switch r.Name {
+	for name, value := range stored {
+		switch name {
 		case SettingInsuranceWarningDays:
-			in.InsuranceWarningDays = r.Value
+			in.InsuranceWarningDays = value
 		case SettingMinEmployersLiabilityPence:
-			if n, err := strconv.ParseInt(r.Value, 10, 64); err == nil {
+			if n, err := strconv.ParseInt(value, 10, 64); err == nil {
 				in.MinEmployersLiability = form.PoundsOf(n)
 			}
 		case SettingDBSCheckMonths:
-			in.DBSCheckMonths = r.Value
+			in.DBSCheckMonths = value
 		case SettingQAOverdueRedDays:
-			in.QAOverdueRedDays = r.Value
+			in.QAOverdueRedDays = value
 		case SettingReturnLateRedDays:
-			in.ReturnLateRedDays = r.Value
+			in.ReturnLateRedDays = value
 		case SettingReminderDays:
-			in.ReminderDays = r.Value
+			in.ReminderDays = value
 		}
 	}
 	parsed, errs := in.Parse()
@@ -221,9 +218,8 @@ func (s *Service) UpdateSettings(ctx context.Context, in SettingsInput, fingerpr
 		return apperr.InvalidFields(errs)
 	}
 	return db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
-		// The shared table's writers take this lock, so two saves are serialised.
-		if _, err := tx.ExecContext(ctx, `LOCK TABLE settings IN SHARE ROW EXCLUSIVE MODE`); err != nil {
-			return fmt.Errorf("lock settings: %w", err)
+		if err := settings.Lock(ctx, tx); err != nil {
+			return err
 		}
 		before, err := LoadSettings(ctx, tx)
 		if err != nil {
@@ -241,16 +237,8 @@ func (s *Service) UpdateSettings(ctx context.Context, in SettingsInput, fingerpr
 			SettingReturnLateRedDays:          values.ReturnLateRedDays,
 			SettingReminderDays:               strings.ReplaceAll(values.ReminderDays, " ", ""),
 		}
-		var by any
-		if id := audit.ActorFrom(ctx).UserID; id != "" {
-			by = id
-		}
-		for _, name := range settingNames {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO settings (name, value, updated_by) VALUES ($1, $2, $3)
-				ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value, updated_at = now(), updated_by = EXCLUDED.updated_by`,
-				name, stored[name], by); err != nil {
-				return fmt.Errorf("save setting %s: %w", name, err)
-			}
+		if err := settings.Save(ctx, tx, stored, audit.ActorFrom(ctx).UserID); err != nil {
+			return err
 		}
 		change := func(from, to any) map[string]any { return map[string]any{"from": from, "to": to} }
 		return audit.Record(ctx, tx, audit.Event{Action: "quality.settings.updated", ObjectType: "settings", ObjectID: "quality",

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/council/provider-portal/internal/apperr"
-	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/jmoiron/sqlx"
@@ -25,7 +24,7 @@ const visitFrom = ` FROM qa_visits v JOIN organisations o ON o.id = v.organisati
 // VisitByID returns a visit with its officers, or NotFound. Callers check the reader may see
 // the provider's visits.
 func VisitByID(ctx context.Context, q sqlx.QueryerContext, id string, today time.Time) (*Visit, error) {
-	if !auth.IsUUID(id) {
+	if !db.IsUUID(id) {
 		return nil, apperr.New(apperr.NotFound, "Visit not found")
 	}
 	var v Visit
@@ -77,7 +76,7 @@ func ActionByID(ctx context.Context, q sqlx.QueryerContext, id string, today tim
 }
 
 func actionWhere(ctx context.Context, q sqlx.QueryerContext, today time.Time, where, id string) (*Action, error) {
-	if !auth.IsUUID(id) {
+	if !db.IsUUID(id) {
 		return nil, apperr.New(apperr.NotFound, "Action not found")
 	}
 	var a Action
@@ -113,14 +112,14 @@ func Actions(ctx context.Context, q sqlx.QueryerContext, f ActionFilter, today t
 	conds := []string{"true"}
 	var args []any
 	if f.OrganisationID != "" {
-		if !auth.IsUUID(f.OrganisationID) {
+		if !db.IsUUID(f.OrganisationID) {
 			return nil, 0, nil
 		}
 		args = append(args, f.OrganisationID)
 		conds = append(conds, fmt.Sprintf("a.organisation_id = $%d", len(args)))
 	}
 	if f.VisitID != "" {
-		if !auth.IsUUID(f.VisitID) {
+		if !db.IsUUID(f.VisitID) {
 			return nil, 0, nil
 		}
 		args = append(args, f.VisitID)

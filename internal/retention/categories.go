@@ -3,6 +3,13 @@
 // schedule and the record of processing), the rules the data protection officer may change,
 // legal holds, the daily sweep that proposes what is due, and the approved destruction that
 // deletes or anonymises it in one transaction and logs it without keeping any personal data.
+//
+// Retention decides what is due and what a legal hold protects, and writes only its own
+// tables (rules, proposals, holds, the destruction log). The package that owns each record
+// destroys it (provider, finance, quality, auth, contract, document, notify, privacy, audit),
+// through exported functions taking the approval's transaction, so each owner's own rules
+// (only rejected registrations, documents still in use kept, the audit chain's anchor) hold
+// while it does.
 package retention
 
 import (
@@ -69,15 +76,14 @@ type bulkSource struct {
 	purge func(ctx context.Context, tx *sqlx.Tx, e env) (int, error)
 }
 
-// env is what a finder or destroyer needs to know: the rule in force, the cutoff it gives for
-// instants and for dates, and where contracts are kept (nil when they are not recorded yet).
+// env is what a finder or destroyer needs to know: the rule in force and the cutoff it gives
+// for instants and for dates.
 type env struct {
 	Rule       Rule
 	Now        time.Time
 	Cutoff     time.Time // Now less the rule's period
 	CutoffDate time.Time // the cutoff's date in the UK, at midnight UTC
 	Today      time.Time // today's date in the UK, at midnight UTC
-	Contracts  *ContractSource
 }
 
 // HasRule reports whether the category has a retention rule the sweep applies.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/council/provider-portal/internal/contract"
 	"github.com/council/provider-portal/internal/form"
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/jmoiron/sqlx"
@@ -47,16 +48,10 @@ func leftOn(d form.DateInput) (time.Time, bool) {
 // The working copy's leaving date wins over the approved copy's: it is the newest word.
 func findDBSRecords(ctx context.Context, q sqlx.QueryerContext, e env) ([]Item, error) {
 	lastEnd := map[string]time.Time{}
-	if e.Contracts != nil && e.Rule.Trigger != "left" {
-		var rows []struct {
-			Org   string    `db:"organisation_id"`
-			Ended time.Time `db:"ended"`
-		}
-		if err := sqlx.SelectContext(ctx, q, &rows, e.Contracts.lastContractEndSQL(), e.Today); err != nil {
-			return nil, fmt.Errorf("last contract ends: %w", err)
-		}
-		for _, r := range rows {
-			lastEnd[r.Org] = r.Ended
+	if e.Rule.Trigger != "left" {
+		var err error
+		if lastEnd, err = contract.LastContractEnds(ctx, q, e.Today); err != nil {
+			return nil, err
 		}
 	}
 	var sections []struct {
@@ -128,94 +123,12 @@ func dbsClockStart(trigger string, left, lastContractEnd time.Time, contractsEnd
 	return lastContractEnd
 }
 
-// destroyDBSRecords removes the members of staff from both copies of their organisation's
-// safeguarding section, in the caller's transaction. The section's version moves on, so a
-// form opened before cannot put them back; a working copy left with nobody is no longer
-// complete, so the provider is asked to look at it again.
+// destroyDBSRecords has the provider package remove the members of staff from both copies
+// of their organisation's safeguarding section, in the caller's transaction.
 func destroyDBSRecords(ctx context.Context, tx *sqlx.Tx, _ env, items []Item) (int, error) {
-	byOrg := map[string]map[string]bool{}
-	var orgs []string
+	byOrg := map[string][]string{}
 	for _, it := range items {
-		if byOrg[it.ObjectID] == nil {
-			byOrg[it.ObjectID] = map[string]bool{}
-			orgs = append(orgs, it.ObjectID)
-		}
-		byOrg[it.ObjectID][it.Ref] = true
+		byOrg[it.ObjectID] = append(byOrg[it.ObjectID], it.Ref)
 	}
-	removed := 0
-	for _, org := range orgs {
-		var sec struct {
-			Data     []byte `db:"data"`
-			Approved []byte `db:"approved_data"`
-		}
-		err := tx.GetContext(ctx, &sec, `SELECT data, approved_data FROM provider_sections
-			WHERE organisation_id::text = $1 AND section = $2 FOR UPDATE`, org, string(provider.SectionSafeguarding))
-		if err != nil {
-			return 0, fmt.Errorf("lock safeguarding section: %w", err)
-		}
-		data, gone, left, err := withoutStaff(sec.Data, byOrg[org])
-		if err != nil {
-			return 0, err
-		}
-		approved, goneApproved, _, err := withoutStaff(sec.Approved, byOrg[org])
-		if err != nil {
-			return 0, err
-		}
-		for ref := range goneApproved {
-			gone[ref] = true
-		}
-		if len(gone) == 0 {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE provider_sections SET data = $3, approved_data = $4,
-				completed = completed AND $5, version = version + 1, updated_at = now()
-			WHERE organisation_id::text = $1 AND section = $2`,
-			org, string(provider.SectionSafeguarding), data, approved, left > 0); err != nil {
-			return 0, fmt.Errorf("remove DBS records: %w", err)
-		}
-		removed += len(gone)
-	}
-	return removed, nil
-}
-
-// withoutStaff returns the section document without the members whose refs are in drop,
-// keeping every other field as stored, with the refs it removed and how many members remain.
-// An absent copy (no approved answers yet) stays absent.
-func withoutStaff(data []byte, drop map[string]bool) ([]byte, map[string]bool, int, error) {
-	gone := map[string]bool{}
-	if len(data) == 0 {
-		return nil, gone, 0, nil
-	}
-	var doc map[string]json.RawMessage
-	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, nil, 0, fmt.Errorf("read safeguarding section: %w", err)
-	}
-	var staff []json.RawMessage
-	if raw, ok := doc["staff"]; ok && string(raw) != "null" {
-		if err := json.Unmarshal(raw, &staff); err != nil {
-			return nil, nil, 0, fmt.Errorf("read safeguarding staff: %w", err)
-		}
-	}
-	kept := make([]json.RawMessage, 0, len(staff))
-	for _, m := range staff {
-		var e staffEntry
-		if err := json.Unmarshal(m, &e); err != nil {
-			return nil, nil, 0, fmt.Errorf("read member of staff: %w", err)
-		}
-		if e.Ref != "" && drop[e.Ref] {
-			gone[e.Ref] = true
-			continue
-		}
-		kept = append(kept, m)
-	}
-	list, err := json.Marshal(kept)
-	if err != nil {
-		return nil, nil, 0, err
-	}
-	doc["staff"] = list
-	out, err := json.Marshal(doc)
-	if err != nil {
-		return nil, nil, 0, err
-	}
-	return out, gone, len(kept), nil
+	return provider.DestroyStaffRecords(ctx, tx, byOrg)
 }

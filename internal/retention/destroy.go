@@ -7,7 +7,6 @@ import (
 
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/audit"
-	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/jmoiron/sqlx"
 )
@@ -49,7 +48,7 @@ func (s *Service) Approve(ctx context.Context, proposalID string, version int) (
 	if actor.UserID == "" {
 		return nil, apperr.New(apperr.Forbidden, "Destruction must be approved by a person")
 	}
-	if !auth.IsUUID(proposalID) {
+	if !db.IsUUID(proposalID) {
 		return nil, apperr.New(apperr.NotFound, "Proposal not found")
 	}
 	var entry Destruction
@@ -76,10 +75,7 @@ func (s *Service) Approve(ctx context.Context, proposalID string, version int) (
 		if err != nil {
 			return err
 		}
-		e, err := s.envFor(ctx, tx, rule)
-		if err != nil {
-			return err
-		}
+		e := s.envFor(rule)
 		n, err := s.destroy(ctx, tx, c, p, e)
 		if err != nil {
 			return err

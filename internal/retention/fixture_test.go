@@ -14,8 +14,7 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// fixture is a fresh database with a retention service whose contracts live in a table of
-// the test's own, so the tests do not depend on the commissioning schema's other columns.
+// fixture is a fresh database with a retention service.
 type fixture struct {
 	t   *testing.T
 	db  *sqlx.DB
@@ -28,11 +27,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	d := dbtest.New(t)
 	f := &fixture{t: t, db: d, now: time.Now()}
-	f.exec(`CREATE TABLE retention_test_contracts (
-		id uuid PRIMARY KEY DEFAULT gen_random_uuid(), organisation_id uuid NOT NULL REFERENCES organisations(id),
-		reference text NOT NULL, end_date date NOT NULL, terminated_on date)`)
-	f.svc = &retention.Service{DB: d, Contracts: &retention.ContractSource{Table: "retention_test_contracts", ID: "id",
-		Organisation: "organisation_id", End: "end_date", Terminated: "terminated_on", Reference: "reference"}}
+	f.svc = &retention.Service{DB: d}
 	id := f.user("dana.protection@council.example", "Dana Protection", "dpo")
 	f.dpo = audit.Actor{UserID: id, Email: "dana.protection@council.example", Roles: []string{"dpo"}}
 	return f
@@ -129,11 +124,14 @@ func (f *fixture) staffRefs(orgID, column string) []string {
 	return refs
 }
 
+// contract makes a contract of a year that ended on end.
 func (f *fixture) contract(orgID, ref string, end time.Time) string {
 	f.t.Helper()
 	var id string
-	if err := f.db.Get(&id, `INSERT INTO retention_test_contracts (organisation_id, reference, end_date) VALUES ($1, $2, $3) RETURNING id`,
-		orgID, ref, end); err != nil {
+	if err := f.db.Get(&id, `INSERT INTO contracts (reference, title, organisation_id, service_category, procurement_route,
+			start_date, end_date, total_value_pence, annual_value_pence, status)
+		VALUES ($1, 'Placements', $2, 'childrens_homes', 'spot', $3::date - 365, $3, 100000, 100000, 'ended') RETURNING id`,
+		ref, orgID, end); err != nil {
 		f.t.Fatal(err)
 	}
 	return id

@@ -3,12 +3,13 @@ package retention
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/audit"
-	"github.com/council/provider-portal/internal/auth"
+	"github.com/council/provider-portal/internal/contract"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/jmoiron/sqlx"
 )
@@ -61,6 +62,28 @@ func loadHeld(ctx context.Context, q sqlx.QueryerContext) (held, error) {
 	return h, nil
 }
 
+// organisationIDs are the organisations under an active hold.
+func (h held) organisationIDs() []string {
+	out := make([]string, 0, len(h.organisations))
+	for id := range h.organisations {
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// objects are the organisations and contracts under an active hold, as audit events name them.
+func (h held) objects() []audit.Object {
+	out := make([]audit.Object, 0, len(h.organisations)+len(h.contracts))
+	for _, id := range h.organisationIDs() {
+		out = append(out, audit.Object{Type: HoldOrganisation, ID: id})
+	}
+	for id := range h.contracts {
+		out = append(out, audit.Object{Type: HoldContract, ID: id})
+	}
+	return out
+}
+
 // covers reports whether a hold protects the item: one on its organisation or on its contract.
 func (h held) covers(it Item) bool {
 	return (it.OrganisationID != nil && h.organisations[*it.OrganisationID]) || (it.ContractID != nil && h.contracts[*it.ContractID])
@@ -106,26 +129,14 @@ func (s *Service) resolve(ctx context.Context, q sqlx.QueryerContext, objectType
 		}
 		return o.ID, o.Label, nil
 	}
-	src := s.Contracts
-	if src == nil {
-		if src, err = DetectContracts(ctx, q); err != nil {
-			return "", "", err
-		}
-	}
-	if src == nil {
-		return "", "", apperr.InvalidFields(map[string]string{"reference": "Contracts are not recorded in the portal yet: place the hold on the provider"})
-	}
-	var found []struct {
-		ID  string `db:"id"`
-		Org string `db:"organisation_id"`
-	}
-	if err := sqlx.SelectContext(ctx, q, &found, src.findSQL(), ref); err != nil {
-		return "", "", fmt.Errorf("find contract: %w", err)
-	}
-	if len(found) != 1 {
+	id, err = contract.IDByReference(ctx, q, ref)
+	if apperr.Is(err, apperr.NotFound) {
 		return "", "", apperr.InvalidFields(map[string]string{"reference": "No contract has that reference"})
 	}
-	return found[0].ID, "Contract " + ref, nil
+	if err != nil {
+		return "", "", err
+	}
+	return id, "Contract " + ref, nil
 }
 
 // PlaceHold puts a provider or contract under legal hold, with the reason. A second hold on
@@ -164,7 +175,7 @@ func (s *Service) PlaceHold(ctx context.Context, objectType, ref, reason string)
 // ReleaseHold ends a hold, with the reason; destruction of what it protected may then be
 // proposed again by the next sweep. Releasing a hold already released is a Conflict. Audited.
 func (s *Service) ReleaseHold(ctx context.Context, id, reason string) error {
-	if !auth.IsUUID(id) {
+	if !db.IsUUID(id) {
 		return apperr.New(apperr.NotFound, "Legal hold not found")
 	}
 	switch {
@@ -269,30 +280,9 @@ func organisationLabels(ctx context.Context, q sqlx.QueryerContext, ids []string
 	return out, nil
 }
 
-// contractLabels maps contract ids to their references, when contracts are recorded.
+// contractLabels maps contract ids to their references.
 func (s *Service) contractLabels(ctx context.Context, q sqlx.QueryerContext, ids []string) (map[string]string, error) {
-	out := map[string]string{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	src := s.Contracts
-	if src == nil {
-		var err error
-		if src, err = DetectContracts(ctx, q); err != nil || src == nil {
-			return out, err
-		}
-	}
-	var rows []struct {
-		ID  string `db:"id"`
-		Ref string `db:"reference"`
-	}
-	if err := sqlx.SelectContext(ctx, q, &rows, src.referenceSQL(), stringArray(ids)); err != nil {
-		return nil, fmt.Errorf("contract references: %w", err)
-	}
-	for _, r := range rows {
-		out[r.ID] = r.Ref
-	}
-	return out, nil
+	return contract.ReferencesByID(ctx, q, ids)
 }
 
 func orDefault(s, def string) string {

@@ -107,24 +107,43 @@ func TestRetentionHoldValidation(t *testing.T) {
 	}
 }
 
-func TestRetentionDetectsTheContractsTable(t *testing.T) {
+// TestRetentionContractsEndAtTheirTermination: a contract terminated early is due from its
+// termination date, not its end date; one still running is not; a hold names a contract by
+// its reference, and the proposal names contracts by theirs.
+func TestRetentionContractsEndAtTheirTermination(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	var present bool
-	if err := f.db.Get(&present, `SELECT to_regclass('contracts') IS NOT NULL`); err != nil {
+	org, ref := f.org("Hawthorn Homes Ltd", "approved", nil)
+	var terminated string
+	if err := f.db.Get(&terminated, `INSERT INTO contracts (reference, title, organisation_id, service_category, procurement_route,
+			start_date, end_date, total_value_pence, annual_value_pence, status, terminated_on, termination_reason)
+		VALUES ('K-TERM', 'Placements', $1, 'childrens_homes', 'spot', current_date - 4000, current_date + 365, 1, 1, 'terminated',
+			$2, 'Ended early') RETURNING id`, org, f.ago(73, 0)); err != nil {
 		t.Fatal(err)
 	}
-	src, err := retention.DetectContracts(context.Background(), f.db)
+	f.contract(org, "K-RUN", f.now.AddDate(0, 0, 30))
+	f.sweep()
+	p, ok := f.openProposals()[retention.CategoryContractRecords]
+	if !ok || p.ItemCount != 1 {
+		t.Fatalf("contract proposal %+v (open %v), want the terminated contract alone", p, ok)
+	}
+	items, err := f.svc.ProposalItems(context.Background(), f.db, p.ID, 10, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !present {
-		if src != nil {
-			t.Errorf("found contracts in %+v, but there is no contracts table", src)
-		}
-		return
+	if len(items) != 1 || items[0].ObjectID != terminated || items[0].Label != "Contract K-TERM of "+ref+" Hawthorn Homes Ltd" {
+		t.Errorf("proposal items %+v", items)
 	}
-	if src == nil || src.Organisation != "organisation_id" || src.End != "end_date" || src.Terminated != "terminated_on" || src.Reference != "reference" {
-		t.Errorf("contracts source %+v", src)
+	h := f.hold(retention.HoldContract, "K-TERM")
+	if h.ObjectID != terminated {
+		t.Errorf("the hold is on %s, want the contract %s", h.ObjectID, terminated)
+	}
+	holds, _, err := f.svc.Holds(context.Background(), f.db, 10, 0)
+	if err != nil || len(holds) != 1 || holds[0].Label != "Contract K-TERM" {
+		t.Errorf("holds %+v, %v", holds, err)
+	}
+	d, err := f.svc.Approve(f.ctx(), p.ID, p.Version)
+	if err != nil || d.Destroyed != 0 || f.count(`SELECT count(*) FROM contracts`) != 2 {
+		t.Errorf("approving with the contract held: %+v, %v; nothing may go", d, err)
 	}
 }

@@ -1,7 +1,6 @@
 package retention
 
 import (
-	"context"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -10,8 +9,6 @@ import (
 // Service runs the retention schedule: rules, holds, the sweep and destruction.
 type Service struct {
 	DB *sqlx.DB
-	// Contracts says where contracts are kept; nil finds the contracts table when it exists.
-	Contracts *ContractSource
 	// Clock gives the time the rules count from; nil is time.Now.
 	Clock func() time.Time
 }
@@ -38,19 +35,8 @@ func ukDate(t time.Time) time.Time {
 }
 
 // envFor is what the finders of a category need under rule r now.
-func (s *Service) envFor(ctx context.Context, q sqlx.QueryerContext, r Rule) (env, error) {
+func (s *Service) envFor(r Rule) env {
 	now := s.now()
-	cutoff := now.AddDate(0, -r.Months, 0)
 	today := ukDate(now)
-	e := env{Rule: r, Now: now, Cutoff: cutoff, CutoffDate: today.AddDate(0, -r.Months, 0), Today: today}
-	if s.Contracts != nil {
-		e.Contracts = s.Contracts
-		return e, nil
-	}
-	src, err := DetectContracts(ctx, q)
-	if err != nil {
-		return env{}, err
-	}
-	e.Contracts = src
-	return e, nil
+	return env{Rule: r, Now: now, Cutoff: now.AddDate(0, -r.Months, 0), CutoffDate: today.AddDate(0, -r.Months, 0), Today: today}
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/audit"
-	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -103,10 +102,7 @@ func (s *Service) sweepCategory(ctx context.Context, c Category) (int, error) {
 		if err != nil {
 			return err
 		}
-		e, err := s.envFor(ctx, tx, rule)
-		if err != nil {
-			return err
-		}
+		e := s.envFor(rule)
 		items, n, err := s.due(ctx, tx, c, e)
 		if err != nil {
 			return err
@@ -250,7 +246,7 @@ func Proposals(ctx context.Context, q sqlx.QueryerContext, limit, offset int) ([
 
 // ProposalByID returns one proposal, or NotFound.
 func ProposalByID(ctx context.Context, q sqlx.QueryerContext, id string) (*Proposal, error) {
-	if !auth.IsUUID(id) {
+	if !db.IsUUID(id) {
 		return nil, apperr.New(apperr.NotFound, "Proposal not found")
 	}
 	var p Proposal

@@ -132,9 +132,9 @@ func TestRetentionSweepDestroysExactlyWhatIsDue(t *testing.T) {
 		{"registration C, held", "organisations", orgC, true},
 		{"provider user only of A", "users", onlyA, false},
 		{"provider user of A and D", "users", both, true},
-		{"contract K1, due", "retention_test_contracts", k1, false},
-		{"contract K2, not due", "retention_test_contracts", k2, true},
-		{"contract K3, held", "retention_test_contracts", k3, true},
+		{"contract K1, due", "contracts", k1, false},
+		{"contract K2, not due", "contracts", k2, true},
+		{"contract K3, held", "contracts", k3, true},
 	} {
 		if got := exists(c.table, c.id); got != c.wantExists {
 			t.Errorf("%s: exists %v, want %v", c.what, got, c.wantExists)

@@ -10,31 +10,18 @@ import (
 // details take effect.
 const firstPaymentHoldDays = 5
 
-// sealedAccount is an account sealed for one row of a finance table, as internal/finance
-// seals it: associated data "<table>:<id>:<column>".
-type sealedAccount struct {
-	sortCode, account string
-	roll              any
+// sealFor seals an account for one row of a finance table through the vault's one
+// bank-detail sealing function, as internal/finance does.
+func sealFor(v *vault.Vault, table, id string, a clearAccount) (vault.SealedBankAccount, error) {
+	return v.SealBankAccount(vault.Row(table, id), vault.BankAccount{SortCode: a.sortCode, AccountNumber: a.account, RollNumber: a.rollNumber})
 }
 
-func sealFor(v *vault.Vault, table, id string, a clearAccount) (sealedAccount, error) {
-	aad := table + ":" + id + ":"
-	var out sealedAccount
-	var err error
-	if out.sortCode, err = v.Seal(a.sortCode, aad+"sort_code"); err != nil {
-		return out, err
+// nullIfEmpty is a roll number column's value: NULL when there is none.
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
 	}
-	if out.account, err = v.Seal(a.account, aad+"account_number"); err != nil {
-		return out, err
-	}
-	if a.rollNumber != "" {
-		roll, err := v.Seal(a.rollNumber, aad+"roll_number")
-		if err != nil {
-			return out, err
-		}
-		out.roll = roll
-	}
-	return out, nil
+	return s
 }
 
 // writeFinance gives a payable provider its bank details the way finance's dual control
@@ -60,7 +47,7 @@ func (g *generator) writeFinance(r rng, rec *record, b *batch) error {
 	last2, last4 := rec.bank.sortCode[4:], rec.bank.account[len(rec.bank.account)-4:]
 	if waiting {
 		requested = g.notAfter(at(daysAgo(g.today, r.IntN(20)), r))
-		b.add(tBankChanges, changeID, rec.id, "initial", rec.org.LegalName, change.sortCode, change.account, change.roll, last2, last4,
+		b.add(tBankChanges, changeID, rec.id, "initial", rec.org.LegalName, change.SortCode, change.AccountNumber, nullIfEmpty(change.RollNumber), change.SortCodeLast2, change.AccountLast4,
 			remittance, g.modulus.Version(), rec.user.ID, rec.user.Name, requested, "pending_verification", nil, nil, nil, nil, nil, nil,
 			nil, requested.AddDate(0, 0, 30), nil, 1)
 		return nil
@@ -68,7 +55,7 @@ func (g *generator) writeFinance(r rng, rec *record, b *batch) error {
 	verified := g.notAfter(requested.Add(time.Duration(r.between(2, 72)) * time.Hour))
 	approved := g.notAfter(verified.Add(time.Duration(r.between(1, 48)) * time.Hour))
 	effective := approved.Truncate(24 * time.Hour)
-	b.add(tBankChanges, changeID, rec.id, "initial", rec.org.LegalName, change.sortCode, change.account, change.roll, last2, last4,
+	b.add(tBankChanges, changeID, rec.id, "initial", rec.org.LegalName, change.SortCode, change.AccountNumber, nullIfEmpty(change.RollNumber), change.SortCodeLast2, change.AccountLast4,
 		remittance, g.modulus.Version(), rec.user.ID, rec.user.Name, requested, "approved", verifier.ID, verifier.Name, verified,
 		approver.ID, approver.Name, approved, dateText(effective), requested.AddDate(0, 0, 30), approved, 3)
 	b.add(tBankCalls, changeID, verifier.ID, verifier.Name, rec.contacts.KeyContactName, rec.contacts.KeyContactPhone, verified,
@@ -77,7 +64,7 @@ func (g *generator) writeFinance(r rng, rec *record, b *batch) error {
 	if err != nil {
 		return err
 	}
-	b.add(tPaymentDetails, detailsID, rec.id, changeID, rec.org.LegalName, details.sortCode, details.account, details.roll, last2, last4,
+	b.add(tPaymentDetails, detailsID, rec.id, changeID, rec.org.LegalName, details.SortCode, details.AccountNumber, nullIfEmpty(details.RollNumber), details.SortCodeLast2, details.AccountLast4,
 		remittance, dateText(effective), dateText(effective.AddDate(0, 0, firstPaymentHoldDays)), "active", rec.user.ID, verifier.ID,
 		verifier.Name, approver.ID, approver.Name, approved)
 	b.add(tAudit, approver.ID, approver.Email, "finance", "finance.bank_change.approved", "bank_detail_change", changeID,

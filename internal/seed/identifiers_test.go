@@ -3,8 +3,9 @@ package seed
 import (
 	"testing"
 
-	"github.com/council/provider-portal/internal/auth"
+	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/ukid"
+	"github.com/council/provider-portal/internal/validate"
 )
 
 // TestIdentifiersPassTheFormsChecks draws many of each identifier and runs the check the
@@ -30,7 +31,7 @@ func TestIdentifiersPassTheFormsChecks(t *testing.T) {
 		{"DBS certificate", dbsCertificate, ukid.DBSCertificate},
 		{"phone", phone, ukid.Phone},
 		{"postcode", func(r rng) string { return postcode(r, pick(r, towns)) }, ukid.Postcode},
-		{"email", func(r rng) string { return "jo.bloggs@" + slug(pick(r, nameStems)+" Homes") + "7.example.org" }, auth.NormaliseEmail},
+		{"email", func(r rng) string { return "jo.bloggs@" + slug(pick(r, nameStems)+" Homes") + "7.example.org" }, validate.NormaliseEmail},
 		{"bank account", func(r rng) string {
 			ba := bankAccount(r, table)
 			return ba.SortCode + "/" + ba.AccountNumber
@@ -98,7 +99,7 @@ func TestUUIDsAreVersion4(t *testing.T) {
 	r := newRNG(3, streamProvider, 0)
 	for range 1000 {
 		id := r.uuid()
-		if !auth.IsUUID(id) || id[14] != '4' || (id[19] != '8' && id[19] != '9' && id[19] != 'a' && id[19] != 'b') {
+		if !db.IsUUID(id) || id[14] != '4' || (id[19] != '8' && id[19] != '9' && id[19] != 'a' && id[19] != 'b') {
 			t.Fatalf("%q is not a version 4 UUID", id)
 		}
 	}

@@ -347,12 +347,6 @@ func (g *generator) safeguarding(r rng, rec *record) *provider.SafeguardingAnswe
 	return a
 }
 
-// sealAAD is the associated data internal/provider seals a section's secrets with: a value
-// copied into another organisation's record fails to open.
-func sealAAD(orgID string, key provider.SectionKey) string {
-	return "provider_sections:" + orgID + ":" + string(key)
-}
-
 // sectionState is how far a record's sections have got for its status.
 type sectionState struct {
 	present   []provider.SectionKey
@@ -435,7 +429,7 @@ func (g *generator) writeRecord(r rng, rec *record, b *batch) error {
 	for _, k := range st.present {
 		answers := rec.sections[k]
 		if s, ok := answers.(provider.Sealer); ok {
-			if err := s.Seal(g.vault, sealAAD(rec.id, k)); err != nil {
+			if err := s.Seal(g.vault, provider.SealRow(rec.id, k)); err != nil {
 				return err
 			}
 		}

@@ -30,7 +30,7 @@ func (s *Server) apiTokensList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	now := time.Now()
+	now := s.clock()
 	rows := make([]apiTokenRow, len(tokens))
 	for i, t := range tokens {
 		rows[i] = apiTokenRow{Token: t, State: t.State(now), Usable: t.Usable(now)}
@@ -53,7 +53,7 @@ func (s *Server) apiTokenForm(c *fiber.Ctx, f apiTokenFormPage) apiTokenFormPage
 	f.Page = s.page(c, "Create an API token")
 	f.Page.Back = "/admin/api-tokens"
 	f.Scopes = apitoken.Scopes
-	f.Latest = apitoken.LatestExpiry(time.Now())
+	f.Latest = apitoken.LatestExpiry(s.clock())
 	return f
 }
 
@@ -82,7 +82,7 @@ func (s *Server) apiTokenCreate(c *fiber.Ctx) error {
 	if slices.Contains(f.Selected, string(apitoken.PaymentsRead)) && !userOf(c).Has(auth.RoleFinance) {
 		// Administrators do not see bank details; a token that reads them must not be a way
 		// round that. Only someone who may see them in the portal may hand that access on.
-		_, errs := n.Validate(time.Now())
+		_, errs := n.Validate(s.clock())
 		if errs == nil {
 			errs = map[string]string{}
 		}
@@ -91,7 +91,7 @@ func (s *Server) apiTokenCreate(c *fiber.Ctx) error {
 	}
 	var created *apitoken.Created
 	if err == nil {
-		created, err = apitoken.Create(c.UserContext(), s.db, n, time.Now())
+		created, err = apitoken.Create(c.UserContext(), s.db, n, s.clock())
 	}
 	if fields := apperr.FieldsOf(err); fields != nil {
 		f = s.apiTokenForm(c, f)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/council/provider-portal/internal/apperr"
+	"github.com/council/provider-portal/internal/audit"
 	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/form"
 	"github.com/gofiber/fiber/v2"
@@ -103,13 +104,7 @@ type userShowPage struct {
 	U        *auth.User
 	Roles    []auth.Role
 	Selected []string
-	Events   []userEvent
-}
-
-type userEvent struct {
-	At     string `db:"at"`
-	Action string `db:"action"`
-	Actor  string `db:"actor_email"`
+	Events   []audit.HistoryEntry
 }
 
 func (s *Server) userShow(c *fiber.Ctx) error {
@@ -131,9 +126,7 @@ func (s *Server) renderUser(c *fiber.Ctx, status int, errs []FieldError, selecte
 	}
 	data.Page.Back = "/admin/users"
 	data.Page.Errors = errs
-	err = s.db.SelectContext(ctx, &data.Events, `SELECT to_char(at AT TIME ZONE 'Europe/London', 'DD Mon YYYY HH24:MI') AS at, action, actor_email
-		FROM audit_events WHERE object_type = 'user' AND object_id = $1 ORDER BY id DESC LIMIT 20`, u.ID)
-	if err != nil {
+	if data.Events, err = audit.History(ctx, s.db, "user", u.ID, 20); err != nil {
 		return err
 	}
 	return render(c, status, "admin/user_show", data)

@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"strings"
-	"time"
 
 	"github.com/council/provider-portal/internal/apitoken"
 	"github.com/council/provider-portal/internal/audit"
@@ -60,7 +59,7 @@ func (s *Server) apiAuthorise(c *fiber.Ctx, r Route) error {
 	if err != nil {
 		return err
 	}
-	tok, err := apitoken.Authenticate(c.UserContext(), s.db, secret, time.Now())
+	tok, err := apitoken.Authenticate(c.UserContext(), s.db, secret, s.clock())
 	switch {
 	case errors.Is(err, apitoken.ErrExpired):
 		return tokenProblem(problemTokenExpired, "Token expired", apitoken.ErrExpired.Message)

@@ -115,7 +115,7 @@ func (s *Server) apiContracts(c *fiber.Ctx) error {
 	}
 	ctx := c.UserContext()
 	f.Limit, f.Offset = limit, (page-1)*limit
-	list, total, err := s.contracts().List(ctx, f)
+	list, total, err := s.contracts.List(ctx, f)
 	if err != nil {
 		return err
 	}
@@ -162,7 +162,7 @@ func (s *Server) apiContract(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	ct, err := s.contracts().Contract(ctx, c.Params("id"))
+	ct, err := s.contracts.Contract(ctx, c.Params("id"))
 	if err != nil {
 		return err
 	}

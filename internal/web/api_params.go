@@ -8,7 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/council/provider-portal/internal/auth"
+	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/gofiber/fiber/v2"
 )
@@ -88,7 +88,7 @@ func (p *apiParams) limit() int { return p.integer("limit", apiDefaultLimit, 1, 
 // id is a parameter naming something by its id, or absent.
 func (p *apiParams) id(name string) string {
 	v := p.c.Query(name)
-	if v != "" && !auth.IsUUID(v) {
+	if v != "" && !db.IsUUID(v) {
 		p.errs[name] = name + " must be an id (a UUID)."
 		return ""
 	}

@@ -66,7 +66,7 @@ func invalidParameters(errs map[string]string) *apiError {
 }
 
 // problemFor maps any error a request can end with to its problem: the API's own as they
-// are, the portal's error kinds as the web pages map them, and anything else as a 500 that
+// are, the portal's error kinds by the table the web pages use (kindResponses), and anything else as a 500 that
 // says nothing of the cause.
 func problemFor(err error) problem {
 	var ae *apiError
@@ -83,22 +83,14 @@ func problemFor(err error) problem {
 		}
 		return internalProblem()
 	}
-	msg := apperr.MessageOf(err)
-	switch apperr.KindOf(err) {
-	case apperr.Invalid:
-		p := newProblem(fiber.StatusBadRequest, problemInvalidParameter, "Invalid parameter", msg)
+	kind := apperr.KindOf(err)
+	if r, ok := kindResponses[kind]; ok {
+		if kind == apperr.Unauthorized {
+			return tokenProblem(r.problemType, r.problemTitle, apperr.MessageOf(err)).problem
+		}
+		p := newProblem(r.status, r.problemType, r.problemTitle, apperr.MessageOf(err))
 		p.Errors = apperr.FieldsOf(err)
 		return p.problem
-	case apperr.NotFound:
-		return newProblem(fiber.StatusNotFound, problemBlank, "", msg).problem
-	case apperr.Unauthorized:
-		return tokenProblem(problemTokenInvalid, "Invalid token", msg).problem
-	case apperr.Forbidden:
-		return newProblem(fiber.StatusForbidden, problemBlank, "", msg).problem
-	case apperr.Conflict:
-		return newProblem(fiber.StatusConflict, problemBlank, "", msg).problem
-	case apperr.TooMany:
-		return newProblem(fiber.StatusTooManyRequests, problemRateLimited, "Too many requests", msg).problem
 	}
 	if db.IsUnavailable(err) {
 		// The database is down or restarting: temporary, so a 503 tells the client to retry.

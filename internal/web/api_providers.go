@@ -149,7 +149,7 @@ func (s *Server) apiProviderCompliance(c *fiber.Ctx) error {
 	if err := newAPIParams(c).err(); err != nil {
 		return err
 	}
-	today := s.quality().Today()
+	today := s.quality.Today()
 	res, err := quality.Compliance(c.UserContext(), s.db, c.Params("id"), today)
 	if err != nil {
 		return err

@@ -31,7 +31,7 @@ func (s *Server) breachList(c *fiber.Ctx) error {
 		return err
 	}
 	pager.Total = total
-	now := time.Now()
+	now := s.clock()
 	data := breachListPage{Page: s.page(c, "Breach register"), Pager: pager}
 	for _, b := range breaches {
 		data.Breaches = append(data.Breaches, breachRow{Breach: b, Due: b.Deadline(now)})

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"time"
-
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/privacy"
 	"github.com/gofiber/fiber/v2"
@@ -30,7 +28,7 @@ func (s *Server) breachNewForm(c *fiber.Ctx) error {
 func (s *Server) breachCreate(c *fiber.Ctx) error {
 	var in privacy.BreachInput
 	errs := decodeForm(c, &in)
-	now := time.Now()
+	now := s.clock()
 	if len(errs) == 0 {
 		b, err := privacy.RecordBreach(c.UserContext(), s.db, in, now)
 		if err == nil {

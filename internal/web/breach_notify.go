@@ -1,8 +1,6 @@
 package web
 
 import (
-	"time"
-
 	"github.com/council/provider-portal/internal/privacy"
 	"github.com/gofiber/fiber/v2"
 )
@@ -13,7 +11,7 @@ func (s *Server) breachNotify(c *fiber.Ctx) error {
 	errs := decodeForm(c, &in)
 	var err error
 	if len(errs) == 0 {
-		err = privacy.AddNotification(c.UserContext(), s.db, c.Params("id"), formInt(c, "version"), in, time.Now())
+		err = privacy.AddNotification(c.UserContext(), s.db, c.Params("id"), formInt(c, "version"), in, s.clock())
 	}
 	return s.breachFormResult(c, err, "Recorded who was told.", privacy.NotificationFields, errs,
 		func(p *breachPage) { p.Notification = in })

@@ -39,7 +39,7 @@ func (s *Server) loadBreachPage(c *fiber.Ctx) (breachPage, error) {
 	if err != nil {
 		return breachPage{}, err
 	}
-	data := breachPage{Breach: b, Due: b.Deadline(time.Now()), Notifications: notes,
+	data := breachPage{Breach: b, Due: b.Deadline(s.clock()), Notifications: notes,
 		Risks: registerRadioOptions(privacy.BreachRisks), Decisions: registerRadioOptions(privacy.BreachDecisions),
 		Audiences:  registerRadioOptions(privacy.NotificationAudiences),
 		Assessment: privacy.BreachAssessment{Risk: b.Risk, RiskAssessment: b.RiskAssessment, Decision: b.Decision, DecisionReason: b.DecisionReason}}

@@ -15,7 +15,7 @@ type CompliancePanel struct {
 
 // compliancePanel works out a provider's compliance today, afresh, for an officer's page.
 func (s *Server) compliancePanel(c *fiber.Ctx, orgID string, link bool) (*CompliancePanel, error) {
-	svc := s.quality()
+	svc := s.quality
 	res, err := quality.Compliance(c.UserContext(), s.db, orgID, svc.Today())
 	if err != nil {
 		return nil, err

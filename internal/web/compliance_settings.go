@@ -39,7 +39,7 @@ func (s *Server) complianceSettingsSave(c *fiber.Ctx) error {
 	errs := decodeForm(c, &in)
 	data := complianceSettingsPage{Input: in, Fingerprint: c.FormValue("fingerprint")}
 	if len(errs) == 0 {
-		err := s.quality().UpdateSettings(c.UserContext(), in, data.Fingerprint)
+		err := s.quality.UpdateSettings(c.UserContext(), in, data.Fingerprint)
 		switch {
 		case err == nil:
 			return s.redirectWithFlash(c, "/quality/settings", "Settings saved.")

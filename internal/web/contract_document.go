@@ -23,7 +23,7 @@ func (s *Server) renderContractDocumentForm(c *fiber.Ctx, status int, data contr
 }
 
 func (s *Server) contractDocumentForm(c *fiber.Ctx) error {
-	ct, err := s.contracts().Contract(c.UserContext(), c.Params("id"))
+	ct, err := s.contracts.Contract(c.UserContext(), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -34,7 +34,7 @@ func (s *Server) contractDocumentForm(c *fiber.Ctx) error {
 // provider's users download it from their contract page through the audited document route.
 func (s *Server) contractDocumentUpload(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	ct, err := s.contracts().Contract(ctx, c.Params("id"))
+	ct, err := s.contracts.Contract(ctx, c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -46,7 +46,7 @@ func (s *Server) contractDocumentUpload(c *fiber.Ctx) error {
 	}
 	data := contractDocumentPage{Contract: ct, Form: f}
 	if len(errs) == 0 {
-		err = s.contracts().AddDocument(ctx, ct.ID, f, file)
+		err = s.contracts.AddDocument(ctx, ct.ID, f, file)
 		if err == nil {
 			return s.redirectWithFlash(c, "/contracts/"+ct.ID+"#documents", "Document added.")
 		}

@@ -4,8 +4,8 @@ import (
 	"errors"
 
 	"github.com/council/provider-portal/internal/apperr"
-	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/contract"
+	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/gofiber/fiber/v2"
 )
@@ -51,7 +51,7 @@ func (s *Server) renderContractForm(c *fiber.Ctx, status int, data contractFormP
 // provider's supplier reference; the signed-in officer is the manager until changed.
 func (s *Server) contractNewForm(c *fiber.Ctx) error {
 	f := contract.ContractForm{ManagerID: userOf(c).ID, Status: string(contract.StatusActive)}
-	if id := c.Query("provider"); auth.IsUUID(id) {
+	if id := c.Query("provider"); db.IsUUID(id) {
 		if org, err := provider.OrganisationByID(c.UserContext(), s.db, id); err == nil {
 			f.Provider = org.SupplierRef
 		}
@@ -66,7 +66,7 @@ func (s *Server) contractCreate(c *fiber.Ctx) error {
 	if len(errs) > 0 {
 		return s.renderContractForm(c, fiber.StatusUnprocessableEntity, data, errs)
 	}
-	created, err := s.contracts().CreateContract(c.UserContext(), f)
+	created, err := s.contracts.CreateContract(c.UserContext(), f)
 	if fields := apperr.FieldsOf(err); fields != nil {
 		return s.renderContractForm(c, fiber.StatusUnprocessableEntity, data, fields)
 	}
@@ -77,7 +77,7 @@ func (s *Server) contractCreate(c *fiber.Ctx) error {
 }
 
 func (s *Server) contractEditForm(c *fiber.Ctx) error {
-	ct, err := s.contracts().Contract(c.UserContext(), c.Params("id"))
+	ct, err := s.contracts.Contract(c.UserContext(), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -89,7 +89,7 @@ func (s *Server) contractEditForm(c *fiber.Ctx) error {
 // fields the other person changed, and their version, so a second save is a decision.
 func (s *Server) contractUpdate(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	ct, err := s.contracts().Contract(ctx, c.Params("id"))
+	ct, err := s.contracts.Contract(ctx, c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -99,7 +99,7 @@ func (s *Server) contractUpdate(c *fiber.Ctx) error {
 	if len(errs) > 0 {
 		return s.renderContractForm(c, fiber.StatusUnprocessableEntity, data, errs)
 	}
-	err = s.contracts().UpdateContract(ctx, ct.ID, data.Version, f)
+	err = s.contracts.UpdateContract(ctx, ct.ID, data.Version, f)
 	var conflict *contract.ConflictError
 	switch {
 	case errors.As(err, &conflict):

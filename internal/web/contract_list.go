@@ -4,8 +4,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/contract"
+	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/gofiber/fiber/v2"
 )
@@ -47,7 +47,7 @@ func (s *Server) contractList(c *fiber.Ctx) error {
 	data.Status = optionOr(contract.FilterStatuses, c.Query("status"))
 	data.Category = optionOr(provider.ServiceCategories, c.Query("category"))
 	data.Route = optionOr(contract.Routes, c.Query("route"))
-	if id := c.Query("provider"); auth.IsUUID(id) {
+	if id := c.Query("provider"); db.IsUUID(id) {
 		if org, err := provider.OrganisationByID(ctx, s.db, id); err == nil {
 			data.Provider, data.ProviderName = org.ID, org.DisplayName()
 		}
@@ -58,7 +58,7 @@ func (s *Server) contractList(c *fiber.Ctx) error {
 	data.Filtered = data.Query != "" || data.Status != "" || data.Category != "" || data.Route != "" || data.Provider != ""
 	data.Pager = newPager(c, contractListSize)
 	var err error
-	data.Contracts, data.Total, err = s.contracts().List(ctx, contract.Filter{Query: data.Query, Status: contract.Status(data.Status),
+	data.Contracts, data.Total, err = s.contracts.List(ctx, contract.Filter{Query: data.Query, Status: contract.Status(data.Status),
 		ServiceCategory: data.Category, Route: contract.Route(data.Route), OrganisationID: data.Provider,
 		Limit: data.Pager.Size, Offset: data.Pager.Offset()})
 	if err != nil {

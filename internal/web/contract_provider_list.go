@@ -23,7 +23,7 @@ func (s *Server) providerContracts(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	svc := s.contracts()
+	svc := s.contracts
 	data := providerContractsPage{Page: s.page(c, "Your contracts"), Pager: newPager(c, contractListSize)}
 	data.Contracts, data.Total, err = svc.List(ctx, contract.Filter{OrganisationID: orgID, VisibleToProvider: true,
 		Limit: data.Pager.Size, Offset: data.Pager.Offset()})

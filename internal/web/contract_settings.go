@@ -34,7 +34,7 @@ func (s *Server) contractSettingsSave(c *fiber.Ctx) error {
 	var f contract.SettingsForm
 	errs := decodeForm(c, &f)
 	if len(errs) == 0 {
-		err := s.contracts().SaveSettings(c.UserContext(), f)
+		err := s.contracts.SaveSettings(c.UserContext(), f)
 		if err == nil {
 			return s.redirectWithFlash(c, "/contract-settings", "Contract settings saved.")
 		}

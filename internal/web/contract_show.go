@@ -29,7 +29,7 @@ type kpiRow struct {
 
 // contractShow is an officer's view of a contract.
 func (s *Server) contractShow(c *fiber.Ctx) error {
-	ct, err := s.contracts().Contract(c.UserContext(), c.Params("id"))
+	ct, err := s.contracts.Contract(c.UserContext(), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -45,7 +45,7 @@ func (s *Server) providerContract(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ct, err := s.contracts().ProviderContract(c.UserContext(), orgID, c.Params("id"))
+	ct, err := s.contracts.ProviderContract(c.UserContext(), orgID, c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -59,7 +59,7 @@ func (s *Server) providerContract(c *fiber.Ctx) error {
 // has to act on: officers those to review, the provider those to make or answer.
 func (s *Server) renderContract(c *fiber.Ctx, data contractPage, waiting contract.ReturnFilter) error {
 	ctx := c.UserContext()
-	svc := s.contracts()
+	svc := s.contracts
 	today := svc.Today()
 	id := data.Contract.ID
 	kpis, err := contract.KPIs(ctx, s.db, id)

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"io"
 	"reflect"
 	"strings"
 
@@ -12,34 +11,15 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// contracts is the commissioning service for this request's handlers.
-func (s *Server) contracts() *contract.Service {
-	return &contract.Service{DB: s.db, Documents: documents, BaseURL: s.cfg.BaseURL}
-}
-
-// contractUpload reads one uploaded file from a multipart form: nil when none was chosen,
-// and a message when it cannot be kept (too large, unreadable).
+// contractUpload reads a document chosen for a contract or a return: nil when none was.
+// Its type is checked by the contract service, with the rest of the form, so every
+// problem shows at once.
 func contractUpload(c *fiber.Ctx, field string) (*contract.Upload, string) {
-	fh, err := c.FormFile(field)
-	if err != nil || fh == nil || fh.Filename == "" {
-		return nil, ""
+	u, msg := readUpload(c, field, document.MaxSize)
+	if u == nil {
+		return nil, msg
 	}
-	if fh.Size > document.MaxSize {
-		return nil, "The selected file must be smaller than 10 MB"
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return nil, "The selected file could not be read. Try again"
-	}
-	defer f.Close()
-	content, err := io.ReadAll(io.LimitReader(f, document.MaxSize+1))
-	if err != nil {
-		return nil, "The selected file could not be read. Try again"
-	}
-	if len(content) > document.MaxSize {
-		return nil, "The selected file must be smaller than 10 MB"
-	}
-	return &contract.Upload{Filename: fh.Filename, Content: content}, ""
+	return &contract.Upload{Filename: u.Name, Content: u.Content}, ""
 }
 
 // mergeErrors adds the messages of more to errs for fields errs has none for: the form's

@@ -21,18 +21,18 @@ func (s *Server) renderVariationForm(c *fiber.Ctx, status int, data variationFor
 }
 
 func (s *Server) variationForm(c *fiber.Ctx) error {
-	ct, err := s.contracts().Contract(c.UserContext(), c.Params("id"))
+	ct, err := s.contracts.Contract(c.UserContext(), c.Params("id"))
 	if err != nil {
 		return err
 	}
-	today := s.contracts().Today()
+	today := s.contracts.Today()
 	return s.renderVariationForm(c, fiber.StatusOK, variationFormPage{Contract: ct, Form: contract.VariationForm{VariedOn: form.DateInputOf(&today)}}, nil)
 }
 
 // variationCreate records a variation; it is audited with the value before and after.
 func (s *Server) variationCreate(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	ct, err := s.contracts().Contract(ctx, c.Params("id"))
+	ct, err := s.contracts.Contract(ctx, c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -42,7 +42,7 @@ func (s *Server) variationCreate(c *fiber.Ctx) error {
 	if len(errs) > 0 {
 		return s.renderVariationForm(c, fiber.StatusUnprocessableEntity, data, errs)
 	}
-	_, err = s.contracts().AddVariation(ctx, ct.ID, f)
+	_, err = s.contracts.AddVariation(ctx, ct.ID, f)
 	if fields := apperr.FieldsOf(err); fields != nil {
 		return s.renderVariationForm(c, fiber.StatusUnprocessableEntity, data, fields)
 	}

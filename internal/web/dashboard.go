@@ -84,7 +84,7 @@ func (s *Server) dashboard(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	today := s.quality().Today()
+	today := s.quality.Today()
 	data := dashboardPage{Page: s.page(c, "Commissioning dashboard"), Today: today, Within: within, Windows: dashboardWindows,
 		ContractsPager: newNamedPager(c, "contracts_page", dashboardListSize), InsurancePager: newNamedPager(c, "insurance_page", dashboardListSize),
 		DBSPager: newNamedPager(c, "dbs_page", dashboardListSize), ReturnsPager: newNamedPager(c, "returns_page", dashboardListSize),
@@ -190,7 +190,7 @@ func (s *Server) dashboardDownload(c *fiber.Ctx, format string) error {
 		}
 		name = fmt.Sprintf("%s-%d-days", name, within)
 	}
-	today := s.quality().Today()
+	today := s.quality.Today()
 	filters := map[string]any{"list": c.Params("list"), "today": downloadDate(today)}
 	if list.Windowed {
 		filters["within_days"] = within

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"time"
-
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/privacy"
 	"github.com/council/provider-portal/internal/provider"
@@ -46,7 +44,7 @@ func (s *Server) disclosureCreate(c *fiber.Ctx) error {
 	var in privacy.DisclosureInput
 	errs := decodeForm(c, &in)
 	if len(errs) == 0 {
-		d, err := privacy.RecordDisclosure(c.UserContext(), s.db, in, time.Now())
+		d, err := privacy.RecordDisclosure(c.UserContext(), s.db, in, s.clock())
 		if err == nil {
 			return s.redirectWithFlash(c, "/disclosures/"+d.ID, "The disclosure is recorded in the log.")
 		}
@@ -54,7 +52,7 @@ func (s *Server) disclosureCreate(c *fiber.Ctx) error {
 			return err
 		}
 	} else {
-		_, more := in.Validate(privacy.RegistersToday(time.Now()))
+		_, more := in.Validate(privacy.RegistersToday(s.clock()))
 		for k, v := range more {
 			if errs[k] == "" {
 				errs[k] = v

@@ -55,6 +55,25 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	return nil
 }
 
+// kindResponse is how the portal answers one kind of failure: the status, the error page's
+// heading, and the API problem's type and title. Pages (classify) and the JSON API
+// (problemFor) both read this one table, so a kind cannot mean 404 on one and 400 on the
+// other.
+type kindResponse struct {
+	status                    int
+	heading                   string
+	problemType, problemTitle string
+}
+
+var kindResponses = map[apperr.Kind]kindResponse{
+	apperr.Invalid:      {fiber.StatusBadRequest, "There is a problem with your request", problemInvalidParameter, "Invalid parameter"},
+	apperr.NotFound:     {fiber.StatusNotFound, "Page not found", problemBlank, ""},
+	apperr.Unauthorized: {fiber.StatusUnauthorized, "You need to sign in", problemTokenInvalid, "Invalid token"},
+	apperr.Forbidden:    {fiber.StatusForbidden, "You cannot do that", problemBlank, ""},
+	apperr.Conflict:     {fiber.StatusConflict, "Someone else changed this", problemBlank, ""},
+	apperr.TooMany:      {fiber.StatusTooManyRequests, "Too many attempts", problemRateLimited, "Too many requests"},
+}
+
 func classify(err error) (status int, heading, message string) {
 	if wait, ok := auth.IsThrottled(err); ok {
 		return fiber.StatusTooManyRequests, "Too many attempts", fmt.Sprintf("Wait %s before trying again.", wait)
@@ -74,20 +93,8 @@ func classify(err error) (status int, heading, message string) {
 		}
 		return http.StatusInternalServerError, "Sorry, there is a problem with the service", "Try again later."
 	}
-	msg := apperr.MessageOf(err)
-	switch apperr.KindOf(err) {
-	case apperr.Invalid:
-		return fiber.StatusBadRequest, "There is a problem with your request", msg
-	case apperr.NotFound:
-		return fiber.StatusNotFound, "Page not found", msg
-	case apperr.Unauthorized:
-		return fiber.StatusUnauthorized, "You need to sign in", msg
-	case apperr.Forbidden:
-		return fiber.StatusForbidden, "You cannot do that", msg
-	case apperr.Conflict:
-		return fiber.StatusConflict, "Someone else changed this", msg
-	case apperr.TooMany:
-		return fiber.StatusTooManyRequests, "Too many attempts", msg
+	if r, ok := kindResponses[apperr.KindOf(err)]; ok {
+		return r.status, r.heading, apperr.MessageOf(err)
 	}
 	if db.IsUnavailable(err) {
 		// The database is down or restarting: temporary, so 503 lets clients and load

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"io"
-
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/document"
 	"github.com/council/provider-portal/internal/finance"
@@ -41,7 +39,7 @@ func (s *Server) renderChangeForm(c *fiber.Ctx, status int, data changeFormPage,
 func (s *Server) readChangeRequest(c *fiber.Ctx) (finance.ChangeRequest, map[string]string) {
 	var req finance.ChangeRequest
 	errs := decodeForm(c, &req)
-	ev, msg := readUpload(c, "evidence")
+	ev, msg := changeEvidence(c, "evidence")
 	req.Evidence = ev
 	if msg != "" {
 		errs["evidence"] = msg
@@ -58,25 +56,14 @@ func (s *Server) readChangeRequest(c *fiber.Ctx) (finance.ChangeRequest, map[str
 	return req, errs
 }
 
-// readUpload reads one uploaded file, refusing one too large; an absent file is nil.
-func readUpload(c *fiber.Ctx, field string) (*finance.Evidence, string) {
-	fh, err := c.FormFile(field)
-	if err != nil || fh == nil || fh.Filename == "" {
-		return nil, ""
+// changeEvidence reads the evidence chosen with a change request: nil when none was.
+// Its type is checked by the finance service, with the rest of the request.
+func changeEvidence(c *fiber.Ctx, field string) (*finance.Evidence, string) {
+	u, msg := readUpload(c, field, document.MaxSize)
+	if u == nil {
+		return nil, msg
 	}
-	if fh.Size > document.MaxSize {
-		return nil, "The selected file must be smaller than 10 MB"
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return nil, "The selected file could not be read. Try again"
-	}
-	defer f.Close()
-	content, err := io.ReadAll(io.LimitReader(f, document.MaxSize+1))
-	if err != nil {
-		return nil, "The selected file could not be read. Try again"
-	}
-	return &finance.Evidence{Filename: fh.Filename, Content: content}, ""
+	return &finance.Evidence{Filename: u.Name, Content: u.Content}, ""
 }
 
 // submitChangeRequest asks the service for the change and answers the form: field messages

@@ -24,7 +24,7 @@ func (s *Server) financeHome(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	since := time.Now().AddDate(0, 0, -30)
+	since := s.clock().AddDate(0, 0, -30)
 	recent, err := finance.Changes(ctx, s.db, finance.ChangeFilter{ClosedSince: &since, Limit: 50})
 	if err != nil {
 		return err
@@ -38,5 +38,5 @@ func (s *Server) financeHome(c *fiber.Ctx) error {
 		return err
 	}
 	return render(c, fiber.StatusOK, "finance/home", financeHomePage{Page: s.page(c, "Finance"), Pending: pending, Recent: recent,
-		Without: without, Settings: settings, Now: time.Now()})
+		Without: without, Settings: settings, Now: s.clock()})
 }

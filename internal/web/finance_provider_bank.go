@@ -27,7 +27,7 @@ func (s *Server) providerBankDetails(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	data := providerBankPage{Org: org, CanChange: org.Status == provider.StatusApproved || org.Status == provider.StatusSuspended}
+	data := providerBankPage{Org: org, CanChange: org.Status.Approved()}
 	if data.Active, err = finance.ActiveDetails(ctx, s.db, orgID); err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func (s *Server) providerBankChangeForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if org.Status != provider.StatusApproved && org.Status != provider.StatusSuspended {
+	if !org.Status.Approved() {
 		return c.Redirect("/provider/bank-details", fiber.StatusSeeOther)
 	}
 	return s.renderChangeForm(c, fiber.StatusOK, changeFormPage{Org: org, Action: "/provider/bank-details/change"}, nil)

@@ -47,7 +47,7 @@ func (s *Server) financeStepUpForm(c *fiber.Ctx) error {
 func (s *Server) financeStepUp(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	next := safeNext(c.FormValue("next"))
-	err := s.auth.CheckTOTP(ctx, userOf(c), c.FormValue("code"), "step_up")
+	err := s.auth.StepUp(ctx, sessionOf(c), userOf(c), c.FormValue("code"))
 	if apperr.Is(err, apperr.Invalid) {
 		p := s.page(c, "Confirm it is you")
 		p.Back = next
@@ -55,11 +55,6 @@ func (s *Server) financeStepUp(c *fiber.Ctx) error {
 		return render(c, fiber.StatusUnprocessableEntity, "finance/step_up", stepUpPage{Page: p, Next: next})
 	}
 	if err != nil {
-		return err
-	}
-	// The session row belongs to auth; only its step-up time is set here, as the enrolment
-	// page sets its pending secret.
-	if _, err := s.db.ExecContext(ctx, `UPDATE sessions SET stepped_up_at = now() WHERE token_hash = $1`, sessionOf(c).TokenHash); err != nil {
 		return err
 	}
 	return s.redirectWithFlash(c, next, "Code accepted. For the next 5 minutes you can see bank details in full and export them.")

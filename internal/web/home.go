@@ -3,14 +3,16 @@ package web
 import (
 	"time"
 
+	"github.com/council/provider-portal/internal/audit"
 	"github.com/council/provider-portal/internal/auth"
+	"github.com/council/provider-portal/internal/membership"
 	"github.com/gofiber/fiber/v2"
 )
 
 type homePage struct {
 	Page
 	Roles         []auth.Role
-	Organisations []auth.Organisation
+	Organisations []membership.Organisation
 	Areas         []NavItem
 	RecentSignIns []time.Time
 }
@@ -23,16 +25,14 @@ func (s *Server) home(c *fiber.Ctx) error {
 	data := homePage{Page: s.page(c, "Home"), Roles: u.Roles()}
 	var err error
 	if u.Has(auth.RoleProvider) {
-		if data.Organisations, err = auth.Organisations(ctx, s.db, u.ID); err != nil {
+		if data.Organisations, err = membership.Organisations(ctx, s.db, u.ID); err != nil {
 			return err
 		}
 	}
 	for _, n := range data.Page.Nav[1:] {
 		data.Areas = append(data.Areas, n)
 	}
-	err = s.db.SelectContext(ctx, &data.RecentSignIns, `SELECT at FROM audit_events
-		WHERE actor_id = $1 AND action IN ('user.signin.password') ORDER BY id DESC LIMIT 5`, u.ID)
-	if err != nil {
+	if data.RecentSignIns, err = audit.RecentSignIns(ctx, s.db, u.ID, 5); err != nil {
 		return err
 	}
 	return render(c, fiber.StatusOK, "pages/home", data)

@@ -233,7 +233,7 @@ func (a *hostileApp) fixtures(t *testing.T) {
 		t.Fatal(err)
 	}
 	providerCtx := audit.WithActor(ctx, audit.Actor{UserID: provider.ID, Email: provider.Email, Roles: provider.RoleNames})
-	if err := s.Auth.InviteMember(providerCtx, demo.DemoOrganisationID, "new.member@example.org", provider); err != nil {
+	if err := s.Services.Members.InviteMember(providerCtx, demo.DemoOrganisationID, "new.member@example.org", provider); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Auth.RequestPasswordReset(ctx, other.Email); err != nil {

@@ -37,7 +37,7 @@ func importTemplate(format importer.Format) fiber.Handler {
 // as a formula when the file is opened.
 func (s *Server) importErrorsCSV(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	jobs := s.importJobs()
+	jobs := s.importJobs
 	j, err := jobs.Job(ctx, c.Params("id"))
 	if err != nil {
 		return err

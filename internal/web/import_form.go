@@ -7,16 +7,15 @@ import (
 )
 
 // importFormOrder is the order of the upload form's fields, for the error summary.
-var importFormOrder = []string{"file", "mode", "bank_verified", "action"}
+var importFormOrder = []string{"file", "mode", "action"}
 
 // importRecentJobs is how many past uploads the import page lists.
 const importRecentJobs = 20
 
 // importForm is what the upload form sends besides the file.
 type importForm struct {
-	Mode         string // importer.AllOrNothing or importer.ValidOnly
-	BankVerified bool
-	Action       string // "check" (a dry run) or "import"
+	Mode   string // importer.AllOrNothing or importer.ValidOnly
+	Action string // "check" (a dry run) or "import"
 }
 
 // importsPage is the view model of the import page.
@@ -30,11 +29,11 @@ type importsPage struct {
 
 func (s *Server) renderImports(c *fiber.Ctx, status int, f importForm, errs map[string]string) error {
 	ctx := c.UserContext()
-	jobs, err := s.importJobs().Recent(ctx, importRecentJobs)
+	jobs, err := s.importJobs.Recent(ctx, importRecentJobs)
 	if err != nil {
 		return err
 	}
-	invitable, err := s.importService().Invitable(ctx)
+	invitable, err := s.importer.Invitable(ctx)
 	if err != nil {
 		return err
 	}
@@ -53,7 +52,7 @@ func (s *Server) imports(c *fiber.Ctx) error {
 // its progress and then its report. A missing, oversized or unreadable file comes back to
 // the form with a message, and nothing is stored.
 func (s *Server) importCreate(c *fiber.Ctx) error {
-	f := importForm{Mode: c.FormValue("mode"), BankVerified: c.FormValue("bank_verified") == "yes", Action: c.FormValue("action")}
+	f := importForm{Mode: c.FormValue("mode"), Action: c.FormValue("action")}
 	errs := map[string]string{}
 	name, format, content, msg := importUpload(c)
 	if msg != "" {
@@ -68,8 +67,8 @@ func (s *Server) importCreate(c *fiber.Ctx) error {
 	if len(errs) > 0 {
 		return s.renderImports(c, fiber.StatusUnprocessableEntity, f, errs)
 	}
-	job, err := s.importJobs().Create(c.UserContext(), importer.NewJob{FileName: name, Format: format, Content: content,
-		Mode: importer.Mode(f.Mode), DryRun: f.Action == "check", BankVerified: f.BankVerified})
+	job, err := s.importJobs.Create(c.UserContext(), importer.NewJob{FileName: name, Format: format, Content: content,
+		Mode: importer.Mode(f.Mode), DryRun: f.Action == "check"})
 	if err != nil {
 		if apperr.Is(err, apperr.Invalid) {
 			errs["file"] = apperr.MessageOf(err)

@@ -10,7 +10,7 @@ import (
 // nobody signed up and no invitation open, so they can claim their record. The banner on
 // the import page says how many were invited.
 func (s *Server) importInvitations(c *fiber.Ctx) error {
-	n, err := s.importService().InviteKeyContacts(c.UserContext())
+	n, err := s.importer.InviteKeyContacts(c.UserContext())
 	if err != nil {
 		return err
 	}

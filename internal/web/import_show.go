@@ -38,14 +38,14 @@ func (s *Server) renderImportJob(c *fiber.Ctx, status int, j *importer.Job, errs
 		data.Refresh = 0
 	}
 	data.Page.Back = "/imports"
-	data.Page.Errors = fieldErrors([]string{"bank_verified"}, errs)
+	data.Page.Errors = fieldErrors(nil, errs)
 	if j.Report != nil && j.Report.Failed > 0 {
 		data.Pager = newPager(c, importReportPageSize)
 		data.Pager.Total = j.Report.Failed
 		if data.Pager.Page > data.Pager.Pages() {
 			return fiber.ErrNotFound
 		}
-		rows, err := s.importJobs().FailedRows(c.UserContext(), j.ID, data.Pager.Offset(), importReportPageSize)
+		rows, err := s.importJobs.FailedRows(c.UserContext(), j.ID, data.Pager.Offset(), importReportPageSize)
 		if err != nil {
 			return err
 		}
@@ -58,7 +58,7 @@ func (s *Server) renderImportJob(c *fiber.Ctx, status int, j *importer.Job, errs
 // itself (script) or the page (a meta refresh, without script, unless ?refresh=off); then
 // the report.
 func (s *Server) importShow(c *fiber.Ctx) error {
-	j, err := s.importJobs().Job(c.UserContext(), c.Params("id"))
+	j, err := s.importJobs.Job(c.UserContext(), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -74,7 +74,7 @@ type importProgress struct {
 }
 
 func (s *Server) importProgress(c *fiber.Ctx) error {
-	j, err := s.importJobs().Job(c.UserContext(), c.Params("id"))
+	j, err := s.importJobs.Job(c.UserContext(), c.Params("id"))
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"sort"
@@ -18,24 +17,13 @@ import (
 // well inside it.
 const importMaxBytes = 10 << 20
 
-// importService is the bulk import for this request's handlers. The provider checks are
-// taken now, so "in the future" means after today.
-func (s *Server) importService() *importer.Service {
-	return importer.NewService(s.db, s.providers.Vault, s.providers.Checks(), s.cfg.BaseURL)
-}
-
-// importJobs keeps import jobs; the uploaded file is sealed with the providers' vault.
-func (s *Server) importJobs() *importer.Jobs {
-	return &importer.Jobs{DB: s.db, Vault: s.providers.Vault}
-}
-
 // startImportJob runs a queued job in the background, on a context of its own: the
 // request ends long before a large file does. The actor is the signed-in user, so the
 // import is audited as theirs. If this instance stops first, the job goes quiet and is
 // shown as failed once it has been silent for importer.StaleAfter.
 func (s *Server) startImportJob(c *fiber.Ctx, id string) {
 	actor := audit.ActorFrom(c.UserContext())
-	svc, jobs := s.importService(), s.importJobs()
+	svc, jobs := s.importer, s.importJobs
 	log := s.requestLogger(c).With("import_job", id)
 	go func() {
 		ctx := audit.WithActor(context.Background(), actor)
@@ -49,35 +37,25 @@ func (s *Server) startImportJob(c *fiber.Ctx, id string) {
 // name and from its first bytes (an XLSX file is a zip; a CSV file is text). It returns a
 // message for the form instead when there is no file or it is not one the import reads.
 func importUpload(c *fiber.Ctx) (name string, format importer.Format, content []byte, msg string) {
-	fh, err := c.FormFile("file")
-	if err != nil || fh == nil || fh.Filename == "" {
+	file, msg := readUpload(c, "file", importMaxBytes)
+	switch {
+	case msg != "":
+		return "", "", nil, msg
+	case file == nil:
 		return "", "", nil, "Select a CSV or XLSX file"
 	}
-	if fh.Size > importMaxBytes {
-		return "", "", nil, "The selected file must be smaller than 10 MB"
-	}
-	format, ok := importer.FormatOf(fh.Filename)
-	if !ok {
-		return "", "", nil, "The selected file must be a CSV or XLSX file"
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return "", "", nil, "The selected file could not be read. Try again"
-	}
-	defer f.Close()
-	content, err = io.ReadAll(io.LimitReader(f, importMaxBytes+1))
+	format, ok := importer.FormatOf(file.Name)
 	switch {
-	case err != nil:
-		return "", "", nil, "The selected file could not be read. Try again"
-	case len(content) > importMaxBytes:
-		return "", "", nil, "The selected file must be smaller than 10 MB"
-	case len(content) == 0:
+	case !ok:
+		return "", "", nil, "The selected file must be a CSV or XLSX file"
+	case len(file.Content) == 0:
 		return "", "", nil, "The selected file is empty"
 	}
+	content = file.Content
 	if msg := sniffImport(format, content); msg != "" {
 		return "", "", nil, msg
 	}
-	return fh.Filename, format, content, ""
+	return file.Name, format, content, ""
 }
 
 // zipMagic starts every zip file, so every XLSX workbook.

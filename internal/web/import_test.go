@@ -275,36 +275,40 @@ func TestImportCommitsACheckedFile(t *testing.T) {
 	t.Parallel()
 	s := webtest.Start(t)
 	officer := newImportClient(t, s, "olu@council.example", auth.RoleOfficer)
-	check := officer.runImport(t, "suppliers.csv", importCSV(t, "CHK", 6, 4), "mode", "valid-only", "action", "check", "bank_verified", "yes")
+	check := officer.runImport(t, "suppliers.csv", importCSV(t, "CHK", 6, 4), "mode", "valid-only", "action", "check")
 	_, doc := officer.c.Get(t, check)
-	if v := doc.Find("[data-bank-verified]").AttrOr("data-bank-verified", ""); v != "true" {
-		t.Errorf("check's bank details verified: %q", v)
+	if doc.Find("[data-bank-details]").Length() != 1 || doc.Find("#bank_verified").Length() != 0 || doc.Find("form[data-import-commit]").Length() != 1 {
+		t.Errorf("check's page: bank details %q, a confirmation box %d", doc.Find("[data-bank-details]").Text(), doc.Find("#bank_verified").Length())
+	}
+	if n := count(t, s, `SELECT count(*) FROM bank_detail_changes`); n != 0 {
+		t.Errorf("%d bank-detail requests from a check", n)
 	}
 
-	// The check was uploaded as holding verified bank details: importing needs it said again.
-	resp, doc := officer.c.Post(t, check+"/commit", form(officer.csrf))
-	if resp.StatusCode != http.StatusUnprocessableEntity || summaryLinks(doc)["#bank_verified"] == "" {
-		t.Fatalf("import without confirming: status %d, errors %v", resp.StatusCode, summaryLinks(doc))
-	}
-	if n := count(t, s, `SELECT count(*) FROM import_jobs`); n != 1 {
-		t.Errorf("%d jobs after a refused import, want the check only", n)
-	}
-	resp, _ = officer.c.Post(t, check+"/commit", form(officer.csrf, "bank_verified", "yes"))
+	// A check's file is imported with nothing more to confirm: its bank details are never
+	// payment details, but requests finance verifies and approves.
+	resp, _ := officer.c.Post(t, check+"/commit", form(officer.csrf))
 	imp := location(t, resp).Path
 	if imp == check {
 		t.Fatal("the import redirected to the check")
 	}
 	officer.wait(t, imp)
 	_, doc = officer.c.Get(t, imp)
-	if reportCount(doc, "created") != "5" || doc.Find("[data-bank-verified]").AttrOr("data-bank-verified", "") != "true" {
-		t.Errorf("import: created %q, bank verified %q", reportCount(doc, "created"), doc.Find("[data-bank-verified]").AttrOr("data-bank-verified", ""))
+	if reportCount(doc, "created") != "5" || reportCount(doc, "bank-requests") != "5" {
+		t.Errorf("import: created %q, bank-detail requests %q", reportCount(doc, "created"), reportCount(doc, "bank-requests"))
 	}
 	if n := count(t, s, `SELECT count(*) FROM organisations WHERE supplier_ref LIKE 'CHK%'`); n != 5 {
 		t.Errorf("%d suppliers saved, want 5", n)
 	}
+	if n := count(t, s, `SELECT count(*) FROM bank_detail_changes c JOIN organisations o ON o.id = c.organisation_id
+		WHERE o.supplier_ref LIKE 'CHK%' AND c.status = 'pending_verification' AND c.requested_by IS NOT NULL`); n != 5 {
+		t.Errorf("%d pending bank-detail requests, want 5", n)
+	}
+	if n := count(t, s, `SELECT count(*) FROM payment_details`); n != 0 {
+		t.Errorf("%d payment details made by an import", n)
+	}
 
 	// Pressing the button again leads to the same import; the check links to it.
-	resp, _ = officer.c.Post(t, check+"/commit", form(officer.csrf, "bank_verified", "yes"))
+	resp, _ = officer.c.Post(t, check+"/commit", form(officer.csrf))
 	if again := location(t, resp).Path; again != imp {
 		t.Errorf("second press went to %s, want %s", again, imp)
 	}
@@ -336,7 +340,7 @@ func TestImportRefusesFilesItCannotRead(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp, doc := admin.upload(t, tt.file, tt.content, "mode", "valid-only", "action", "check", "bank_verified", "yes")
+			resp, doc := admin.upload(t, tt.file, tt.content, "mode", "valid-only", "action", "check")
 			if resp.StatusCode != http.StatusUnprocessableEntity {
 				t.Fatalf("status %d, want 422", resp.StatusCode)
 			}
@@ -350,8 +354,11 @@ func TestImportRefusesFilesItCannotRead(t *testing.T) {
 			if _, ok := doc.Find(`input#mode-valid-only[checked]`).Attr("checked"); !ok {
 				t.Error("the mode chosen was not kept")
 			}
-			if doc.Find(`input#action[checked]`).Length() != 1 || doc.Find(`input#bank_verified[checked]`).Length() != 1 {
-				t.Error("the action or the bank details confirmation was not kept")
+			if doc.Find(`input#action[checked]`).Length() != 1 {
+				t.Error("the action was not kept")
+			}
+			if doc.Find(`#bank_verified`).Length() != 0 || doc.Find(`[data-import-bank-details]`).Length() != 1 {
+				t.Error("the form offers to import bank details as verified, or does not say they go to finance")
 			}
 		})
 	}
@@ -482,7 +489,15 @@ func TestImportInvitesKeyContacts(t *testing.T) {
 	if doc.Find("[data-invite-key-contacts]").Length() != 0 || doc.Find("[data-no-invitations]").Length() != 1 {
 		t.Error("after inviting everyone the page still offers to invite")
 	}
-	if n := count(t, s, `SELECT count(*) FROM outbox WHERE to_address LIKE 'kim%@supplier%.example.org'`); n != 3 {
+	if n := count(t, s, `SELECT count(*) FROM outbox WHERE to_address LIKE 'kim%@supplier%.example.org' AND kind = 'claim_invitation'`); n != 3 {
 		t.Errorf("%d invitation emails queued, want 3", n)
+	}
+	// Besides the invitation, each key contact was told by finance, at the import, that their
+	// bank details will be confirmed by phone; nothing else was sent to them.
+	if n := count(t, s, `SELECT count(*) FROM outbox WHERE to_address LIKE 'kim%@supplier%.example.org' AND kind = 'bank_details_change'`); n != 3 {
+		t.Errorf("%d bank-detail request emails queued, want 3", n)
+	}
+	if n := count(t, s, `SELECT count(*) FROM outbox WHERE to_address LIKE 'kim%@supplier%.example.org'`); n != 6 {
+		t.Errorf("%d emails queued to the key contacts, want 6", n)
 	}
 }

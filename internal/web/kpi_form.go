@@ -32,7 +32,7 @@ func (s *Server) renderKPIForm(c *fiber.Ctx, status int, data kpiFormPage, errs 
 }
 
 func (s *Server) kpiNewForm(c *fiber.Ctx) error {
-	ct, err := s.contracts().Contract(c.UserContext(), c.Params("id"))
+	ct, err := s.contracts.Contract(c.UserContext(), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -43,7 +43,7 @@ func (s *Server) kpiNewForm(c *fiber.Ctx) error {
 // kpiCreate adds a KPI; its periods' returns are made at once, counted from the contract's start.
 func (s *Server) kpiCreate(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	ct, err := s.contracts().Contract(ctx, c.Params("id"))
+	ct, err := s.contracts.Contract(ctx, c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -51,7 +51,7 @@ func (s *Server) kpiCreate(c *fiber.Ctx) error {
 	errs := decodeForm(c, &f)
 	data := kpiFormPage{Contract: ct, Form: f, Action: "/contracts/" + ct.ID + "/kpis"}
 	if len(errs) == 0 {
-		k, err := s.contracts().CreateKPI(ctx, ct.ID, f)
+		k, err := s.contracts.CreateKPI(ctx, ct.ID, f)
 		if err == nil {
 			return s.redirectWithFlash(c, "/contracts/"+ct.ID+"#kpis", "KPI "+k.Name+" added.")
 		}
@@ -68,7 +68,7 @@ func (s *Server) kpiEditForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ct, err := s.contracts().Contract(ctx, k.ContractID)
+	ct, err := s.contracts.Contract(ctx, k.ContractID)
 	if err != nil {
 		return err
 	}
@@ -82,7 +82,7 @@ func (s *Server) kpiUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ct, err := s.contracts().Contract(ctx, k.ContractID)
+	ct, err := s.contracts.Contract(ctx, k.ContractID)
 	if err != nil {
 		return err
 	}
@@ -90,7 +90,7 @@ func (s *Server) kpiUpdate(c *fiber.Ctx) error {
 	errs := decodeForm(c, &f)
 	data := kpiFormPage{Contract: ct, KPI: k, Form: f, Version: formInt(c, "version"), Action: "/kpis/" + k.ID}
 	if len(errs) == 0 {
-		err := s.contracts().UpdateKPI(ctx, k.ID, data.Version, f)
+		err := s.contracts.UpdateKPI(ctx, k.ID, data.Version, f)
 		if err == nil {
 			return s.redirectWithFlash(c, "/kpis/"+k.ID, "KPI saved.")
 		}

@@ -24,7 +24,7 @@ func (s *Server) kpiShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ct, err := s.contracts().Contract(ctx, k.ContractID)
+	ct, err := s.contracts.Contract(ctx, k.ContractID)
 	if err != nil {
 		return err
 	}
@@ -42,7 +42,7 @@ func (s *Server) providerKPI(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ct, err := s.contracts().ProviderContract(ctx, orgID, k.ContractID)
+	ct, err := s.contracts.ProviderContract(ctx, orgID, k.ContractID)
 	if err != nil {
 		return err // another organisation's KPI is not found, like one that does not exist
 	}
@@ -53,7 +53,7 @@ func (s *Server) providerKPI(c *fiber.Ctx) error {
 const kpiReturnsShown = 480
 
 func (s *Server) renderKPI(c *fiber.Ctx, data kpiPage) error {
-	svc := s.contracts()
+	svc := s.contracts
 	var err error
 	data.Returns, _, err = contract.Returns(c.UserContext(), s.db, contract.ReturnFilter{KPIID: data.KPI.ID, Started: true,
 		Today: svc.Today(), Limit: kpiReturnsShown})

@@ -6,6 +6,7 @@ import (
 
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/auth"
+	"github.com/council/provider-portal/internal/membership"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -14,8 +15,8 @@ import (
 
 type membersPage struct {
 	Page
-	Members     []auth.Member
-	Invitations []auth.PendingInvitation
+	Members     []membership.Member
+	Invitations []membership.PendingInvitation
 	Me          string
 	Email       string // the invitation form's address, kept on error
 }
@@ -28,10 +29,10 @@ func (s *Server) membersPage(c *fiber.Ctx, status int, errs []FieldError, email 
 	ctx := c.UserContext()
 	data := membersPage{Page: s.page(c, "Members"), Me: userOf(c).ID, Email: email}
 	data.Page.Errors = errs
-	if data.Members, err = auth.Members(ctx, s.db, orgID); err != nil {
+	if data.Members, err = membership.Members(ctx, s.db, orgID); err != nil {
 		return err
 	}
-	if data.Invitations, err = auth.PendingInvitations(ctx, s.db, orgID); err != nil {
+	if data.Invitations, err = membership.PendingInvitations(ctx, s.db, orgID); err != nil {
 		return err
 	}
 	return render(c, status, "membership/members", data)
@@ -53,7 +54,7 @@ func (s *Server) memberInvite(c *fiber.Ctx) error {
 	}
 	fields := decodeForm(c, &f)
 	if len(fields) == 0 {
-		err := s.auth.InviteMember(c.UserContext(), orgID, f.Email, userOf(c))
+		err := s.memberships.InviteMember(c.UserContext(), orgID, f.Email, userOf(c))
 		if fields = apperr.FieldsOf(err); fields == nil && err != nil {
 			return err
 		}
@@ -71,7 +72,7 @@ func (s *Server) memberRemove(c *fiber.Ctx) error {
 		return err
 	}
 	u := userOf(c)
-	m, err := s.auth.RemoveMember(c.UserContext(), orgID, c.Params("id"), u)
+	m, err := s.memberships.RemoveMember(c.UserContext(), orgID, c.Params("id"), u)
 	if apperr.Is(err, apperr.Invalid) {
 		return s.membersPage(c, fiber.StatusUnprocessableEntity, []FieldError{{Field: "members", Message: apperr.MessageOf(err)}}, "")
 	}
@@ -87,13 +88,13 @@ func (s *Server) memberRemove(c *fiber.Ctx) error {
 
 type switchPage struct {
 	Page
-	Organisations []auth.Organisation
+	Organisations []membership.Organisation
 	Current       string
 }
 
 // organisationSwitchForm lists the user's organisations to choose which to act for.
 func (s *Server) organisationSwitchForm(c *fiber.Ctx) error {
-	orgs, err := auth.Organisations(c.UserContext(), s.db, userOf(c).ID)
+	orgs, err := membership.Organisations(c.UserContext(), s.db, userOf(c).ID)
 	if err != nil {
 		return err
 	}
@@ -107,7 +108,7 @@ func (s *Server) organisationSwitchForm(c *fiber.Ctx) error {
 // organisationSwitch acts for another organisation the user belongs to. Any other id is
 // "not found", whether it exists or not, and changes nothing.
 func (s *Server) organisationSwitch(c *fiber.Ctx) error {
-	org, err := s.auth.SwitchOrganisation(c.UserContext(), sessionOf(c), userOf(c), c.FormValue("organisation_id"))
+	org, err := s.memberships.SwitchOrganisation(c.UserContext(), sessionOf(c), userOf(c), c.FormValue("organisation_id"))
 	if err != nil {
 		return err
 	}
@@ -118,7 +119,7 @@ func (s *Server) organisationSwitch(c *fiber.Ctx) error {
 type invitationPage struct {
 	Page
 	noticeView
-	Invitation *auth.Invitation
+	Invitation *membership.Invitation
 	Token      string
 	State      string // "join", "other-account", "sign-in", "notice", "account" or "expired"
 	Message    string
@@ -143,7 +144,7 @@ func (s *Server) invitationState(c *fiber.Ctx, status int, name string, errs []F
 	token := c.Params("token")
 	data := invitationPage{Token: token, Name: name, MinLength: auth.MinPasswordLength,
 		SignInURL: "/sign-in?next=" + url.QueryEscape("/invitations/"+token)}
-	inv, err := auth.InvitationByToken(ctx, s.db, token)
+	inv, err := membership.InvitationByToken(ctx, s.db, token)
 	if apperr.Is(err, apperr.NotFound) {
 		data.Page, data.State, data.Message = s.page(c, "This invitation does not work"), "expired", apperr.MessageOf(err)
 		return render(c, fiber.StatusNotFound, "membership/invitation", data)
@@ -155,7 +156,7 @@ func (s *Server) invitationState(c *fiber.Ctx, status int, name string, errs []F
 	title := "Join " + inv.OrganisationName
 	if sess, u := sessionOf(c), userOf(c); sess != nil && sess.Stage == auth.StageFull && u != nil {
 		data.State = "join"
-		if err := auth.CanAccept(inv, u); err != nil {
+		if err := membership.CanAccept(inv, u); err != nil {
 			data.State, data.Message, status = "other-account", apperr.MessageOf(err), fiber.StatusForbidden
 		}
 		data.Page = s.page(c, title)
@@ -188,7 +189,7 @@ func (s *Server) invitationState(c *fiber.Ctx, status int, name string, errs []F
 
 // invitationNoticeRead records that the invitee read the notice, then shows the account form.
 func (s *Server) invitationNoticeRead(c *fiber.Ctx) error {
-	if _, err := auth.InvitationByToken(c.UserContext(), s.db, c.Params("token")); err != nil {
+	if _, err := membership.InvitationByToken(c.UserContext(), s.db, c.Params("token")); err != nil {
 		return s.invitationState(c, fiber.StatusNotFound, "", nil)
 	}
 	ok, err := s.readNotice(c)
@@ -204,7 +205,7 @@ func (s *Server) invitationNoticeRead(c *fiber.Ctx) error {
 // invitationAccept joins the signed-in provider to the organisation and acts for it.
 func (s *Server) invitationAccept(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	inv, err := s.auth.AcceptInvitation(ctx, c.Params("token"), userOf(c))
+	inv, err := s.memberships.AcceptInvitation(ctx, c.Params("token"), userOf(c))
 	if apperr.Is(err, apperr.NotFound) || apperr.Is(err, apperr.Forbidden) {
 		return s.invitationState(c, fiber.StatusNotFound, "", nil)
 	}
@@ -231,12 +232,12 @@ func (s *Server) invitationAccount(c *fiber.Ctx) error {
 		Name string `form:"name" label:"full name"`
 	}
 	decodeErrs := decodeForm(c, &f)
-	_, inv, err := s.auth.RegisterByInvitation(c.UserContext(), c.Params("token"), auth.InvitedAccount{
+	_, inv, err := s.memberships.RegisterByInvitation(c.UserContext(), c.Params("token"), membership.InvitedAccount{
 		Name: f.Name, Password: c.FormValue("password"), PasswordConfirm: c.FormValue("password_confirm"),
 		NoticeID: n.ID, NoticeReadAt: *readAt,
 	})
 	switch {
-	case errors.Is(err, auth.ErrNoticeChanged), apperr.Is(err, apperr.Conflict):
+	case errors.Is(err, membership.ErrNoticeChanged), apperr.Is(err, apperr.Conflict):
 		return s.invitationState(c, fiber.StatusConflict, "", nil)
 	case apperr.Is(err, apperr.NotFound):
 		return s.invitationState(c, fiber.StatusNotFound, "", nil)

@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/council/provider-portal/internal/contract"
 	"github.com/council/provider-portal/internal/document"
@@ -30,7 +29,7 @@ func (s *Server) ocdsReleases(c *fiber.Ctx) error {
 	if err := params.err(); err != nil {
 		return err
 	}
-	svc := s.contracts()
+	svc := s.contracts
 	list, total, err := svc.List(ctx, contract.Filter{VisibleToProvider: true, Limit: ocdsPageSize, Offset: (page - 1) * ocdsPageSize})
 	if err != nil {
 		return err
@@ -56,13 +55,13 @@ func (s *Server) ocdsReleases(c *fiber.Ctx) error {
 		c.Append(fiber.HeaderLink, l)
 	}
 	c.Set("X-Total-Count", strconv.Itoa(total))
-	return c.JSON(contract.NewPackage(pageURL(page), s.ocdsBuyer(), settings, releases, time.Now()))
+	return c.JSON(contract.NewPackage(pageURL(page), s.ocdsBuyer(), settings, releases, s.clock()))
 }
 
 // contractOCDS downloads one contract's release package from its page.
 func (s *Server) contractOCDS(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	svc := s.contracts()
+	svc := s.contracts
 	ct, err := svc.Contract(ctx, c.Params("id"))
 	if err != nil {
 		return err
@@ -77,5 +76,5 @@ func (s *Server) contractOCDS(c *fiber.Ctx) error {
 	}
 	uri := s.cfg.BaseURL.JoinPath("/contracts", ct.ID, "ocds.json").String()
 	c.Set(fiber.HeaderContentDisposition, document.ContentDisposition(contract.OCID(settings.OCIDPrefix, ct.ID)+".json"))
-	return c.JSON(contract.NewPackage(uri, s.ocdsBuyer(), settings, releases, time.Now()))
+	return c.JSON(contract.NewPackage(uri, s.ocdsBuyer(), settings, releases, s.clock()))
 }

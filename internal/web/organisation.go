@@ -2,6 +2,7 @@ package web
 
 import (
 	"github.com/council/provider-portal/internal/auth"
+	"github.com/council/provider-portal/internal/membership"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -11,7 +12,7 @@ func (s *Server) loadOrganisation(c *fiber.Ctx, u *auth.User) error {
 	if !u.Has(auth.RoleProvider) {
 		return nil
 	}
-	orgs, err := auth.Organisations(c.UserContext(), s.db, u.ID)
+	orgs, err := membership.Organisations(c.UserContext(), s.db, u.ID)
 	if err != nil {
 		return err
 	}

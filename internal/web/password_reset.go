@@ -5,6 +5,7 @@ import (
 
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/auth"
+	"github.com/council/provider-portal/internal/validate"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -25,7 +26,7 @@ func (s *Server) passwordResetRequestForm(c *fiber.Ctx) error {
 // be used to find out who has an account.
 func (s *Server) passwordResetRequest(c *fiber.Ctx) error {
 	email := strings.TrimSpace(c.FormValue("email"))
-	if _, err := auth.NormaliseEmail(email); err != nil {
+	if _, err := validate.NormaliseEmail(email); err != nil {
 		p := s.page(c, "Reset your password")
 		p.Errors = []FieldError{{Field: "email", Message: apperr.MessageOf(err)}}
 		return render(c, fiber.StatusUnprocessableEntity, "auth/password_reset_request", passwordResetRequestPage{Page: p, Email: email})

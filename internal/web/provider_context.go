@@ -2,7 +2,7 @@ package web
 
 import (
 	"github.com/council/provider-portal/internal/apperr"
-	"github.com/council/provider-portal/internal/auth"
+	"github.com/council/provider-portal/internal/membership"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -14,7 +14,7 @@ func (s *Server) currentOrgID(c *fiber.Ctx) (string, error) {
 	if sess == nil || u == nil || sess.OrganisationID == nil {
 		return "", apperr.New(apperr.Forbidden, "You are not a member of a provider organisation")
 	}
-	ok, err := auth.IsMember(c.UserContext(), s.db, u.ID, *sess.OrganisationID)
+	ok, err := membership.IsMember(c.UserContext(), s.db, u.ID, *sess.OrganisationID)
 	if err != nil {
 		return "", err
 	}

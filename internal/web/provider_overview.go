@@ -47,7 +47,7 @@ func (s *Server) providerOverview(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	today := s.quality().Today()
+	today := s.quality.Today()
 	data := providerOverviewPage{Page: s.page(c, p.Name), Provider: p, Org: org,
 		ContractsPager: newNamedPager(c, "contracts_page", 10), VisitsPager: newNamedPager(c, "visits_page", 5),
 		ActionsPager: newNamedPager(c, "actions_page", 10), EventsPager: newNamedPager(c, "events_page", 20)}
@@ -55,7 +55,7 @@ func (s *Server) providerOverview(c *fiber.Ctx) error {
 	if data.Compliance, err = s.compliancePanel(c, p.ID, true); err != nil {
 		return err
 	}
-	if data.Contracts, data.ContractsPager.Total, err = s.contracts().List(ctx, contract.Filter{OrganisationID: p.ID,
+	if data.Contracts, data.ContractsPager.Total, err = s.contracts.List(ctx, contract.Filter{OrganisationID: p.ID,
 		Limit: data.ContractsPager.Size, Offset: data.ContractsPager.Offset()}); err != nil {
 		return err
 	}

@@ -92,7 +92,7 @@ func (s *Server) renderSection(c *fiber.Ctx, status int, def provider.Definition
 	p.Back = "/provider"
 	p.Errors = fieldErrors(formOrder(answers), errs)
 	data := sectionPage{Page: p, Def: def, Org: org, Answers: answers, Version: version, Notice: notice, Options: allOptions,
-		Locked: !org.Status.Editable() || (def.LockedWhenApproved && (org.Status == provider.StatusApproved || org.Status == provider.StatusSuspended))}
+		Locked: def.Locked(org.Status)}
 	for _, cm := range comments {
 		if cm.Section == string(def.Key) {
 			data.Comments = append(data.Comments, cm)

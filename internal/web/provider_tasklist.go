@@ -41,7 +41,7 @@ func (s *Server) providerTaskList(c *fiber.Ctx) error {
 			data.Completed++
 		}
 	}
-	data.CanSubmit = data.Completed == len(tasks) && (org.Status == provider.StatusDraft || org.Status == provider.StatusChangesRequested)
+	data.CanSubmit = provider.CanSubmit(org.Status, tasks)
 	return render(c, fiber.StatusOK, "provider/task_list", data)
 }
 

@@ -2,19 +2,16 @@ package web
 
 import (
 	"fmt"
-	"io"
 	"slices"
 
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/audit"
 	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/document"
+	"github.com/council/provider-portal/internal/membership"
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/gofiber/fiber/v2"
 )
-
-// documents is where uploads are kept.
-var documents document.Store = document.PostgresStore{}
 
 // attachUploads stores the certificates uploaded with the insurance section and puts their
 // ids into the answers. It returns a message per file that was refused (wrong type, too
@@ -37,30 +34,15 @@ func (s *Server) attachUploads(c *fiber.Ctx, orgID string, def provider.Definiti
 			continue // an exempt organisation has no employer's liability certificate to keep
 		}
 		field := fmt.Sprintf("policies-%d-certificate", i)
-		fh, err := c.FormFile(field)
-		if err != nil || fh == nil || fh.Filename == "" {
+		file, msg := readDocument(c, field)
+		if msg != "" {
+			errs[field] = msg
+			continue
+		}
+		if file == nil {
 			continue // no new file: the stored certificate is kept
 		}
-		if fh.Size > document.MaxSize {
-			errs[field] = "The selected file must be smaller than 10 MB"
-			continue
-		}
-		f, err := fh.Open()
-		if err != nil {
-			errs[field] = "The selected file could not be read. Try again"
-			continue
-		}
-		content, err := io.ReadAll(io.LimitReader(f, document.MaxSize+1))
-		f.Close()
-		if err != nil {
-			errs[field] = "The selected file could not be read. Try again"
-			continue
-		}
-		if _, err := document.Sniff(content); err != nil {
-			errs[field] = apperr.MessageOf(err)
-			continue
-		}
-		doc, err := documents.Put(c.UserContext(), s.db, orgID, "insurance_certificate:"+ins.Policies[i].Kind, fh.Filename, content)
+		doc, err := s.documents.Put(c.UserContext(), s.db, orgID, "insurance_certificate:"+ins.Policies[i].Kind, file.Name, file.Content)
 		if err != nil {
 			errs[field] = apperr.MessageOf(err)
 			continue
@@ -74,13 +56,13 @@ func (s *Server) attachUploads(c *fiber.Ctx, orgID string, def provider.Definiti
 // auditing every download. Documents are never served by a static route.
 func (s *Server) documentDownload(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	doc, content, err := documents.Get(ctx, s.db, c.Params("id"))
+	doc, content, err := s.documents.Get(ctx, s.db, c.Params("id"))
 	if err != nil {
 		return err
 	}
 	u := userOf(c)
 	if !u.Has(auth.RoleOfficer) {
-		member, err := auth.IsMember(ctx, s.db, u.ID, doc.OrganisationID)
+		member, err := membership.IsMember(ctx, s.db, u.ID, doc.OrganisationID)
 		if err != nil {
 			return err
 		}
@@ -125,13 +107,12 @@ func (s *Server) discardUploads(c *fiber.Ctx, answers provider.Answers) {
 		if p.CertificateID == "" {
 			continue
 		}
-		res, err := s.db.ExecContext(ctx, `DELETE FROM documents d WHERE id = $1
-			AND NOT EXISTS (SELECT 1 FROM provider_sections ps WHERE ps.data::text LIKE '%' || d.id::text || '%')`, p.CertificateID)
+		deleted, err := s.providers.DiscardUnusedCertificate(ctx, s.documents, p.CertificateID)
 		if err != nil {
 			s.requestLogger(c).Warn("discard upload", "document_id", p.CertificateID, "error", err)
 			continue
 		}
-		if n, _ := res.RowsAffected(); n > 0 {
+		if deleted {
 			p.CertificateID, p.CertificateName, discarded = "", "", true
 		}
 	}

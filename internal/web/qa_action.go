@@ -29,7 +29,7 @@ var qaActionFieldOrder = append(append([]string{}, quality.ActionFieldOrder...),
 
 // qaAction shows an action to an officer.
 func (s *Server) qaAction(c *fiber.Ctx) error {
-	a, err := quality.ActionByID(c.UserContext(), s.db, c.Params("id"), s.quality().Today())
+	a, err := quality.ActionByID(c.UserContext(), s.db, c.Params("id"), s.quality.Today())
 	if err != nil {
 		return err
 	}
@@ -59,7 +59,7 @@ func (s *Server) renderAction(c *fiber.Ctx, status int, data qaActionPage, errs 
 // qaActionUpdate changes an action's details or status (reopening a closed one). A save over
 // someone else's change is refused, keeping what was typed.
 func (s *Server) qaActionUpdate(c *fiber.Ctx) error {
-	a, err := quality.ActionByID(c.UserContext(), s.db, c.Params("id"), s.quality().Today())
+	a, err := quality.ActionByID(c.UserContext(), s.db, c.Params("id"), s.quality.Today())
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func (s *Server) qaActionUpdate(c *fiber.Ctx) error {
 	errs := decodeForm(c, &in)
 	data := qaActionPage{Action: a, Input: in, Version: formInt(c, "version")}
 	if len(errs) == 0 {
-		err := s.quality().UpdateAction(c.UserContext(), a.ID, data.Version, in)
+		err := s.quality.UpdateAction(c.UserContext(), a.ID, data.Version, in)
 		switch {
 		case err == nil:
 			return s.redirectWithFlash(c, "/quality/actions/"+a.ID, "Action changed.")
@@ -85,7 +85,7 @@ func (s *Server) qaActionUpdate(c *fiber.Ctx) error {
 // qaActionClose closes an action, with an optional note for the provider; the provider is
 // emailed.
 func (s *Server) qaActionClose(c *fiber.Ctx) error {
-	a, err := quality.ActionByID(c.UserContext(), s.db, c.Params("id"), s.quality().Today())
+	a, err := quality.ActionByID(c.UserContext(), s.db, c.Params("id"), s.quality.Today())
 	if err != nil {
 		return err
 	}
@@ -95,7 +95,7 @@ func (s *Server) qaActionClose(c *fiber.Ctx) error {
 	errs := decodeForm(c, &in)
 	data := qaActionPage{Action: a, Input: quality.ActionInputOf(a), Version: a.Version, ClosingNote: in.Note}
 	if len(errs) == 0 {
-		err := s.quality().CloseAction(c.UserContext(), a.ID, formInt(c, "version"), in.Note)
+		err := s.quality.CloseAction(c.UserContext(), a.ID, formInt(c, "version"), in.Note)
 		switch {
 		case err == nil:
 			return s.redirectWithFlash(c, "/quality/actions/"+a.ID, "Action closed. The provider has been emailed.")

@@ -13,7 +13,7 @@ func (s *Server) qaActionCreate(c *fiber.Ctx) error {
 	errs := decodeForm(c, &in)
 	in.Status = ""
 	if len(errs) == 0 {
-		_, err := s.quality().AddAction(c.UserContext(), c.Params("id"), in)
+		_, err := s.quality.AddAction(c.UserContext(), c.Params("id"), in)
 		if err == nil {
 			return s.redirectWithFlash(c, "/quality/visits/"+c.Params("id"), "Action added. The provider has been emailed.")
 		}

@@ -17,7 +17,7 @@ type qaHomePage struct {
 // provider, most overdue first, and how many providers are red, amber and green.
 func (s *Server) qaHome(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	today := s.quality().Today()
+	today := s.quality.Today()
 	pager := newNamedPager(c, "page", 25)
 	overdue, total, err := quality.Actions(ctx, s.db, quality.ActionFilter{OverdueOnly: true, Limit: pager.Size, Offset: pager.Offset()}, today)
 	if err != nil {

@@ -5,14 +5,8 @@ import (
 	"net/url"
 	"strconv"
 
-	"github.com/council/provider-portal/internal/quality"
 	"github.com/gofiber/fiber/v2"
 )
-
-// quality is the quality assurance service for this request's handlers.
-func (s *Server) quality() *quality.Service {
-	return &quality.Service{DB: s.db, Documents: documents, BaseURL: s.cfg.BaseURL}
-}
 
 // namedPager pages one of several lists on a page, each by its own query parameter
 // ("visits_page", "actions_page"), keeping the others' places in its links. It renders with

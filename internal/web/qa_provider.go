@@ -27,7 +27,7 @@ func (s *Server) qaProvider(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	today := s.quality().Today()
+	today := s.quality.Today()
 	data := qaProviderPage{Page: s.page(c, "Quality assurance: "+org.DisplayName()), Org: org,
 		VisitsPager: newNamedPager(c, "visits_page", 10), ActionsPager: newNamedPager(c, "actions_page", 20),
 		HistoryPager: newNamedPager(c, "history_page", 20)}

@@ -1,10 +1,7 @@
 package web
 
 import (
-	"io"
-
 	"github.com/council/provider-portal/internal/apperr"
-	"github.com/council/provider-portal/internal/document"
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/council/provider-portal/internal/quality"
 	"github.com/gofiber/fiber/v2"
@@ -31,7 +28,7 @@ func (s *Server) providerAction(c *fiber.Ctx) (*quality.Action, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	a, err := quality.ActionByID(c.UserContext(), s.db, c.Params("id"), s.quality().Today())
+	a, err := quality.ActionByID(c.UserContext(), s.db, c.Params("id"), s.quality.Today())
 	if err != nil {
 		return nil, "", err
 	}
@@ -75,7 +72,7 @@ func (s *Server) qaProviderRespond(c *fiber.Ctx) error {
 	}
 	data := qaProviderActionPage{Action: a, Input: in, Version: formInt(c, "version")}
 	if len(errs) == 0 {
-		err := s.quality().Respond(c.UserContext(), orgID, a.ID, data.Version, in, evidence)
+		err := s.quality.Respond(c.UserContext(), orgID, a.ID, data.Version, in, evidence)
 		switch {
 		case err == nil:
 			return s.redirectWithFlash(c, "/provider/quality/actions/"+a.ID, "Response sent. The council's officers have been emailed.")
@@ -90,27 +87,11 @@ func (s *Server) qaProviderRespond(c *fiber.Ctx) error {
 	return s.renderProviderAction(c, fiber.StatusUnprocessableEntity, data, errs)
 }
 
-// qaEvidence reads the evidence file chosen with a response: nil when none was, and a
-// message when it cannot be kept (too large, unreadable, not a PDF, PNG or JPEG).
+// qaEvidence reads the evidence file chosen with a response: nil when none was.
 func qaEvidence(c *fiber.Ctx, field string) (*quality.Evidence, string) {
-	fh, err := c.FormFile(field)
-	if err != nil || fh == nil || fh.Filename == "" {
-		return nil, ""
+	u, msg := readDocument(c, field)
+	if u == nil {
+		return nil, msg
 	}
-	if fh.Size > document.MaxSize {
-		return nil, "The selected file must be smaller than 10 MB"
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return nil, "The selected file could not be read. Try again"
-	}
-	defer f.Close()
-	content, err := io.ReadAll(io.LimitReader(f, document.MaxSize+1))
-	if err != nil {
-		return nil, "The selected file could not be read. Try again"
-	}
-	if _, err := document.Sniff(content); err != nil {
-		return nil, apperr.MessageOf(err)
-	}
-	return &quality.Evidence{Filename: fh.Filename, Content: content}, ""
+	return &quality.Evidence{Filename: u.Name, Content: u.Content}, ""
 }

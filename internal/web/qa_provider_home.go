@@ -23,7 +23,7 @@ func (s *Server) qaProviderHome(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	today := s.quality().Today()
+	today := s.quality.Today()
 	data := qaProviderHomePage{Page: s.page(c, "Quality assurance"), VisitsPager: newNamedPager(c, "visits_page", 10),
 		ActionsPager: newNamedPager(c, "actions_page", 20)}
 	if data.Actions, data.ActionsPager.Total, err = quality.Actions(ctx, s.db, quality.ActionFilter{OrganisationID: orgID,

@@ -50,7 +50,7 @@ func (s *Server) renderVisit(c *fiber.Ctx, status int, in quality.ActionInput, e
 	data.Page.Back = "/quality/providers/" + org.ID
 	data.Page.Errors = fieldErrors(quality.ActionFieldOrder, errs)
 	if data.Actions, data.Pager.Total, err = quality.Actions(ctx, s.db, quality.ActionFilter{VisitID: v.ID, Limit: data.Pager.Size,
-		Offset: data.Pager.Offset()}, s.quality().Today()); err != nil {
+		Offset: data.Pager.Offset()}, s.quality.Today()); err != nil {
 		return err
 	}
 	contacts, err := quality.Contacts(ctx, s.db, org.ID)

@@ -64,7 +64,7 @@ func (s *Server) qaVisitCreate(c *fiber.Ctx) error {
 	var in quality.VisitInput
 	errs := decodeForm(c, &in)
 	if len(errs) == 0 {
-		id, err := s.quality().RecordVisit(c.UserContext(), org.ID, in)
+		id, err := s.quality.RecordVisit(c.UserContext(), org.ID, in)
 		if err == nil {
 			return s.redirectWithFlash(c, "/quality/visits/"+id, "Visit recorded. Add any actions arising from it below.")
 		}
@@ -78,7 +78,7 @@ func (s *Server) qaVisitCreate(c *fiber.Ctx) error {
 // visitAndOrg reads the visit named in the URL and its provider.
 func (s *Server) visitAndOrg(c *fiber.Ctx) (*quality.Visit, *provider.Organisation, error) {
 	ctx := c.UserContext()
-	v, err := quality.VisitByID(ctx, s.db, c.Params("id"), s.quality().Today())
+	v, err := quality.VisitByID(ctx, s.db, c.Params("id"), s.quality.Today())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -106,7 +106,7 @@ func (s *Server) qaVisitUpdate(c *fiber.Ctx) error {
 	errs := decodeForm(c, &in)
 	data := qaVisitFormPage{Org: org, Visit: v, Input: in, Version: formInt(c, "version")}
 	if len(errs) == 0 {
-		err := s.quality().UpdateVisit(c.UserContext(), v.ID, data.Version, in)
+		err := s.quality.UpdateVisit(c.UserContext(), v.ID, data.Version, in)
 		switch {
 		case err == nil:
 			return s.redirectWithFlash(c, "/quality/visits/"+v.ID, "Visit changed.")

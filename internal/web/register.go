@@ -5,6 +5,7 @@ import (
 
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/auth"
+	"github.com/council/provider-portal/internal/membership"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -104,12 +105,12 @@ func (s *Server) registerAccount(c *fiber.Ctx) error {
 	}
 	var f registrationForm
 	decodeErrs := decodeForm(c, &f)
-	_, _, err = s.auth.Register(c.UserContext(), auth.Registration{
+	_, _, err = s.memberships.Register(c.UserContext(), membership.Registration{
 		Name: f.Name, Email: f.Email, OrganisationName: f.OrganisationName,
 		Password: c.FormValue("password"), PasswordConfirm: c.FormValue("password_confirm"),
 		NoticeID: n.ID, NoticeReadAt: *readAt,
 	})
-	if errors.Is(err, auth.ErrNoticeChanged) {
+	if errors.Is(err, membership.ErrNoticeChanged) {
 		return s.renderRegisterNotice(c, fiber.StatusConflict, true)
 	}
 	fields := apperr.FieldsOf(err)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/council/provider-portal/internal/auth"
+	"github.com/council/provider-portal/internal/membership"
 	"github.com/council/provider-portal/internal/privacy"
 	"github.com/council/provider-portal/internal/webtest"
 )
@@ -122,7 +123,7 @@ func TestRegistration(t *testing.T) {
 	if !u.Has(auth.RoleProvider) || u.EmailConfirmedAt != nil {
 		t.Errorf("new user: roles %v, confirmed %v", u.RoleNames, u.EmailConfirmedAt)
 	}
-	orgs, err := auth.Organisations(ctx, s.DB, u.ID)
+	orgs, err := membership.Organisations(ctx, s.DB, u.ID)
 	if err != nil || len(orgs) != 1 || orgs[0].Name != "Acorn Fostering Ltd" {
 		t.Errorf("organisations %v, %v", orgs, err)
 	}
@@ -229,7 +230,7 @@ func TestRegistrationRefusesBadInput(t *testing.T) {
 		{"no name", map[string]string{"name": ""}, "name", "Enter your full name"},
 		{"no organisation", map[string]string{"organisation": "  "}, "organisation", "Enter the name of your organisation"},
 		{"malformed email", map[string]string{"email": "robin.acorn.example"}, "email", "Enter an email address in the correct format, like name@example.com"},
-		{"taken email", map[string]string{"email": "TAKEN@acorn.example"}, "email", auth.MsgEmailTaken},
+		{"taken email", map[string]string{"email": "TAKEN@acorn.example"}, "email", membership.MsgEmailTaken},
 		{"short password", map[string]string{"password": "copper lantern", "password_confirm": "copper lantern"}, "password", auth.MsgPasswordTooShort(15)},
 		{"common password", map[string]string{"password": "1qaz2wsx3edc4rfv", "password_confirm": "1qaz2wsx3edc4rfv"}, "password", auth.MsgPasswordCommon},
 		{"different confirmation", map[string]string{"password_confirm": webtest.Password + "!"}, "password_confirm", auth.MsgPasswordMismatch},

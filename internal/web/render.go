@@ -8,6 +8,7 @@ import (
 
 	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/form"
+	"github.com/council/provider-portal/internal/membership"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -95,7 +96,7 @@ func (s *Server) nav(c *fiber.Ctx, u *auth.User) []NavItem {
 	if u.Has(auth.RoleProvider) {
 		items = append(items, NavItem{Text: "Your supplier record", Href: "/provider"})
 		items = append(items, NavItem{Text: "Members", Href: "/organisation/members"})
-		if orgs, err := auth.Organisations(c.UserContext(), s.db, u.ID); err == nil && len(orgs) > 1 {
+		if orgs, err := membership.Organisations(c.UserContext(), s.db, u.ID); err == nil && len(orgs) > 1 {
 			items = append(items, NavItem{Text: "Switch organisation", Href: "/organisation/switch"})
 		}
 	}
@@ -162,4 +163,15 @@ func render(c *fiber.Ctx, status int, view string, data any) error {
 	c.Status(status)
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	return c.Render(view, data)
+}
+
+// redirectWithFlash stores a message for the next page and redirects (post/redirect/get):
+// every successful form ends here, so the message survives the redirect on any instance.
+func (s *Server) redirectWithFlash(c *fiber.Ctx, to, msg string) error {
+	if sess := sessionOf(c); sess != nil {
+		if err := auth.SetFlash(c.UserContext(), s.db, sess.TokenHash, msg); err != nil {
+			return err
+		}
+	}
+	return c.Redirect(to, fiber.StatusSeeOther)
 }

@@ -31,7 +31,7 @@ type retentionHoldsPage struct {
 
 func (s *Server) renderRetentionHolds(c *fiber.Ctx, status int, data retentionHoldsPage, errs map[string]string) error {
 	data.Pager = newPager(c, 25)
-	holds, total, err := s.retentionService().Holds(c.UserContext(), s.db, data.Pager.Size, data.Pager.Offset())
+	holds, total, err := s.retention.Holds(c.UserContext(), s.db, data.Pager.Size, data.Pager.Offset())
 	if err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ func (s *Server) retentionHoldPlace(c *fiber.Ctx) error {
 	var in holdForm
 	errs := decodeForm(c, &in)
 	if len(errs) == 0 {
-		h, err := s.retentionService().PlaceHold(c.UserContext(), in.ObjectType, in.Reference, in.Reason)
+		h, err := s.retention.PlaceHold(c.UserContext(), in.ObjectType, in.Reference, in.Reason)
 		if err == nil {
 			return s.redirectWithFlash(c, "/dpo/retention/holds", h.Label+" is under a legal hold: nothing of it will be destroyed until the hold is released.")
 		}
@@ -75,7 +75,7 @@ func (s *Server) retentionHoldRelease(c *fiber.Ctx) error {
 	}
 	errs := decodeForm(c, &in)
 	if len(errs) == 0 {
-		err := s.retentionService().ReleaseHold(c.UserContext(), c.Params("id"), in.Reason)
+		err := s.retention.ReleaseHold(c.UserContext(), c.Params("id"), in.Reason)
 		if err == nil {
 			return s.redirectWithFlash(c, "/dpo/retention/holds", "The hold is released. The next sweep may propose what it protected for destruction.")
 		}

@@ -5,9 +5,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// retentionService is the retention schedule's service, built per request from the pool.
-func (s *Server) retentionService() *retention.Service { return &retention.Service{DB: s.db} }
-
 type retentionRuleRow struct {
 	Category retention.Category
 	Rule     retention.Rule

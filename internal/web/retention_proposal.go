@@ -26,7 +26,7 @@ func (s *Server) retentionProposal(c *fiber.Ctx) error {
 	data := retentionProposalPage{Proposal: p, Category: p.CategoryInfo(), Pager: newPager(c, 50)}
 	if p.Status == retention.ProposalOpen && p.Cutoff == nil {
 		data.Pager.Total = p.ItemCount
-		if data.Items, err = s.retentionService().ProposalItems(ctx, s.db, p.ID, data.Pager.Size, data.Pager.Offset()); err != nil {
+		if data.Items, err = s.retention.ProposalItems(ctx, s.db, p.ID, data.Pager.Size, data.Pager.Offset()); err != nil {
 			return err
 		}
 	}
@@ -38,7 +38,7 @@ func (s *Server) retentionProposal(c *fiber.Ctx) error {
 // retentionApprove carries out a proposal: destruction in one transaction, logged without
 // personal data. The form carries the version the officer reviewed.
 func (s *Server) retentionApprove(c *fiber.Ctx) error {
-	d, err := s.retentionService().Approve(c.UserContext(), c.Params("id"), formInt(c, "version"))
+	d, err := s.retention.Approve(c.UserContext(), c.Params("id"), formInt(c, "version"))
 	if err != nil {
 		return err
 	}

@@ -77,7 +77,7 @@ func (s *Server) retentionRuleSave(c *fiber.Ctx) error {
 		errs["months"] = "Enter the period as a whole number of months, like 72"
 	}
 	if len(errs) == 0 {
-		err := s.retentionService().UpdateRule(ctx, cat.Key, months, in.Trigger, formInt(c, "version"))
+		err := s.retention.UpdateRule(ctx, cat.Key, months, in.Trigger, formInt(c, "version"))
 		if err == nil {
 			return s.redirectWithFlash(c, "/dpo/retention", "The retention rule for "+cat.Name+" is now "+
 				retention.Rule{Category: cat.Key, Months: months, Trigger: in.Trigger}.Describe()+".")

@@ -9,7 +9,7 @@ import (
 // retentionSweep runs the daily sweep now, so the officer need not wait for tomorrow's after
 // changing a rule or releasing a hold. It proposes; it destroys nothing.
 func (s *Server) retentionSweep(c *fiber.Ctx) error {
-	res, err := s.retentionService().Sweep(c.UserContext())
+	res, err := s.retention.Sweep(c.UserContext())
 	if err != nil {
 		return err
 	}

@@ -13,7 +13,7 @@ func (s *Server) providerReturn(c *fiber.Ctx) (*contract.MonitoringReturn, error
 	if err != nil {
 		return nil, err
 	}
-	svc := s.contracts()
+	svc := s.contracts
 	r, err := contract.ReturnByID(c.UserContext(), s.db, c.Params("id"), svc.Today())
 	if err != nil {
 		return nil, err
@@ -51,7 +51,7 @@ func (s *Server) providerReturnSubmit(c *fiber.Ctx) error {
 	}
 	data := returnPage{Return: r, Form: f, Base: "/provider"}
 	if len(errs) == 0 {
-		err = s.contracts().SubmitReturn(c.UserContext(), r.OrganisationID, r.ID, formInt(c, "version"), f, evidence)
+		err = s.contracts.SubmitReturn(c.UserContext(), r.OrganisationID, r.ID, formInt(c, "version"), f, evidence)
 		if err == nil {
 			return s.redirectWithFlash(c, "/provider/returns/"+r.ID, "Return submitted. The commissioning team will review it.")
 		}
@@ -73,7 +73,7 @@ func (s *Server) providerReturnAnswer(c *fiber.Ctx) error {
 	}
 	errs := decodeForm(c, &f)
 	if len(errs) == 0 {
-		err = s.contracts().AnswerQuery(c.UserContext(), r.OrganisationID, r.ID, formInt(c, "version"), f.Answer)
+		err = s.contracts.AnswerQuery(c.UserContext(), r.OrganisationID, r.ID, formInt(c, "version"), f.Answer)
 		if err == nil {
 			return s.redirectWithFlash(c, "/provider/returns/"+r.ID, "Answer sent. The commissioning team will review the return again.")
 		}

@@ -20,7 +20,7 @@ func (s *Server) returnRecord(c *fiber.Ctx) error {
 	}
 	data := returnPage{Return: r, Form: f, ForOfficer: true}
 	if len(errs) == 0 {
-		err = s.contracts().RecordReturn(c.UserContext(), r.ID, formInt(c, "version"), f, evidence)
+		err = s.contracts.RecordReturn(c.UserContext(), r.ID, formInt(c, "version"), f, evidence)
 		if err == nil {
 			return s.redirectWithFlash(c, "/returns/"+r.ID, "Return recorded and accepted.")
 		}
@@ -37,7 +37,7 @@ func (s *Server) returnAccept(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.contracts().AcceptReturn(c.UserContext(), r.ID, formInt(c, "version")); err != nil {
+	if err := s.contracts.AcceptReturn(c.UserContext(), r.ID, formInt(c, "version")); err != nil {
 		return err
 	}
 	return s.redirectWithFlash(c, "/returns/"+r.ID, "Return accepted.")
@@ -54,7 +54,7 @@ func (s *Server) returnQuery(c *fiber.Ctx) error {
 	}
 	errs := decodeForm(c, &f)
 	if len(errs) == 0 {
-		err = s.contracts().QueryReturn(c.UserContext(), r.ID, formInt(c, "version"), f.Question)
+		err = s.contracts.QueryReturn(c.UserContext(), r.ID, formInt(c, "version"), f.Question)
 		if err == nil {
 			return s.redirectWithFlash(c, "/returns/"+r.ID, "Question sent to "+r.ProviderName+".")
 		}

@@ -37,7 +37,7 @@ func (s *Server) renderReturn(c *fiber.Ctx, status int, data returnPage, errs ma
 
 // officerReturn reads a return for an officer, as of today.
 func (s *Server) officerReturn(c *fiber.Ctx) (*contract.MonitoringReturn, error) {
-	return contract.ReturnByID(c.UserContext(), s.db, c.Params("id"), s.contracts().Today())
+	return contract.ReturnByID(c.UserContext(), s.db, c.Params("id"), s.contracts.Today())
 }
 
 // returnShow is an officer's view of a return: to record it, accept it or query it.

@@ -52,7 +52,7 @@ func (s *Server) reviewQueue(c *fiber.Ctx) error {
 		return err
 	}
 	pager.Total = max(queueTotal, changesTotal)
-	now := time.Now()
+	now := s.clock()
 	data := reviewQueuePage{Page: s.page(c, "Review queue"), QueueTotal: queueTotal, ChangesTotal: changesTotal, Pager: pager}
 	for _, q := range queue {
 		data.Queue = append(data.Queue, queueRow{QueueEntry: q, AgeDays: ageDays(now, q.SubmittedAt)})

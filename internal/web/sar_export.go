@@ -36,7 +36,7 @@ func (s *Server) sarExport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	e := &subject.Export{Request: r, Findings: f, Controller: s.cfg.Council.Name, GeneratedAt: time.Now()}
+	e := &subject.Export{Request: r, Findings: f, Controller: s.cfg.Council.Name, GeneratedAt: s.clock()}
 	if nv, err := s.currentNotice(ctx, ""); err == nil {
 		e.Notice = nv.Body
 	} else if !apperr.Is(err, apperr.NotFound) {

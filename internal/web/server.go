@@ -13,8 +13,14 @@ import (
 	portal "github.com/council/provider-portal"
 	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/config"
+	"github.com/council/provider-portal/internal/contract"
+	"github.com/council/provider-portal/internal/document"
 	"github.com/council/provider-portal/internal/finance"
+	"github.com/council/provider-portal/internal/importer"
+	"github.com/council/provider-portal/internal/membership"
 	"github.com/council/provider-portal/internal/provider"
+	"github.com/council/provider-portal/internal/quality"
+	"github.com/council/provider-portal/internal/retention"
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/template/html/v2"
 	"github.com/jmoiron/sqlx"
@@ -22,33 +28,55 @@ import (
 
 // Server holds what the handlers need.
 type Server struct {
-	cfg       *config.Config
-	db        *sqlx.DB
-	auth      *auth.Service
-	providers *provider.Service
-	finance   *finance.Service
-	log       *slog.Logger
-	metrics   *Metrics
+	cfg         *config.Config
+	db          *sqlx.DB
+	auth        *auth.Service
+	memberships *membership.Service
+	providers   *provider.Service
+	finance     *finance.Service
+	contracts   *contract.Service
+	quality     *quality.Service
+	retention   *retention.Service
+	importer    *importer.Service
+	importJobs  *importer.Jobs
+	documents   document.Store
+	clock       func() time.Time
+	log         *slog.Logger
+	metrics     *Metrics
 	// apiLimits rate-limits the JSON API per token (api_ratelimit.go).
 	apiLimits *rateLimiter
 }
 
-// Deps are the server's collaborators, built by cmd/portal.
+// Deps are the server's collaborators, wired once by internal/cli/wire (wire.New), which the
+// test harness calls too. Handlers use these services; they never build their own.
 type Deps struct {
-	Config    *config.Config
-	DB        *sqlx.DB
-	Auth      *auth.Service
-	Providers *provider.Service
-	Finance   *finance.Service
-	Log       *slog.Logger
-	Metrics   *Metrics
+	Config     *config.Config
+	DB         *sqlx.DB
+	Auth       *auth.Service
+	Members    *membership.Service
+	Providers  *provider.Service
+	Finance    *finance.Service
+	Contracts  *contract.Service
+	Quality    *quality.Service
+	Retention  *retention.Service
+	Importer   *importer.Service
+	ImportJobs *importer.Jobs
+	Documents  document.Store
+	// Clock is the services' clock, for the few things the web layer dates itself.
+	Clock   func() time.Time
+	Log     *slog.Logger
+	Metrics *Metrics
 }
 
 // New builds the fiber app with every route. Templates are parsed here, once, so a broken
 // template stops the start rather than a request.
 func New(d Deps) (*fiber.App, error) {
-	s := &Server{cfg: d.Config, db: d.DB, auth: d.Auth, providers: d.Providers, finance: d.Finance, log: d.Log, metrics: d.Metrics,
+	s := &Server{cfg: d.Config, db: d.DB, auth: d.Auth, memberships: d.Members, providers: d.Providers, finance: d.Finance, contracts: d.Contracts,
+		quality: d.Quality, retention: d.Retention, importer: d.Importer, importJobs: d.ImportJobs, documents: d.Documents, clock: d.Clock, log: d.Log, metrics: d.Metrics,
 		apiLimits: newRateLimiter(apiRatePerSecond, apiRateBurst, nil)}
+	if s.clock == nil {
+		s.clock = time.Now
+	}
 	if s.metrics == nil {
 		s.metrics = NewMetrics(nil)
 	}

@@ -64,13 +64,7 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	stage := auth.StageFull
-	switch {
-	case u.IsStaff() && u.TOTPSecret == nil:
-		stage = auth.StageEnrol
-	case u.IsStaff():
-		stage = auth.StageMFA
-	}
+	stage := u.StageAfterPassword()
 	if err := s.startSession(c, u, stage); err != nil {
 		return err
 	}

@@ -64,26 +64,11 @@ func (s *Server) enrolForm(c *fiber.Ctx) error {
 func (s *Server) renderEnrol(c *fiber.Ctx, status int, errs []FieldError) error {
 	ctx := c.UserContext()
 	sess, u := sessionOf(c), userOf(c)
-	var secret, otpURL string
-	var err error
-	if sess.PendingTOTPSecret != nil {
-		if secret, err = s.auth.OpenPendingSecret(sess.TokenHash, *sess.PendingTOTPSecret); err != nil {
-			return err
-		}
+	secret, err := s.auth.EnrolmentSecret(ctx, sess, u)
+	if err != nil {
+		return err
 	}
-	if secret == "" {
-		if secret, _, err = s.auth.StartTOTPEnrolment(u); err != nil {
-			return err
-		}
-		sealed, err := s.auth.SealPendingSecret(sess.TokenHash, secret)
-		if err != nil {
-			return err
-		}
-		if _, err := s.db.ExecContext(ctx, `UPDATE sessions SET pending_totp_secret = $2 WHERE token_hash = $1`, sess.TokenHash, sealed); err != nil {
-			return err
-		}
-	}
-	otpURL = auth.TOTPURL(s.auth.Issuer, u.Email, secret)
+	otpURL := auth.TOTPURL(s.auth.Issuer, u.Email, secret)
 	png, err := auth.TOTPQRCodePNG(otpURL)
 	if err != nil {
 		return err
@@ -126,14 +111,4 @@ func (s *Server) signOut(c *fiber.Ctx) error {
 	}
 	s.clearSessionCookie(c)
 	return c.Redirect("/sign-in?signed-out=1", fiber.StatusSeeOther)
-}
-
-// redirectWithFlash stores a message for the next page and redirects (post/redirect/get).
-func (s *Server) redirectWithFlash(c *fiber.Ctx, to, msg string) error {
-	if sess := sessionOf(c); sess != nil {
-		if err := auth.SetFlash(c.UserContext(), s.db, sess.TokenHash, msg); err != nil {
-			return err
-		}
-	}
-	return c.Redirect(to, fiber.StatusSeeOther)
 }

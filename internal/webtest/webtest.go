@@ -19,15 +19,14 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/council/provider-portal/internal/audit"
 	"github.com/council/provider-portal/internal/auth"
+	"github.com/council/provider-portal/internal/cli/wire"
 	"github.com/council/provider-portal/internal/config"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/dbtest"
-	"github.com/council/provider-portal/internal/document"
 	"github.com/council/provider-portal/internal/finance"
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/council/provider-portal/internal/ukid"
 	"github.com/council/provider-portal/internal/vault"
-	"github.com/council/provider-portal/internal/web"
 	"github.com/jmoiron/sqlx"
 	"github.com/pquerna/otp/totp"
 )
@@ -44,6 +43,8 @@ type Server struct {
 	Providers *provider.Service
 	Finance   *finance.Service
 	Vault     *vault.Vault
+	// Services are all the services the app runs on, as wire.New built them.
+	Services *wire.Services
 }
 
 // Options adjust the configuration before the app is built.
@@ -83,22 +84,19 @@ func Start(t testing.TB, opts ...Options) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := &auth.Service{DB: d, Vault: v, Throttle: auth.DefaultThrottle, BaseURL: cfg.BaseURL,
-		Timeouts: auth.SessionTimeouts{Idle: cfg.SessionIdle, Absolute: cfg.SessionAbsolute}, Issuer: "Provider Portal (test)"}
 	logOut := io.Discard
 	if os.Getenv("WEBTEST_LOG") != "" {
 		logOut = os.Stderr
 	}
-	providers := &provider.Service{DB: d, Vault: v, Checks: provider.ChecksWith(ukid.DefaultModulusTable()), BaseURL: cfg.BaseURL}
-	fin := &finance.Service{DB: d, Vault: v, Providers: providers, Modulus: ukid.DefaultModulusTable(),
-		Documents: document.PostgresStore{}, BaseURL: cfg.BaseURL, CouncilPhone: cfg.Council.Phone}
-	app, err := web.New(web.Deps{Config: cfg, DB: d, Auth: svc, Providers: providers, Finance: fin, Log: slog.New(slog.NewJSONHandler(logOut, nil))})
+	// The same wiring the portal runs with, not a copy of it.
+	svc := wire.New(cfg, d, v, ukid.DefaultModulusTable(), slog.New(slog.NewJSONHandler(logOut, nil)), time.Now)
+	app, err := svc.App(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	go func() { _ = app.Listener(ln) }()
 	t.Cleanup(func() { _ = app.ShutdownWithTimeout(5 * time.Second) })
-	return &Server{URL: base, DB: d, Config: cfg, Auth: svc, Providers: providers, Finance: fin, Vault: v}
+	return &Server{URL: base, DB: d, Config: cfg, Auth: svc.Auth, Providers: svc.Providers, Finance: svc.Finance, Vault: v, Services: svc}
 }
 
 // TestUser is a user the harness made, with what is needed to sign in as them.

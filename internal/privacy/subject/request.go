@@ -17,11 +17,11 @@ import (
 
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/audit"
-	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/privacy"
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/council/provider-portal/internal/ukid"
+	"github.com/council/provider-portal/internal/validate"
 	"github.com/jmoiron/sqlx"
 )
 
@@ -144,7 +144,7 @@ func (r *Registration) Validate(today time.Time) map[string]string {
 		errs["requester_name"] = "The requester's name must be 200 characters or fewer"
 	}
 	if r.Email = strings.TrimSpace(r.Email); r.Email != "" {
-		if e, err := auth.NormaliseEmail(r.Email); err != nil {
+		if e, err := validate.NormaliseEmail(r.Email); err != nil {
 			errs["requester_email"] = "Enter an email address in the correct format, like name@example.com"
 		} else {
 			r.Email = e
@@ -206,7 +206,7 @@ func Register(ctx context.Context, d *sqlx.DB, reg Registration, by Staff) (*Req
 // ByID returns one request.
 func ByID(ctx context.Context, q sqlx.QueryerContext, id string) (*Request, error) {
 	var r Request
-	if !auth.IsUUID(id) {
+	if !db.IsUUID(id) {
 		return nil, apperr.New(apperr.NotFound, "Request not found")
 	}
 	err := sqlx.GetContext(ctx, q, &r, `SELECT `+requestColumns+` FROM sar_requests WHERE id = $1`, id)
@@ -222,7 +222,7 @@ func ByID(ctx context.Context, q sqlx.QueryerContext, id string) (*Request, erro
 // lock reads a request for update, refusing a closed one or one changed since version.
 func lock(ctx context.Context, tx *sqlx.Tx, id string, version int) (*Request, error) {
 	var r Request
-	if !auth.IsUUID(id) {
+	if !db.IsUUID(id) {
 		return nil, apperr.New(apperr.NotFound, "Request not found")
 	}
 	err := tx.GetContext(ctx, &r, `SELECT `+requestColumns+` FROM sar_requests WHERE id = $1 FOR UPDATE`, id)

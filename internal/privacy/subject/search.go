@@ -12,10 +12,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/council/provider-portal/internal/audit"
-	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/privacy"
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/council/provider-portal/internal/ukid"
+	"github.com/council/provider-portal/internal/validate"
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
@@ -49,7 +49,7 @@ func (c *Criteria) Normalise() map[string]string {
 		return errs
 	}
 	if c.Email != "" {
-		if e, err := auth.NormaliseEmail(c.Email); err != nil {
+		if e, err := validate.NormaliseEmail(c.Email); err != nil {
 			errs["email"] = "Enter an email address in the correct format, like name@example.com"
 		} else {
 			c.Email = e

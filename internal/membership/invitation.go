@@ -1,47 +1,32 @@
-package auth
+package membership
 
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/audit"
+	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/notify"
 	"github.com/council/provider-portal/internal/privacy"
+	"github.com/council/provider-portal/internal/validate"
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 )
 
-// Organisation membership: members invite colleagues by email with a single-use link,
-// remove members (never the last), and a person in several organisations switches which
-// one they act for. Every change is audited in its transaction.
+// Invitations: members invite colleagues by email with a single-use link (and the council
+// invites the key contacts of imported suppliers the same way); the person invited joins
+// with the account they have, or makes one. Every change is audited in its transaction.
 
 // InvitationLife is how long an invitation to join an organisation works.
 const InvitationLife = 7 * 24 * time.Hour
 
 var errInvitationLink = apperr.New(apperr.NotFound,
 	"This invitation has expired or has already been used. Ask someone in the organisation to invite you again")
-
-// Member is a person in an organisation.
-type Member struct {
-	UserID   string    `db:"user_id"`
-	Name     string    `db:"name"`
-	Email    string    `db:"email"`
-	JoinedAt time.Time `db:"joined_at"`
-}
-
-// Members lists an organisation's members by name.
-func Members(ctx context.Context, q sqlx.QueryerContext, orgID string) ([]Member, error) {
-	var out []Member
-	err := sqlx.SelectContext(ctx, q, &out, `SELECT u.id AS user_id, u.name, u.email, m.created_at AS joined_at
-		FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.organisation_id = $1 ORDER BY u.name, u.email`, orgID)
-	if err != nil {
-		return nil, fmt.Errorf("members: %w", err)
-	}
-	return out, nil
-}
 
 // PendingInvitation is an invitation not yet accepted and still in date.
 type PendingInvitation struct {
@@ -67,8 +52,8 @@ func PendingInvitations(ctx context.Context, q sqlx.QueryerContext, orgID string
 // InviteMember emails a single-use link to join the organisation to email, on behalf of
 // by, who must be a member. A new invitation to the same address replaces an earlier one.
 // It returns Invalid (field "email") for a malformed address or one that is a member already.
-func (s *Service) InviteMember(ctx context.Context, orgID, email string, by *User) error {
-	email, err := NormaliseEmail(email)
+func (s *Service) InviteMember(ctx context.Context, orgID, email string, by *auth.User) error {
+	email, err := validate.NormaliseEmail(email)
 	if err != nil {
 		return apperr.InvalidFields(map[string]string{"email": apperr.MessageOf(err)})
 	}
@@ -88,9 +73,9 @@ func (s *Service) InviteMember(ctx context.Context, orgID, email string, by *Use
 		if _, err := tx.ExecContext(ctx, `DELETE FROM membership_invitations WHERE organisation_id = $1 AND email = $2 AND accepted_at IS NULL`, orgID, email); err != nil {
 			return fmt.Errorf("replace invitation: %w", err)
 		}
-		token := NewToken()
+		token := auth.NewToken()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO membership_invitations (token_hash, organisation_id, email, invited_by, expires_at)
-			VALUES ($1, $2, $3, $4, now() + $5 * interval '1 second')`, HashToken(token), orgID, email, by.ID, InvitationLife.Seconds()); err != nil {
+			VALUES ($1, $2, $3, $4, now() + $5 * interval '1 second')`, auth.HashToken(token), orgID, email, by.ID, InvitationLife.Seconds()); err != nil {
 			return fmt.Errorf("store invitation: %w", err)
 		}
 		if err := notify.Enqueue(ctx, tx, notify.Message{To: email, Kind: "membership_invitation",
@@ -98,7 +83,7 @@ func (s *Service) InviteMember(ctx context.Context, orgID, email string, by *Use
 			Body: fmt.Sprintf("Hello,\n\n%s has invited you to join %s on the Provider Portal, where care providers keep their details up to date with the council.\n\n"+
 				"To accept, open this link within 7 days:\n\n%s\n\n"+
 				"If you do not have an account yet, you will make one. The link works once. If you were not expecting this, you can ignore this email.\n",
-				by.Name, orgName, s.BaseURL.JoinPath("/invitations", token).String()),
+				by.Name, orgName, InvitationLink(s.BaseURL, token)),
 		}); err != nil {
 			return err
 		}
@@ -107,29 +92,54 @@ func (s *Service) InviteMember(ctx context.Context, orgID, email string, by *Use
 	})
 }
 
-// lockMemberOrganisation locks the organisation row, so membership changes to one
-// organisation happen one at a time, and checks userID belongs to it. It returns the
-// organisation's name.
-func lockMemberOrganisation(ctx context.Context, tx *sqlx.Tx, orgID, userID string) (string, error) {
-	if !IsUUID(orgID) {
-		return "", apperr.New(apperr.NotFound, "Organisation not found")
+// InvitationLink is the link an invitation email carries, under the portal's base URL.
+func InvitationLink(base *url.URL, token string) string {
+	return base.JoinPath("/invitations", token).String()
+}
+
+// NewInvitation is one invitation CreateInvitations stores.
+type NewInvitation struct {
+	OrganisationID string
+	Email          string // normalised
+	// Audit is recorded with the invitation's audit event, beside its email address: how
+	// it was sent, say.
+	Audit map[string]any
+}
+
+// CreateInvitations stores, in the caller's transaction, one single-use invitation to join
+// each organisation, valid for InvitationLife, audits each (membership.invited), and
+// returns their tokens in order, for the caller's emails to carry (InvitationLink).
+// invitedBy is the user inviting, or "" for the system. It is for bulk invitations (the
+// key contacts of imported suppliers), so it writes them in a couple of statements
+// however many there are; the caller sends the emails.
+func CreateInvitations(ctx context.Context, tx *sqlx.Tx, invitedBy string, invs []NewInvitation) ([]string, error) {
+	if len(invs) == 0 {
+		return nil, nil
 	}
-	var name string
-	err := tx.GetContext(ctx, &name, `SELECT name FROM organisations WHERE id = $1 FOR UPDATE`, orgID)
-	if db.IsNoRows(err) {
-		return "", apperr.New(apperr.NotFound, "Organisation not found")
+	tokens := make([]string, len(invs))
+	hashes := make([][]byte, len(invs))
+	orgs := make([]string, len(invs))
+	emails := make([]string, len(invs))
+	events := make([]audit.Event, len(invs))
+	for i, inv := range invs {
+		tokens[i] = auth.NewToken()
+		hashes[i], orgs[i], emails[i] = auth.HashToken(tokens[i]), inv.OrganisationID, inv.Email
+		summary := map[string]any{"email": inv.Email}
+		for k, v := range inv.Audit {
+			summary[k] = v
+		}
+		events[i] = audit.Event{Action: "membership.invited", ObjectType: "organisation", ObjectID: inv.OrganisationID, Summary: summary}
 	}
-	if err != nil {
-		return "", fmt.Errorf("lock organisation: %w", err)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO membership_invitations (token_hash, organisation_id, email, invited_by, expires_at)
+		SELECT u.hash, u.org::uuid, u.email, NULLIF($4, '')::uuid, now() + $5 * interval '1 second'
+		FROM unnest($1::bytea[], $2::text[], $3::text[]) AS u(hash, org, email)`,
+		pq.ByteaArray(hashes), pq.StringArray(orgs), pq.StringArray(emails), invitedBy, InvitationLife.Seconds()); err != nil {
+		return nil, fmt.Errorf("store invitations: %w", err)
 	}
-	ok, err := IsMember(ctx, tx, userID, orgID)
-	if err != nil {
-		return "", err
+	if err := audit.RecordBatch(ctx, tx, events); err != nil {
+		return nil, err
 	}
-	if !ok {
-		return "", apperr.New(apperr.Forbidden, "You are not a member of this organisation")
-	}
-	return name, nil
+	return tokens, nil
 }
 
 // Invitation is a live invitation, as its link shows it.
@@ -149,7 +159,7 @@ const invitationQuery = `SELECT i.organisation_id, o.name AS organisation_name, 
 // is unknown, used or expired.
 func InvitationByToken(ctx context.Context, q sqlx.QueryerContext, token string) (*Invitation, error) {
 	var inv Invitation
-	err := sqlx.GetContext(ctx, q, &inv, invitationQuery, HashToken(token))
+	err := sqlx.GetContext(ctx, q, &inv, invitationQuery, auth.HashToken(token))
 	if db.IsNoRows(err) {
 		return nil, errInvitationLink
 	}
@@ -163,7 +173,7 @@ func InvitationByToken(ctx context.Context, q sqlx.QueryerContext, token string)
 // is used once however many times it is posted at once.
 func lockInvitation(ctx context.Context, tx *sqlx.Tx, token string) (*Invitation, error) {
 	var inv Invitation
-	err := tx.GetContext(ctx, &inv, invitationQuery+` FOR UPDATE OF i`, HashToken(token))
+	err := tx.GetContext(ctx, &inv, invitationQuery+` FOR UPDATE OF i`, auth.HashToken(token))
 	if db.IsNoRows(err) {
 		return nil, errInvitationLink
 	}
@@ -173,12 +183,12 @@ func lockInvitation(ctx context.Context, tx *sqlx.Tx, token string) (*Invitation
 	return &inv, nil
 }
 
-// join makes userID a member through the invitation token and uses the invitation up.
-func join(ctx context.Context, tx *sqlx.Tx, token string, inv *Invitation, u *User) error {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO memberships (user_id, organisation_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, u.ID, inv.OrganisationID); err != nil {
-		return fmt.Errorf("join organisation: %w", err)
+// join makes u a member through the invitation token and uses the invitation up.
+func join(ctx context.Context, tx *sqlx.Tx, token string, inv *Invitation, u *auth.User) error {
+	if err := addMember(ctx, tx, u.ID, inv.OrganisationID); err != nil {
+		return err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE membership_invitations SET accepted_at = now() WHERE token_hash = $1`, HashToken(token)); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE membership_invitations SET accepted_at = now() WHERE token_hash = $1`, auth.HashToken(token)); err != nil {
 		return fmt.Errorf("use invitation: %w", err)
 	}
 	return audit.Record(ctx, tx, audit.Event{Action: "membership.joined", ObjectType: "organisation", ObjectID: inv.OrganisationID,
@@ -188,7 +198,7 @@ func join(ctx context.Context, tx *sqlx.Tx, token string, inv *Invitation, u *Us
 // AcceptInvitation makes u, a signed-in provider whose email address the invitation was
 // sent to, a member of its organisation. Receiving the link also confirms u's address.
 // It returns NotFound for a used or expired link and Forbidden for anyone else.
-func (s *Service) AcceptInvitation(ctx context.Context, token string, u *User) (*Invitation, error) {
+func (s *Service) AcceptInvitation(ctx context.Context, token string, u *auth.User) (*Invitation, error) {
 	var inv *Invitation
 	err := db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
 		var err error
@@ -199,8 +209,8 @@ func (s *Service) AcceptInvitation(ctx context.Context, token string, u *User) (
 			return err
 		}
 		if u.EmailConfirmedAt == nil {
-			if _, err := tx.ExecContext(ctx, `UPDATE users SET email_confirmed_at = now(), updated_at = now(), version = version + 1 WHERE id = $1`, u.ID); err != nil {
-				return fmt.Errorf("confirm email: %w", err)
+			if _, err := auth.MarkEmailConfirmed(ctx, tx, u.ID); err != nil {
+				return err
 			}
 		}
 		return join(ctx, tx, token, inv, u)
@@ -212,8 +222,8 @@ func (s *Service) AcceptInvitation(ctx context.Context, token string, u *User) (
 }
 
 // CanAccept says whether u may accept inv: only the provider user it was sent to may.
-func CanAccept(inv *Invitation, u *User) error {
-	if !u.Has(RoleProvider) {
+func CanAccept(inv *Invitation, u *auth.User) error {
+	if !u.Has(auth.RoleProvider) {
 		return apperr.New(apperr.Forbidden, "Council staff accounts cannot join a provider organisation")
 	}
 	if !strings.EqualFold(u.Email, inv.Email) {
@@ -237,8 +247,8 @@ type InvitedAccount struct {
 // their acknowledgement of the privacy notice, in one transaction. It returns Invalid with
 // messages for name, password and password_confirm, ErrNoticeChanged, NotFound for a used or
 // expired link, and Conflict when the address has an account already (they sign in instead).
-func (s *Service) RegisterByInvitation(ctx context.Context, token string, a InvitedAccount) (*User, *Invitation, error) {
-	var u *User
+func (s *Service) RegisterByInvitation(ctx context.Context, token string, a InvitedAccount) (*auth.User, *Invitation, error) {
+	var u *auth.User
 	var inv *Invitation
 	err := db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
 		var err error
@@ -248,18 +258,18 @@ func (s *Service) RegisterByInvitation(ctx context.Context, token string, a Invi
 		if err := checkNoticeCurrent(ctx, tx, a.NoticeID); err != nil {
 			return err
 		}
-		taken, err := emailTaken(ctx, tx, inv.Email)
+		taken, err := auth.EmailTaken(ctx, tx, inv.Email)
 		if err != nil {
 			return err
 		}
 		if taken {
 			return apperr.New(apperr.Conflict, "An account with this email address already exists. Sign in to accept the invitation")
 		}
-		_, fields := checkNewProvider(a.Name, inv.Email, a.Password, a.PasswordConfirm)
+		_, fields := auth.CheckNewProvider(a.Name, inv.Email, a.Password, a.PasswordConfirm)
 		if len(fields) > 0 {
 			return apperr.InvalidFields(fields)
 		}
-		if u, err = s.CreateUser(ctx, tx, NewUser{Email: inv.Email, Name: a.Name, Roles: []Role{RoleProvider}, Password: a.Password, EmailConfirmed: true}); err != nil {
+		if u, err = s.Auth.CreateUser(ctx, tx, auth.NewUser{Email: inv.Email, Name: a.Name, Roles: []auth.Role{auth.RoleProvider}, Password: a.Password, EmailConfirmed: true}); err != nil {
 			return err
 		}
 		readAt := a.NoticeReadAt
@@ -272,79 +282,4 @@ func (s *Service) RegisterByInvitation(ctx context.Context, token string, a Invi
 		return nil, nil, err
 	}
 	return u, inv, nil
-}
-
-// RemoveMember takes memberID out of the organisation on behalf of by, a member (who may
-// remove themselves). The last member cannot be removed, so an organisation always has
-// someone to keep its record. The removed person's sessions stop acting for it at once.
-func (s *Service) RemoveMember(ctx context.Context, orgID, memberID string, by *User) (*Member, error) {
-	var removed Member
-	err := db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
-		orgName, err := lockMemberOrganisation(ctx, tx, orgID, by.ID)
-		if err != nil {
-			return err
-		}
-		members, err := Members(ctx, tx, orgID)
-		if err != nil {
-			return err
-		}
-		found := false
-		for _, m := range members {
-			if m.UserID == memberID {
-				removed, found = m, true
-			}
-		}
-		if !found {
-			return apperr.New(apperr.NotFound, "That person is not a member of %s", orgName)
-		}
-		if len(members) == 1 {
-			return apperr.New(apperr.Invalid, "You cannot remove the only member of %s. Invite someone else first", orgName)
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM memberships WHERE user_id = $1 AND organisation_id = $2`, memberID, orgID); err != nil {
-			return fmt.Errorf("remove member: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE sessions SET organisation_id = NULL WHERE user_id = $1 AND organisation_id = $2`, memberID, orgID); err != nil {
-			return fmt.Errorf("end acting for organisation: %w", err)
-		}
-		return audit.Record(ctx, tx, audit.Event{Action: "membership.removed", ObjectType: "organisation", ObjectID: orgID,
-			Summary: map[string]any{"user_id": memberID, "email": removed.Email, "name": removed.Name, "left": memberID == by.ID}})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &removed, nil
-}
-
-// SwitchOrganisation makes the session act for orgID, which u must belong to; otherwise it
-// is NotFound, and nothing changes.
-func (s *Service) SwitchOrganisation(ctx context.Context, sess *Session, u *User, orgID string) (*Organisation, error) {
-	orgs, err := Organisations(ctx, s.DB, u.ID)
-	if err != nil {
-		return nil, err
-	}
-	var to *Organisation
-	for i := range orgs {
-		if orgs[i].ID == orgID {
-			to = &orgs[i]
-		}
-	}
-	if to == nil {
-		return nil, apperr.New(apperr.NotFound, "Organisation not found")
-	}
-	from := ""
-	if sess.OrganisationID != nil {
-		from = *sess.OrganisationID
-	}
-	err = db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
-		if err := SetSessionOrganisation(ctx, tx, sess.TokenHash, to.ID); err != nil {
-			return fmt.Errorf("switch organisation: %w", err)
-		}
-		return audit.Record(ctx, tx, audit.Event{Action: "organisation.switched", ObjectType: "organisation", ObjectID: to.ID,
-			Summary: map[string]any{"from": from}})
-	})
-	if err != nil {
-		return nil, err
-	}
-	sess.OrganisationID = &to.ID
-	return to, nil
 }

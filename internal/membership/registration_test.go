@@ -1,4 +1,4 @@
-package auth
+package membership
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/council/provider-portal/internal/apperr"
+	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/privacy"
 )
 
@@ -59,7 +60,7 @@ func TestRegister(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !u.Has(RoleProvider) || len(u.RoleNames) != 1 || u.EmailConfirmedAt != nil || u.Name != "Robin Ash" {
+	if !u.Has(auth.RoleProvider) || len(u.RoleNames) != 1 || u.EmailConfirmedAt != nil || u.Name != "Robin Ash" {
 		t.Errorf("user: roles %v confirmed %v name %q", u.RoleNames, u.EmailConfirmedAt, u.Name)
 	}
 	orgs, err := Organisations(ctx, s.DB, u.ID)
@@ -80,8 +81,8 @@ func TestRegister(t *testing.T) {
 	if err := s.DB.Get(&life, `SELECT extract(epoch FROM expires_at - created_at)::bigint * 1000000000 FROM one_time_tokens WHERE user_id = $1 AND purpose = 'email_confirmation'`, u.ID); err != nil {
 		t.Fatal(err)
 	}
-	if life != ConfirmationLinkLife {
-		t.Errorf("confirmation link lasts %s, want %s", life, ConfirmationLinkLife)
+	if life != auth.ConfirmationLinkLife {
+		t.Errorf("confirmation link lasts %s, want %s", life, auth.ConfirmationLinkLife)
 	}
 	for _, action := range []string{"user.create", "organisation.registered", "privacy_notice.acknowledged", "user.email_confirmation.sent"} {
 		if n := countRows(t, s.DB, `SELECT count(*) FROM audit_events WHERE action = $1`, action); n != 1 {
@@ -89,10 +90,10 @@ func TestRegister(t *testing.T) {
 		}
 	}
 
-	if _, err := s.SignIn(ctx, r.Email, r.Password, "192.0.2.1"); !errors.Is(err, ErrEmailUnconfirmed) {
+	if _, err := s.Auth.SignIn(ctx, r.Email, r.Password, "192.0.2.1"); !errors.Is(err, auth.ErrEmailUnconfirmed) {
 		t.Fatalf("sign in before confirming: %v, want ErrEmailUnconfirmed", err)
 	}
-	if _, err := s.SignIn(ctx, r.Email, "not the password at all", "192.0.2.1"); errors.Is(err, ErrEmailUnconfirmed) || !apperr.Is(err, apperr.Unauthorized) {
+	if _, err := s.Auth.SignIn(ctx, r.Email, "not the password at all", "192.0.2.1"); errors.Is(err, auth.ErrEmailUnconfirmed) || !apperr.Is(err, apperr.Unauthorized) {
 		t.Errorf("wrong password of an unconfirmed account: %v, want the plain refusal", err)
 	}
 	if n := countRows(t, s.DB, `SELECT count(*) FROM audit_events WHERE action = 'user.signin.failed' AND summary->>'reason' = 'email_unconfirmed'`); n != 1 {
@@ -103,49 +104,21 @@ func TestRegister(t *testing.T) {
 	if len(tokens) != 1 {
 		t.Fatalf("%d confirmation mails, want 1", len(tokens))
 	}
-	confirmed, err := s.ConfirmEmail(ctx, tokens[0])
+	confirmed, err := s.Auth.ConfirmEmail(ctx, tokens[0])
 	if err != nil || confirmed.ID != u.ID || confirmed.EmailConfirmedAt == nil {
 		t.Fatalf("confirm: %+v, %v", confirmed, err)
 	}
-	if _, err := s.SignIn(ctx, r.Email, r.Password, "192.0.2.1"); err != nil {
+	if _, err := s.Auth.SignIn(ctx, r.Email, r.Password, "192.0.2.1"); err != nil {
 		t.Fatalf("sign in after confirming: %v", err)
 	}
 	// Opening the used link again (a mail scanner may have opened it first) only says the
 	// address is confirmed; it changes nothing.
-	again, err := s.ConfirmEmail(ctx, tokens[0])
+	again, err := s.Auth.ConfirmEmail(ctx, tokens[0])
 	if err != nil || !again.EmailConfirmedAt.Equal(*confirmed.EmailConfirmedAt) {
 		t.Errorf("second use: %+v, %v; want the same confirmation", again, err)
 	}
 	if n := countRows(t, s.DB, `SELECT count(*) FROM audit_events WHERE action = 'user.email_confirmed'`); n != 1 {
 		t.Errorf("%d confirmations audited, want 1", n)
-	}
-}
-
-// TestConfirmEmailRefusesBadLinks: unknown, expired and other kinds of link confirm nothing.
-func TestConfirmEmailRefusesBadLinks(t *testing.T) {
-	t.Parallel()
-	s := newService(t)
-	ctx := systemCtx()
-	r := validRegistration(currentNotice(t, s))
-	u, _, err := s.Register(ctx, r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	token := confirmationTokens(t, s, r.Email)[0]
-	resetToken := NewToken()
-	if _, err := s.DB.Exec(`INSERT INTO one_time_tokens (token_hash, purpose, user_id, expires_at) VALUES ($1, 'password_reset', $2, now() + interval '1 hour')`, HashToken(resetToken), u.ID); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.DB.Exec(`UPDATE one_time_tokens SET expires_at = now() - interval '1 second' WHERE token_hash = $1`, HashToken(token)); err != nil {
-		t.Fatal(err)
-	}
-	for name, tok := range map[string]string{"unknown": NewToken(), "expired": token, "password reset link": resetToken, "empty": ""} {
-		if _, err := s.ConfirmEmail(ctx, tok); !apperr.Is(err, apperr.NotFound) {
-			t.Errorf("%s: %v, want NotFound", name, err)
-		}
-	}
-	if n := countRows(t, s.DB, `SELECT count(*) FROM users WHERE email_confirmed_at IS NOT NULL`); n != 0 {
-		t.Errorf("%d users confirmed by bad links", n)
 	}
 }
 
@@ -155,7 +128,7 @@ func TestRegisterRefuses(t *testing.T) {
 	s := newService(t)
 	ctx := systemCtx()
 	n := currentNotice(t, s)
-	mustCreate(t, s, "taken@acorn.example", RoleProvider)
+	mustCreate(t, s, "taken@acorn.example", auth.RoleProvider)
 	tests := []struct {
 		name   string
 		change func(r *Registration)
@@ -163,14 +136,14 @@ func TestRegisterRefuses(t *testing.T) {
 	}{
 		{"everything missing", func(r *Registration) { *r = Registration{NoticeID: r.NoticeID} }, map[string]string{
 			"name": "Enter your full name", "email": "Enter an email address",
-			"organisation": "Enter the name of your organisation", "password": MsgPasswordMissing}},
+			"organisation": "Enter the name of your organisation", "password": auth.MsgPasswordMissing}},
 		{"email taken, in another case", func(r *Registration) { r.Email = "Taken@Acorn.example" }, map[string]string{"email": MsgEmailTaken}},
 		{"email malformed", func(r *Registration) { r.Email = "robin at acorn" }, map[string]string{"email": "Enter an email address in the correct format, like name@example.com"}},
-		{"password short", func(r *Registration) { r.Password, r.PasswordConfirm = "copper lantern", "copper lantern" }, map[string]string{"password": MsgPasswordTooShort(15)}},
+		{"password short", func(r *Registration) { r.Password, r.PasswordConfirm = "copper lantern", "copper lantern" }, map[string]string{"password": auth.MsgPasswordTooShort(15)}},
 		{"password holds the name", func(r *Registration) {
 			r.Password, r.PasswordConfirm = "robinash meadow lantern", "robinash meadow lantern"
-		}, map[string]string{"password": MsgPasswordPersonal}},
-		{"confirmation differs", func(r *Registration) { r.PasswordConfirm = testPassword + "s" }, map[string]string{"password_confirm": MsgPasswordMismatch}},
+		}, map[string]string{"password": auth.MsgPasswordPersonal}},
+		{"confirmation differs", func(r *Registration) { r.PasswordConfirm = testPassword + "s" }, map[string]string{"password_confirm": auth.MsgPasswordMismatch}},
 		{"organisation name too long", func(r *Registration) { r.OrganisationName = strings.Repeat("a", 301) }, map[string]string{"organisation": "Organisation name must be 300 characters or fewer"}},
 		{"name too long", func(r *Registration) { r.Name = strings.Repeat("é", 201) }, map[string]string{"name": "Full name must be 200 characters or fewer"}},
 	}
@@ -199,94 +172,5 @@ func TestRegisterRefuses(t *testing.T) {
 		if got := countRows(t, s.DB, `SELECT count(*) FROM `+table); got != want {
 			t.Errorf("%d rows in %s after refused registrations, want %d", got, table, want)
 		}
-	}
-}
-
-// TestResendConfirmation sends a new link only to an account waiting for one, at most once
-// in five minutes, and answers the same way whatever the address.
-func TestResendConfirmation(t *testing.T) {
-	t.Parallel()
-	s := newService(t)
-	ctx := systemCtx()
-	r := validRegistration(currentNotice(t, s))
-	if _, _, err := s.Register(ctx, r); err != nil {
-		t.Fatal(err)
-	}
-	confirmedUser := mustCreate(t, s, "sam@acorn.example", RoleProvider)
-
-	steps := []struct {
-		name      string
-		email     string
-		before    func()
-		wantMails int // confirmation mails to robin afterwards
-	}{
-		{"straight after registering", r.Email, nil, 1},
-		{"unknown address", "nobody@acorn.example", nil, 1},
-		{"confirmed account", confirmedUser.Email, nil, 1},
-		{"after five minutes", " ROBIN@acorn.example ", func() {
-			if _, err := s.DB.Exec(`UPDATE one_time_tokens SET created_at = created_at - interval '6 minutes'`); err != nil {
-				t.Fatal(err)
-			}
-		}, 2},
-		{"again at once", r.Email, nil, 2},
-	}
-	for _, st := range steps {
-		if st.before != nil {
-			st.before()
-		}
-		if err := s.ResendConfirmation(ctx, st.email); err != nil {
-			t.Fatalf("%s: %v", st.name, err)
-		}
-		if got := len(confirmationTokens(t, s, r.Email)); got != st.wantMails {
-			t.Errorf("%s: %d mails to %s, want %d", st.name, got, r.Email, st.wantMails)
-		}
-	}
-	if n := countRows(t, s.DB, `SELECT count(*) FROM outbox WHERE to_address <> $1`, r.Email); n != 0 {
-		t.Errorf("%d mails to other addresses, want none", n)
-	}
-	if err := s.ResendConfirmation(ctx, "not an address"); apperr.FieldsOf(err)["email"] == "" {
-		t.Errorf("malformed address: %v, want a message for the email field", err)
-	}
-	// Both links work until one is used.
-	tokens := confirmationTokens(t, s, r.Email)
-	if _, err := s.ConfirmEmail(ctx, tokens[1]); err != nil {
-		t.Fatalf("the newer link: %v", err)
-	}
-}
-
-// TestRemoveMemberKeepsOne: an organisation always keeps a member, and only its members
-// change who belongs.
-func TestRemoveMemberKeepsOne(t *testing.T) {
-	t.Parallel()
-	s := newService(t)
-	a := mustCreate(t, s, "ash@acorn.example", RoleProvider)
-	b := mustCreate(t, s, "birch@acorn.example", RoleProvider)
-	outsider := mustCreate(t, s, "cedar@oak.example", RoleProvider)
-	var org string
-	if err := s.DB.Get(&org, `INSERT INTO organisations (name) VALUES ('Acorn Fostering Ltd') RETURNING id`); err != nil {
-		t.Fatal(err)
-	}
-	for _, u := range []*User{a, b} {
-		if _, err := s.DB.Exec(`INSERT INTO memberships (user_id, organisation_id) VALUES ($1, $2)`, u.ID, org); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := s.RemoveMember(actorCtx(outsider), org, a.ID, outsider); !apperr.Is(err, apperr.Forbidden) {
-		t.Errorf("an outsider removing a member: %v, want Forbidden", err)
-	}
-	if _, err := s.RemoveMember(actorCtx(a), org, outsider.ID, a); !apperr.Is(err, apperr.NotFound) {
-		t.Errorf("removing a non-member: %v, want NotFound", err)
-	}
-	if _, err := s.RemoveMember(actorCtx(a), org, b.ID, a); err != nil {
-		t.Fatalf("removing a colleague: %v", err)
-	}
-	if _, err := s.RemoveMember(actorCtx(a), org, a.ID, a); !apperr.Is(err, apperr.Invalid) {
-		t.Errorf("the last member leaving: %v, want Invalid", err)
-	}
-	if n := countRows(t, s.DB, `SELECT count(*) FROM memberships WHERE organisation_id = $1`, org); n != 1 {
-		t.Errorf("%d members left, want 1", n)
-	}
-	if n := countRows(t, s.DB, `SELECT count(*) FROM audit_events WHERE action = 'membership.removed' AND actor_id = $1 AND summary->>'user_id' = $2`, a.ID, b.ID); n != 1 {
-		t.Errorf("%d removals audited, want 1", n)
 	}
 }

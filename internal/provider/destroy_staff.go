@@ -1,0 +1,112 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// DestroyStaffRecords removes members of staff from their organisations' safeguarding
+// sections, in the caller's transaction: refsByOrg maps an organisation's id to the refs of
+// the members to remove. It returns how many members were removed.
+//
+// Why: a DBS record (the member's name, role, certificate number sealed, issue date and
+// status checks) is criminal offence data, kept only while it is needed to show a provider's
+// staff are safe to work with children, and for a short period after. Both copies go, the
+// working one and the approved one, so neither an officer nor the provider still sees it.
+// Everything else stored about the section is left exactly as it was. The section's version
+// moves on, so a form opened before cannot put the member back; a working copy left with
+// nobody is no longer complete, so the provider is asked to look at it again. The dashboard's
+// DBS dates follow by the section's trigger.
+func DestroyStaffRecords(ctx context.Context, tx *sqlx.Tx, refsByOrg map[string][]string) (int, error) {
+	orgs := make([]string, 0, len(refsByOrg))
+	for org := range refsByOrg {
+		orgs = append(orgs, org)
+	}
+	slices.Sort(orgs) // lock in one order, so two destructions cannot deadlock
+	removed := 0
+	for _, org := range orgs {
+		drop := map[string]bool{}
+		for _, ref := range refsByOrg[org] {
+			drop[ref] = true
+		}
+		var sec struct {
+			Data     []byte `db:"data"`
+			Approved []byte `db:"approved_data"`
+		}
+		err := tx.GetContext(ctx, &sec, `SELECT data, approved_data FROM provider_sections
+			WHERE organisation_id::text = $1 AND section = $2 FOR UPDATE`, org, string(SectionSafeguarding))
+		if err != nil {
+			return 0, fmt.Errorf("lock safeguarding section: %w", err)
+		}
+		data, gone, left, err := withoutStaff(sec.Data, drop)
+		if err != nil {
+			return 0, err
+		}
+		approved, goneApproved, _, err := withoutStaff(sec.Approved, drop)
+		if err != nil {
+			return 0, err
+		}
+		for ref := range goneApproved {
+			gone[ref] = true
+		}
+		if len(gone) == 0 {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE provider_sections SET data = $3, approved_data = $4,
+				completed = completed AND $5, version = version + 1, updated_at = now()
+			WHERE organisation_id::text = $1 AND section = $2`,
+			org, string(SectionSafeguarding), data, approved, left > 0); err != nil {
+			return 0, fmt.Errorf("remove DBS records: %w", err)
+		}
+		removed += len(gone)
+	}
+	return removed, nil
+}
+
+// withoutStaff returns the section document without the members whose refs are in drop,
+// keeping every other field as stored, with the refs it removed and how many members remain.
+// An absent copy (no approved answers yet) stays absent.
+func withoutStaff(data []byte, drop map[string]bool) ([]byte, map[string]bool, int, error) {
+	gone := map[string]bool{}
+	if len(data) == 0 {
+		return nil, gone, 0, nil
+	}
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, nil, 0, fmt.Errorf("read safeguarding section: %w", err)
+	}
+	var staff []json.RawMessage
+	if raw, ok := doc["staff"]; ok && string(raw) != "null" {
+		if err := json.Unmarshal(raw, &staff); err != nil {
+			return nil, nil, 0, fmt.Errorf("read safeguarding staff: %w", err)
+		}
+	}
+	kept := make([]json.RawMessage, 0, len(staff))
+	for _, m := range staff {
+		var e struct {
+			Ref string `json:"ref"`
+		}
+		if err := json.Unmarshal(m, &e); err != nil {
+			return nil, nil, 0, fmt.Errorf("read member of staff: %w", err)
+		}
+		if e.Ref != "" && drop[e.Ref] {
+			gone[e.Ref] = true
+			continue
+		}
+		kept = append(kept, m)
+	}
+	list, err := json.Marshal(kept)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	doc["staff"] = list
+	out, err := json.Marshal(doc)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	return out, gone, len(kept), nil
+}
