@@ -113,10 +113,13 @@ func Authenticate(ctx context.Context, d sqlx.ExtContext, secret string, now tim
 		return nil, ErrInvalid
 	}
 	t, err := byPrefix(ctx, d, prefix)
+	if apperr.Is(err, apperr.NotFound) {
+		return nil, ErrInvalid
+	}
 	if err != nil {
 		return nil, err
 	}
-	if t == nil || subtle.ConstantTimeCompare(t.secretHash, hash(secret)) != 1 {
+	if subtle.ConstantTimeCompare(t.secretHash, hash(secret)) != 1 {
 		return nil, ErrInvalid
 	}
 	switch {

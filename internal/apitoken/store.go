@@ -42,7 +42,7 @@ func ByID(ctx context.Context, q sqlx.QueryerContext, id string) (*Token, error)
 	return &t, nil
 }
 
-// byPrefix returns the token with a prefix and its stored hash, or nil when there is none.
+// byPrefix returns the token with a prefix and its stored hash, or an apperr.NotFound.
 func byPrefix(ctx context.Context, q sqlx.QueryerContext, prefix string) (*Token, error) {
 	var row struct {
 		Token
@@ -50,7 +50,7 @@ func byPrefix(ctx context.Context, q sqlx.QueryerContext, prefix string) (*Token
 	}
 	err := sqlx.GetContext(ctx, q, &row, `SELECT `+tokenColumns+`, t.secret_hash`+tokenFrom+` WHERE t.prefix = $1`, prefix)
 	if db.IsNoRows(err) {
-		return nil, nil
+		return nil, apperr.New(apperr.NotFound, "No token has this prefix")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("api token by prefix: %w", err)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/jmoiron/sqlx"
 )
@@ -21,13 +22,13 @@ type Anchor struct {
 	AnchoredAt      time.Time `db:"anchored_at"`
 }
 
-// LatestAnchor returns the newest anchor, or nil when no event has ever expired.
+// LatestAnchor returns the newest anchor, or an apperr.NotFound when no event has ever expired.
 func LatestAnchor(ctx context.Context, q sqlx.QueryerContext) (*Anchor, error) {
 	var a Anchor
 	err := sqlx.GetContext(ctx, q, &a, `SELECT id, last_removed_id, last_removed_hash, last_removed_at, removed, cutoff, anchored_at
 		FROM audit_anchor ORDER BY id DESC LIMIT 1`)
 	if db.IsNoRows(err) {
-		return nil, nil
+		return nil, apperr.New(apperr.NotFound, "No audit events have expired yet")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("audit anchor: %w", err)
@@ -41,12 +42,12 @@ func LatestAnchor(ctx context.Context, q sqlx.QueryerContext) (*Anchor, error) {
 // It differs from Verify only in that start condition.
 func VerifyFromAnchor(ctx context.Context, d *sqlx.DB) (VerifyResult, *Anchor, error) {
 	anchor, err := LatestAnchor(ctx, d)
-	if err != nil {
-		return VerifyResult{}, nil, err
-	}
-	if anchor == nil {
+	if apperr.Is(err, apperr.NotFound) {
 		res, err := Verify(ctx, d)
 		return res, nil, err
+	}
+	if err != nil {
+		return VerifyResult{}, nil, err
 	}
 	rows, err := d.QueryxContext(ctx, `
 		SELECT id, prev_hash, hash,

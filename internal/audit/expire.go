@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/council/provider-portal/internal/apperr"
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
@@ -14,12 +15,15 @@ type Object struct {
 	Type, ID string
 }
 
+// errNoEventAbout is FirstEventAbout's answer when no event is about the objects.
+var errNoEventAbout = apperr.New(apperr.NotFound, "No audit event is about these records")
+
 // FirstEventAbout returns when the earliest event before `before` about any of objects was
-// recorded, or nil when there is none. Retention stops expiry there, so events about a
-// provider or contract under a legal hold stay, with every event after them.
-func FirstEventAbout(ctx context.Context, q sqlx.QueryerContext, before time.Time, objects []Object) (*time.Time, error) {
+// recorded, or an apperr.NotFound when there is none. Retention stops expiry there, so
+// events about a provider or contract under a legal hold stay, with every event after them.
+func FirstEventAbout(ctx context.Context, q sqlx.QueryerContext, before time.Time, objects []Object) (time.Time, error) {
 	if len(objects) == 0 {
-		return nil, nil
+		return time.Time{}, errNoEventAbout
 	}
 	types, ids := make([]string, len(objects)), make([]string, len(objects))
 	for i, o := range objects {
@@ -30,9 +34,12 @@ func FirstEventAbout(ctx context.Context, q sqlx.QueryerContext, before time.Tim
 		JOIN unnest($2::text[], $3::text[]) AS o(object_type, object_id) ON a.object_type = o.object_type AND a.object_id = o.object_id
 		WHERE a.at < $1`, before, pq.StringArray(types), pq.StringArray(ids))
 	if err != nil {
-		return nil, fmt.Errorf("first audit event about %d objects: %w", len(objects), err)
+		return time.Time{}, fmt.Errorf("first audit event about %d objects: %w", len(objects), err)
 	}
-	return first, nil
+	if first == nil {
+		return time.Time{}, errNoEventAbout
+	}
+	return *first, nil
 }
 
 // CountExpirable counts what ExpireBefore would remove: the events before the first one

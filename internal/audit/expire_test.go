@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/audit"
 	"github.com/council/provider-portal/internal/dbtest"
 )
@@ -17,7 +18,7 @@ func TestExpireBeforeKeepsTheNewestAndTheChain(t *testing.T) {
 	ctx := context.Background()
 	trail := record(t, d, 4)
 	if first, err := audit.FirstEventAbout(ctx, d, time.Now().Add(time.Hour), []audit.Object{{Type: "thing", ID: "c"}, {Type: "other", ID: "a"}}); err != nil ||
-		first == nil || first.IsZero() {
+		first.IsZero() {
 		t.Fatalf("first event about thing c: %v, %v", first, err)
 	}
 	var atC time.Time
@@ -27,8 +28,11 @@ func TestExpireBeforeKeepsTheNewestAndTheChain(t *testing.T) {
 	if first, err := audit.FirstEventAbout(ctx, d, time.Now().Add(time.Hour), []audit.Object{{Type: "thing", ID: "c"}}); err != nil || !first.Equal(atC) {
 		t.Errorf("first event about thing c at %v (%v), want %v", first, err, atC)
 	}
-	if first, err := audit.FirstEventAbout(ctx, d, time.Now().Add(time.Hour), nil); err != nil || first != nil {
-		t.Errorf("first event about nothing: %v, %v", first, err)
+	if first, err := audit.FirstEventAbout(ctx, d, time.Now().Add(time.Hour), nil); !apperr.Is(err, apperr.NotFound) || !first.IsZero() {
+		t.Errorf("first event about nothing: %v, %v; want not found", first, err)
+	}
+	if _, err := audit.FirstEventAbout(ctx, d, time.Now().Add(time.Hour), []audit.Object{{Type: "thing", ID: "nobody"}}); !apperr.Is(err, apperr.NotFound) {
+		t.Errorf("first event about an object with no events: %v; want not found", err)
 	}
 
 	// Everything is before the cutoff, so all but the newest go.

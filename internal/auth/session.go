@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/jmoiron/sqlx"
 )
@@ -84,25 +85,30 @@ func NewSession(ctx context.Context, q sqlx.ExtContext, userID string, stage Sta
 	return token, &s, nil
 }
 
-// SessionByToken returns the live session for token, or nil when there is none or it has
-// passed either timeout (an expired one is deleted). Each call within the idle window
+// ErrNoSession is SessionByToken's answer when the token names no live session.
+var ErrNoSession = apperr.New(apperr.NotFound, "Your session has ended. Sign in again")
+
+// SessionByToken returns the live session for token, or ErrNoSession (an apperr.NotFound)
+// when there is none or it has passed either timeout (an expired one is deleted). Each call within the idle window
 // extends it; the write is skipped when the last one was under a minute ago.
 func SessionByToken(ctx context.Context, q sqlx.ExtContext, token string, t SessionTimeouts) (*Session, error) {
 	if token == "" || len(token) > 100 {
-		return nil, nil
+		return nil, ErrNoSession
 	}
 	var s Session
 	err := sqlx.GetContext(ctx, q, &s, `SELECT `+sessionColumns+` FROM sessions WHERE token_hash = $1`, HashToken(token))
 	if db.IsNoRows(err) {
-		return nil, nil
+		return nil, ErrNoSession
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load session: %w", err)
 	}
 	now := time.Now()
 	if now.After(s.ExpiresAt) || now.Sub(s.LastSeenAt) > t.Idle {
-		_, err := q.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, s.TokenHash)
-		return nil, err
+		if _, err := q.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, s.TokenHash); err != nil {
+			return nil, fmt.Errorf("end expired session: %w", err)
+		}
+		return nil, ErrNoSession
 	}
 	if now.Sub(s.LastSeenAt) > time.Minute {
 		if _, err := q.ExecContext(ctx, `UPDATE sessions SET last_seen_at = now() WHERE token_hash = $1`, s.TokenHash); err != nil {

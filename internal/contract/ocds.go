@@ -410,8 +410,8 @@ func SupplierParty(ctx context.Context, q sqlx.QueryerContext, orgID string) (Pa
 			return nil
 		}
 		a, err := rec.Approved(def)
-		if err != nil || a == nil {
-			return nil
+		if err != nil {
+			return nil // not approved yet: not published
 		}
 		return a
 	}

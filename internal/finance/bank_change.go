@@ -10,6 +10,7 @@ import (
 
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/audit"
+	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/document"
 	"github.com/council/provider-portal/internal/notify"
@@ -195,10 +196,10 @@ func (s *Service) OpenInitialRequest(ctx context.Context, orgID string) (*Change
 		if err := s.lockPayableOrganisation(ctx, tx, orgID); err != nil {
 			return err
 		}
-		if active, err := ActiveDetails(ctx, tx, orgID); err != nil {
-			return err
-		} else if active != nil {
+		if _, err := ActiveDetails(ctx, tx, orgID); err == nil {
 			return apperr.New(apperr.Conflict, "This provider already has approved bank details. A change must be requested with evidence")
+		} else if !apperr.Is(err, apperr.NotFound) {
+			return err
 		}
 		account, by, modulusVersion, err := s.registrationAccount(ctx, tx, orgID)
 		if err != nil {
@@ -206,7 +207,7 @@ func (s *Service) OpenInitialRequest(ctx context.Context, orgID string) (*Change
 		}
 		byName := "Provider registration"
 		if by != nil {
-			if byName, err = userName(ctx, tx, *by); err != nil {
+			if byName, err = auth.UserName(ctx, tx, *by); err != nil {
 				return err
 			}
 		}
@@ -234,13 +235,13 @@ func (s *Service) OpenInitialRequest(ctx context.Context, orgID string) (*Change
 func (s *Service) registrationAccount(ctx context.Context, q sqlx.QueryerContext, orgID string) (ClearAccount, *string, string, error) {
 	def, _ := provider.SectionByKey(string(provider.SectionBank))
 	rec, err := provider.SectionRecordByKey(ctx, q, orgID, provider.SectionBank)
-	if err != nil {
+	if err != nil && !apperr.Is(err, apperr.NotFound) {
 		return ClearAccount{}, nil, "", err
 	}
 	var bank *provider.BankAnswers
 	if rec != nil {
 		answers, err := rec.Approved(def)
-		if err != nil {
+		if err != nil && !apperr.Is(err, apperr.NotFound) {
 			return ClearAccount{}, nil, "", err
 		}
 		bank, _ = answers.(*provider.BankAnswers)
@@ -449,7 +450,7 @@ func (s *Service) Approve(ctx context.Context, changeID string, version int, eff
 			return errVerifierApp
 		}
 		active, err := ActiveDetails(ctx, tx, c.OrganisationID)
-		if err != nil {
+		if err != nil && !apperr.Is(err, apperr.NotFound) {
 			return err
 		}
 		if active != nil && effectiveFrom.Before(active.EffectiveFrom) {

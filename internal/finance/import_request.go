@@ -7,6 +7,7 @@ import (
 
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/audit"
+	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/notify"
 	"github.com/council/provider-portal/internal/provider"
@@ -253,7 +254,7 @@ func requester(ctx context.Context, q sqlx.QueryerContext) (*string, string, err
 		}
 		return nil, name, nil
 	}
-	name, err := userName(ctx, q, a.UserID)
+	name, err := auth.UserName(ctx, q, a.UserID)
 	if err != nil {
 		return nil, "", err
 	}

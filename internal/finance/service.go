@@ -9,6 +9,7 @@ import (
 
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/audit"
+	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/document"
 	"github.com/council/provider-portal/internal/provider"
@@ -63,7 +64,7 @@ func currentActor(ctx context.Context, q sqlx.QueryerContext) (actor, error) {
 	if a.UserID == "" {
 		return actor{}, apperr.New(apperr.Unauthorized, "Sign in to continue")
 	}
-	name, err := userName(ctx, q, a.UserID)
+	name, err := auth.UserName(ctx, q, a.UserID)
 	if err != nil {
 		return actor{}, err
 	}
@@ -110,11 +111,17 @@ func (s *Service) open(table, id string, a Account) (ClearAccount, error) {
 func ContactsOnFile(ctx context.Context, q sqlx.QueryerContext, orgID string) ([]ContactOnFile, error) {
 	def, _ := provider.SectionByKey(string(provider.SectionContacts))
 	rec, err := provider.SectionRecordByKey(ctx, q, orgID, provider.SectionContacts)
-	if err != nil || rec == nil {
+	if apperr.Is(err, apperr.NotFound) {
+		return nil, nil // no contacts given yet: an empty list
+	}
+	if err != nil {
 		return nil, err
 	}
 	answers, err := rec.Approved(def)
-	if err != nil || answers == nil {
+	if apperr.Is(err, apperr.NotFound) {
+		return nil, nil // nothing approved yet: no numbers on file
+	}
+	if err != nil {
 		return nil, err
 	}
 	ca, ok := answers.(*provider.ContactsAnswers)

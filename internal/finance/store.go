@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/council/provider-portal/internal/apperr"
-	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/jmoiron/sqlx"
 )
@@ -122,16 +121,19 @@ const detailsColumns = `id, organisation_id, change_id, account_name, sort_code_
 	sort_code_last2, account_last4, remittance_email, effective_from, hold_until, status, superseded_on,
 	verified_by_name, approved_by_name, approved_at`
 
-// ActiveDetails returns the newest approved details of an organisation, or nil when none
-// were approved yet. They may take effect in the future: see PaymentDetails.InForce.
+// ErrNoActiveDetails is ActiveDetails' answer for a provider with no approved details yet.
+var ErrNoActiveDetails = apperr.New(apperr.NotFound, "No bank details have been approved for this provider yet")
+
+// ActiveDetails returns the newest approved details of an organisation, or
+// ErrNoActiveDetails (an apperr.NotFound) when none were approved yet. They may take effect in the future: see PaymentDetails.InForce.
 func ActiveDetails(ctx context.Context, q sqlx.QueryerContext, orgID string) (*PaymentDetails, error) {
 	if !db.IsUUID(orgID) {
-		return nil, nil
+		return nil, ErrNoActiveDetails
 	}
 	var p PaymentDetails
 	err := sqlx.GetContext(ctx, q, &p, `SELECT `+detailsColumns+` FROM payment_details WHERE organisation_id = $1 AND status = 'active'`, orgID)
 	if db.IsNoRows(err) {
-		return nil, nil
+		return nil, ErrNoActiveDetails
 	}
 	if err != nil {
 		return nil, fmt.Errorf("payment details: %w", err)
@@ -200,10 +202,4 @@ func LoadSettings(ctx context.Context, q sqlx.QueryerContext) (*Settings, error)
 		return nil, fmt.Errorf("finance settings: %w", err)
 	}
 	return &s, nil
-}
-
-// userName is the name of the user, for the records that keep who did what after an
-// account is removed.
-func userName(ctx context.Context, q sqlx.QueryerContext, id string) (string, error) {
-	return auth.UserName(ctx, q, id)
 }

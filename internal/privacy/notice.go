@@ -127,14 +127,15 @@ type Acknowledgement struct {
 	AcknowledgedAt time.Time `db:"acknowledged_at"`
 }
 
-// LatestAcknowledgement returns the newest version the user has acknowledged, or nil.
+// LatestAcknowledgement returns the newest version the user has acknowledged, or an
+// apperr.NotFound when they have acknowledged none.
 func LatestAcknowledgement(ctx context.Context, q sqlx.QueryerContext, userID, audience string) (*Acknowledgement, error) {
 	var a Acknowledgement
 	err := sqlx.GetContext(ctx, q, &a, `SELECT a.notice_id, n.version, a.acknowledged_at
 		FROM notice_acknowledgements a JOIN privacy_notices n ON n.id = a.notice_id
 		WHERE a.user_id = $1 AND n.audience = $2 ORDER BY n.version DESC LIMIT 1`, userID, audience)
 	if db.IsNoRows(err) {
-		return nil, nil
+		return nil, apperr.New(apperr.NotFound, "This person has not acknowledged a privacy notice")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("latest acknowledgement: %w", err)

@@ -105,12 +105,12 @@ func Versions(ctx context.Context, q sqlx.QueryerContext, audience string) ([]No
 	return out, nil
 }
 
-// CurrentDraft returns the audience's draft, or nil when there is none.
+// CurrentDraft returns the audience's draft, or an apperr.NotFound when there is none.
 func CurrentDraft(ctx context.Context, q sqlx.QueryerContext, audience string) (*Notice, error) {
 	var n Notice
 	err := sqlx.GetContext(ctx, q, &n, `SELECT `+noticeColumns+` FROM privacy_notices WHERE audience = $1 AND status = 'draft'`, audience)
 	if db.IsNoRows(err) {
-		return nil, nil
+		return nil, apperr.New(apperr.NotFound, "There is no draft notice")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("draft notice: %w", err)

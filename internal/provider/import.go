@@ -12,6 +12,7 @@ import (
 
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/audit"
+	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
@@ -364,7 +365,8 @@ func keepRefSeriesAhead(ctx context.Context, tx *sqlx.Tx, refs []string) error {
 func importActorName(ctx context.Context, tx *sqlx.Tx, a audit.Actor) (string, error) {
 	name := a.Email
 	if a.UserID != "" {
-		if err := tx.GetContext(ctx, &name, `SELECT name FROM users WHERE id = $1`, a.UserID); err != nil {
+		var err error
+		if name, err = auth.UserName(ctx, tx, a.UserID); err != nil {
 			return "", fmt.Errorf("importing user's name: %w", err)
 		}
 	}

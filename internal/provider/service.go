@@ -67,7 +67,7 @@ func (s *Service) SaveSection(ctx context.Context, orgID string, def Definition,
 			return apperr.New(apperr.Forbidden, "Approved bank details can only be changed by asking the finance team to verify the change")
 		}
 		current, err := SectionRecordByKey(ctx, tx, orgID, def.Key)
-		if err != nil {
+		if err != nil && !apperr.Is(err, apperr.NotFound) {
 			return err
 		}
 		var previous Answers

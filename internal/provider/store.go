@@ -64,10 +64,14 @@ func (r *SectionRecord) Answers(def Definition) (Answers, error) {
 	return decodeAnswers(def, r.Data)
 }
 
-// Approved decodes the approved answers, or returns nil when none were approved yet.
+// ErrNotApproved is Approved's answer for a section an officer has not approved yet.
+var ErrNotApproved = apperr.New(apperr.NotFound, "This section has not been approved yet")
+
+// Approved decodes the approved answers, or returns ErrNotApproved (an apperr.NotFound)
+// when none were approved yet.
 func (r *SectionRecord) Approved(def Definition) (Answers, error) {
 	if len(r.ApprovedData) == 0 {
-		return nil, nil
+		return nil, ErrNotApproved
 	}
 	return decodeAnswers(def, r.ApprovedData)
 }
@@ -99,13 +103,17 @@ func SectionRecords(ctx context.Context, q sqlx.QueryerContext, orgID string) (m
 	return out, nil
 }
 
-// SectionRecordByKey returns one stored section, or nil when it has not been started.
+// ErrSectionNotStarted is SectionRecordByKey's answer for a section nobody has saved yet.
+var ErrSectionNotStarted = apperr.New(apperr.NotFound, "This section has not been started")
+
+// SectionRecordByKey returns one stored section, or ErrSectionNotStarted (an
+// apperr.NotFound) when it has not been started.
 func SectionRecordByKey(ctx context.Context, q sqlx.QueryerContext, orgID string, key SectionKey) (*SectionRecord, error) {
 	var r SectionRecord
 	err := sqlx.GetContext(ctx, q, &r, `SELECT section, data, approved_data, completed, pending_review, version, updated_at, updated_by
 		FROM provider_sections WHERE organisation_id = $1 AND section = $2`, orgID, string(key))
 	if db.IsNoRows(err) {
-		return nil, nil
+		return nil, ErrSectionNotStarted
 	}
 	if err != nil {
 		return nil, fmt.Errorf("section %s: %w", key, err)

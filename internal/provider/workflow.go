@@ -301,7 +301,7 @@ func (s *Service) decideSectionChange(ctx context.Context, orgID string, key Sec
 			return err
 		}
 		rec, err := SectionRecordByKey(ctx, tx, orgID, key)
-		if err != nil {
+		if err != nil && !apperr.Is(err, apperr.NotFound) {
 			return err
 		}
 		if rec == nil || !rec.PendingReview {

@@ -85,7 +85,7 @@ func loadSections(ctx context.Context, q sqlx.QueryerContext, ids any, out map[s
 		}
 		rec := provider.SectionRecord{Key: def.Key, ApprovedData: r.Approved}
 		answers, err := rec.Approved(def)
-		if err != nil {
+		if err != nil && !apperr.Is(err, apperr.NotFound) {
 			return fmt.Errorf("compliance of %s: %w", r.OrgID, err)
 		}
 		in := out[r.OrgID]

@@ -201,12 +201,15 @@ type Contact struct {
 // before approval, the working one.
 func Contacts(ctx context.Context, q sqlx.QueryerContext, orgID string) ([]Contact, error) {
 	rec, err := provider.SectionRecordByKey(ctx, q, orgID, provider.SectionContacts)
-	if err != nil || rec == nil {
+	if apperr.Is(err, apperr.NotFound) {
+		return nil, nil // no contacts given yet: an empty list
+	}
+	if err != nil {
 		return nil, err
 	}
 	def, _ := provider.SectionByKey(string(provider.SectionContacts))
 	answers, err := rec.Approved(def)
-	if err == nil && answers == nil {
+	if apperr.Is(err, apperr.NotFound) {
 		answers, err = rec.Answers(def)
 	}
 	if err != nil {

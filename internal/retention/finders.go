@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/audit"
 	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/contract"
@@ -179,11 +180,14 @@ func auditCutoff(ctx context.Context, q sqlx.QueryerContext, e env) (time.Time, 
 		return time.Time{}, err
 	}
 	first, err := audit.FirstEventAbout(ctx, q, e.Cutoff, h.objects())
+	if apperr.Is(err, apperr.NotFound) {
+		return e.Cutoff, nil // nothing held was recorded before the cutoff
+	}
 	if err != nil {
 		return time.Time{}, fmt.Errorf("held audit events: %w", err)
 	}
-	if first != nil && first.Before(e.Cutoff) {
-		return *first, nil
+	if first.Before(e.Cutoff) {
+		return first, nil
 	}
 	return e.Cutoff, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/audit"
+	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/contract"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/jmoiron/sqlx"
@@ -155,7 +156,7 @@ func (s *Service) PlaceHold(ctx context.Context, objectType, ref, reason string)
 		err = tx.GetContext(ctx, &h, `INSERT INTO legal_holds (object_type, object_id, reason, placed_by, placed_by_name)
 			VALUES ($1, $2, $3, $4, $5)
 			RETURNING id, object_type, object_id, reason, placed_by_name, placed_at, released_at, released_by_name, release_reason`,
-			objectType, id, strings.TrimSpace(reason), nullableUser(a), actorName(ctx, tx, a))
+			objectType, id, strings.TrimSpace(reason), nullableUser(a), auth.ActorName(ctx, tx, a))
 		if db.IsCode(err, db.CodeUniqueViolation) {
 			return apperr.InvalidFields(map[string]string{"reference": "That is already under a legal hold"})
 		}
@@ -199,7 +200,7 @@ func (s *Service) ReleaseHold(ctx context.Context, id, reason string) error {
 		}
 		a := audit.ActorFrom(ctx)
 		if _, err := tx.ExecContext(ctx, `UPDATE legal_holds SET released_at = now(), released_by = $2, released_by_name = $3, release_reason = $4
-			WHERE id = $1`, id, nullableUser(a), actorName(ctx, tx, a), strings.TrimSpace(reason)); err != nil {
+			WHERE id = $1`, id, nullableUser(a), auth.ActorName(ctx, tx, a), strings.TrimSpace(reason)); err != nil {
 			return fmt.Errorf("release hold: %w", err)
 		}
 		return audit.Record(ctx, tx, audit.Event{Action: "retention.hold.released", ObjectType: h.ObjectType, ObjectID: h.ObjectID,
@@ -298,16 +299,4 @@ func nullableUser(a audit.Actor) any {
 		return nil
 	}
 	return a.UserID
-}
-
-// actorName is the actor's name as the registers show it.
-func actorName(ctx context.Context, q sqlx.QueryerContext, a audit.Actor) string {
-	if a.UserID == "" {
-		return a.Email
-	}
-	var name string
-	if err := sqlx.GetContext(ctx, q, &name, `SELECT name FROM users WHERE id = $1`, a.UserID); err != nil {
-		return a.Email
-	}
-	return name
 }

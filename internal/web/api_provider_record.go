@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/directory"
 	"github.com/council/provider-portal/internal/form"
 	"github.com/council/provider-portal/internal/provider"
@@ -160,6 +161,9 @@ func (s *Server) apiProvider(c *fiber.Ctx) error {
 			continue
 		}
 		answers, err := rec.Approved(def)
+		if apperr.Is(err, apperr.NotFound) {
+			continue // only approved answers are published
+		}
 		if err != nil {
 			return err
 		}

@@ -27,11 +27,11 @@ var dpoNoticeFields = []string{"title", "body", "effective_from"}
 func (s *Server) dpoNoticeNewForm(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	draft, err := privacy.CurrentDraft(ctx, s.db, privacy.AudienceProvider)
-	if err != nil {
-		return err
-	}
-	if draft != nil {
+	if err == nil {
 		return c.Redirect("/dpo/notices/"+draft.ID+"/edit", fiber.StatusSeeOther)
+	}
+	if !apperr.Is(err, apperr.NotFound) {
+		return err
 	}
 	data := dpoNoticeFormPage{Action: "/dpo/notices"}
 	current, err := privacy.Current(ctx, s.db, privacy.AudienceProvider)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/finance"
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/gofiber/fiber/v2"
@@ -30,7 +31,7 @@ func (s *Server) renderFinanceProvider(c *fiber.Ctx, status int, orgID, reason s
 		return err
 	}
 	data := financeProviderPage{Org: org, SteppedUp: steppedUp(c), Reason: reason}
-	if data.Active, err = finance.ActiveDetails(ctx, s.db, org.ID); err != nil {
+	if data.Active, err = finance.ActiveDetails(ctx, s.db, org.ID); err != nil && !apperr.Is(err, apperr.NotFound) {
 		return err
 	}
 	if data.History, err = finance.DetailsHistory(ctx, s.db, org.ID); err != nil {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/finance"
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/gofiber/fiber/v2"
@@ -28,7 +29,7 @@ func (s *Server) providerBankDetails(c *fiber.Ctx) error {
 		return err
 	}
 	data := providerBankPage{Org: org, CanChange: org.Status.Approved()}
-	if data.Active, err = finance.ActiveDetails(ctx, s.db, orgID); err != nil {
+	if data.Active, err = finance.ActiveDetails(ctx, s.db, orgID); err != nil && !apperr.Is(err, apperr.NotFound) {
 		return err
 	}
 	if data.Changes, err = finance.Changes(ctx, s.db, finance.ChangeFilter{OrganisationID: orgID, Limit: 50}); err != nil {

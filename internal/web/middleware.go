@@ -166,6 +166,9 @@ func (s *Server) loadSession(c *fiber.Ctx) error {
 	token := c.Cookies(s.cookieName())
 	if token != "" {
 		sess, err := auth.SessionByToken(ctx, s.db, token, s.timeouts())
+		if apperr.Is(err, apperr.NotFound) {
+			sess, err = nil, nil // ended or never was: the visitor starts afresh
+		}
 		if err != nil {
 			return err
 		}

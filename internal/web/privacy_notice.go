@@ -83,7 +83,7 @@ func (s *Server) requireCurrentNotice(c *fiber.Ctx, r Route) (bool, error) {
 // notice: they acknowledged an older version, or none.
 func newerNoticeDue(ctx context.Context, q sqlx.QueryerContext, userID string) (bool, error) {
 	latest, err := privacy.LatestAcknowledgement(ctx, q, userID, privacy.AudienceProvider)
-	if err != nil {
+	if err != nil && !apperr.Is(err, apperr.NotFound) {
 		return false, err
 	}
 	current, err := privacy.Current(ctx, q, privacy.AudienceProvider)

@@ -58,7 +58,7 @@ func (s *Server) providerSectionForm(c *fiber.Ctx) error {
 		return err
 	}
 	rec, err := provider.SectionRecordByKey(c.UserContext(), s.db, orgID, def.Key)
-	if err != nil {
+	if err != nil && !apperr.Is(err, apperr.NotFound) {
 		return err
 	}
 	answers, version := def.New(), 0
@@ -221,11 +221,11 @@ func (s *Server) providerSectionCheck(c *fiber.Ctx) error {
 	}
 	ctx := c.UserContext()
 	rec, err := provider.SectionRecordByKey(ctx, s.db, orgID, def.Key)
+	if apperr.Is(err, apperr.NotFound) {
+		return c.Redirect("/provider/sections/"+string(def.Key), fiber.StatusSeeOther)
+	}
 	if err != nil {
 		return err
-	}
-	if rec == nil {
-		return c.Redirect("/provider/sections/"+string(def.Key), fiber.StatusSeeOther)
 	}
 	answers, err := rec.Answers(def)
 	if err != nil {
@@ -261,7 +261,10 @@ func (s *Server) keepStored(c *fiber.Ctx, orgID string, def provider.Definition,
 		return nil
 	}
 	rec, err := provider.SectionRecordByKey(c.UserContext(), s.db, orgID, def.Key)
-	if err != nil || rec == nil {
+	if apperr.Is(err, apperr.NotFound) {
+		return nil // nothing stored to keep
+	}
+	if err != nil {
 		return err
 	}
 	previous, err := rec.Answers(def)

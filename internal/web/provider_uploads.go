@@ -124,8 +124,8 @@ func (s *Server) discardUploads(c *fiber.Ctx, answers provider.Answers) {
 		return
 	}
 	rec, err := provider.SectionRecordByKey(ctx, s.db, orgID, provider.SectionInsurance)
-	if err != nil || rec == nil {
-		return
+	if err != nil {
+		return // not started, or unreadable: no certificate on file to show
 	}
 	def, _ := provider.SectionByKey(string(provider.SectionInsurance))
 	if stored, err := rec.Answers(def); err == nil {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/gofiber/fiber/v2"
 )
@@ -121,7 +122,7 @@ func (s *Server) renderReview(c *fiber.Ctx, status int, orgID string, values, er
 			sec.Rows, sec.Pending = answers.Summary(), rec.PendingReview
 			var approved provider.Answers
 			if rec.PendingReview {
-				if approved, err = rec.Approved(t.Definition); err != nil {
+				if approved, err = rec.Approved(t.Definition); err != nil && !apperr.Is(err, apperr.NotFound) {
 					return err
 				}
 				if approved != nil {

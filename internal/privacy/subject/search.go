@@ -11,6 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/audit"
 	"github.com/council/provider-portal/internal/privacy"
 	"github.com/council/provider-portal/internal/provider"
@@ -410,6 +411,9 @@ func (f *Findings) findInProviderRecords(ctx context.Context, q sqlx.QueryerCont
 		}{{copyWorking, rec.Answers}, {copyApproved, rec.Approved}}
 		for _, cp := range copies {
 			answers, err := cp.read(def)
+			if apperr.Is(err, apperr.NotFound) {
+				continue // no approved copy yet
+			}
 			if err != nil {
 				return fmt.Errorf("%s of %s: %w", r.Section, r.OrganisationID, err)
 			}
