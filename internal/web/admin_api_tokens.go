@@ -35,7 +35,7 @@ func (s *Server) apiTokensList(c *fiber.Ctx) error {
 	for i, t := range tokens {
 		rows[i] = apiTokenRow{Token: t, State: t.State(now), Usable: t.Usable(now)}
 	}
-	return render(c, fiber.StatusOK, "admin/api_tokens", apiTokensPage{Page: s.page(c, "API tokens"), Tokens: rows})
+	return render(c, fiber.StatusOK, "admin/api_tokens/list", apiTokensPage{Page: s.page(c, "API tokens"), Tokens: rows})
 }
 
 // apiTokenFormPage is the form to make a token, with what was typed when it comes back.
@@ -58,7 +58,7 @@ func (s *Server) apiTokenForm(c *fiber.Ctx, f apiTokenFormPage) apiTokenFormPage
 }
 
 func (s *Server) apiTokenNewForm(c *fiber.Ctx) error {
-	return render(c, fiber.StatusOK, "admin/api_tokens_new", s.apiTokenForm(c, apiTokenFormPage{}))
+	return render(c, fiber.StatusOK, "admin/api_tokens/new", s.apiTokenForm(c, apiTokenFormPage{}))
 }
 
 // apiTokenCreatedPage shows a new token's secret, once.
@@ -96,13 +96,13 @@ func (s *Server) apiTokenCreate(c *fiber.Ctx) error {
 	if fields := apperr.FieldsOf(err); fields != nil {
 		f = s.apiTokenForm(c, f)
 		f.Page.Errors = fieldErrors([]string{"name", "scopes", "expires"}, fields)
-		return render(c, fiber.StatusUnprocessableEntity, "admin/api_tokens_new", f)
+		return render(c, fiber.StatusUnprocessableEntity, "admin/api_tokens/new", f)
 	}
 	if err != nil {
 		return err
 	}
 	p := s.page(c, "API token created")
-	return render(c, fiber.StatusOK, "admin/api_tokens_created", apiTokenCreatedPage{Page: p, Token: created.Token, Secret: created.Secret})
+	return render(c, fiber.StatusOK, "admin/api_tokens/created", apiTokenCreatedPage{Page: p, Token: created.Token, Secret: created.Secret})
 }
 
 // apiTokenRevokePage asks the administrator to confirm revoking a token.
@@ -122,7 +122,7 @@ func (s *Server) apiTokenRevoke(c *fiber.Ctx) error {
 	if c.FormValue("confirm") != "yes" {
 		p := s.page(c, "Revoke "+t.Name)
 		p.Back = "/admin/api-tokens"
-		return render(c, fiber.StatusOK, "admin/api_tokens_revoke", apiTokenRevokePage{Page: p, Token: t})
+		return render(c, fiber.StatusOK, "admin/api_tokens/revoke", apiTokenRevokePage{Page: p, Token: t})
 	}
 	err = apitoken.Revoke(ctx, s.db, t.ID)
 	if apperr.Is(err, apperr.Conflict) {

@@ -29,7 +29,7 @@ func (s *Server) usersList(c *fiber.Ctx) error {
 		// that could not be read.
 		p := s.page(c, "Users")
 		p.Errors = []FieldError{{Field: "q", Message: msg}}
-		return render(c, fiber.StatusBadRequest, "admin/users", usersListPage{Page: p, Role: string(role), Roles: auth.Roles, Pager: newPager(c, 25)})
+		return render(c, fiber.StatusBadRequest, "admin/users/list", usersListPage{Page: p, Role: string(role), Roles: auth.Roles, Pager: newPager(c, 25)})
 	}
 	pager := newPager(c, 25)
 	users, total, err := auth.Users(c.UserContext(), s.db, auth.UserFilter{Query: q, Role: role, Limit: pager.Size, Offset: pager.Offset()})
@@ -37,7 +37,7 @@ func (s *Server) usersList(c *fiber.Ctx) error {
 		return err
 	}
 	pager.Total = total
-	return render(c, fiber.StatusOK, "admin/users", usersListPage{Page: s.page(c, "Users"), Users: users, Query: q,
+	return render(c, fiber.StatusOK, "admin/users/list", usersListPage{Page: s.page(c, "Users"), Users: users, Query: q,
 		Role: string(role), Roles: auth.Roles, Pager: pager})
 }
 
@@ -51,7 +51,7 @@ type userFormPage struct {
 func (s *Server) userNewForm(c *fiber.Ctx) error {
 	p := s.page(c, "Add a staff user")
 	p.Back = "/admin/users"
-	return render(c, fiber.StatusOK, "admin/user_new", userFormPage{Page: p, Roles: auth.StaffRoles})
+	return render(c, fiber.StatusOK, "admin/users/new", userFormPage{Page: p, Roles: auth.StaffRoles})
 }
 
 // userCreate adds a staff user and emails them a link to choose a password. Provider users
@@ -79,7 +79,7 @@ func (s *Server) userCreate(c *fiber.Ctx) error {
 	form.Page = s.page(c, "Add a staff user")
 	form.Page.Back = "/admin/users"
 	form.Page.Errors = fieldErrors([]string{"email", "name", "roles"}, fields)
-	return render(c, fiber.StatusUnprocessableEntity, "admin/user_new", form)
+	return render(c, fiber.StatusUnprocessableEntity, "admin/users/new", form)
 }
 
 // parseRoles reads the roles checkboxes, keeping only roles in allowed.
@@ -129,7 +129,7 @@ func (s *Server) renderUser(c *fiber.Ctx, status int, errs []FieldError, selecte
 	if data.Events, err = audit.History(ctx, s.db, "user", u.ID, 20); err != nil {
 		return err
 	}
-	return render(c, status, "admin/user_show", data)
+	return render(c, status, "admin/users/show", data)
 }
 
 func (s *Server) userSetRoles(c *fiber.Ctx) error {

@@ -17,7 +17,7 @@ func (s *Server) renderContractSettings(c *fiber.Ctx, status int, data contractS
 	data.Page = s.page(c, "Contract settings")
 	data.Page.Back = "/"
 	data.Page.Errors = fieldErrors(contractSettingsOrder, errs)
-	return render(c, status, "contracts/settings", data)
+	return render(c, status, "contract_settings/form", data)
 }
 
 func (s *Server) contractSettings(c *fiber.Ctx) error {

@@ -7,7 +7,6 @@ import (
 	"github.com/council/provider-portal/internal/contract"
 	"github.com/council/provider-portal/internal/document"
 	"github.com/council/provider-portal/internal/form"
-	"github.com/council/provider-portal/internal/provider"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -20,20 +19,6 @@ func contractUpload(c *fiber.Ctx, field string) (*contract.Upload, string) {
 		return nil, msg
 	}
 	return &contract.Upload{Filename: u.Name, Content: u.Content}, ""
-}
-
-// mergeErrors adds the messages of more to errs for fields errs has none for: the form's
-// own checks come first, the service's fill in the rest.
-func mergeErrors(errs, more map[string]string) map[string]string {
-	if errs == nil {
-		errs = map[string]string{}
-	}
-	for k, v := range more {
-		if _, ok := errs[k]; !ok {
-			errs[k] = v
-		}
-	}
-	return errs
 }
 
 // conflictRow is one field two people saved differently.
@@ -81,13 +66,4 @@ func fieldText(v reflect.Value) string {
 		return x
 	}
 	return ""
-}
-
-// contractSelect is the view model of the "contracts-select" partial.
-type contractSelect struct {
-	ID, Label, LabelClass, Hint, Error string
-	// Empty is the text of the first option, which selects nothing.
-	Empty   string
-	Value   string
-	Options []provider.Option
 }

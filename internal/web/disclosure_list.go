@@ -72,5 +72,5 @@ func (s *Server) disclosureList(c *fiber.Ctx) error {
 	}
 	data.Page = s.page(c, "Disclosure log")
 	data.Page.Errors = fieldErrors([]string{"q", "recipient_kind", "lawful_basis", "supplier_ref", "from", "to"}, errs)
-	return render(c, status, "registers/disclosures", data)
+	return render(c, status, "disclosures/list", data)
 }

@@ -27,7 +27,7 @@ func (s *Server) renderDisclosureNew(c *fiber.Ctx, status int, in privacy.Disclo
 	data.Page = s.page(c, "Record a disclosure")
 	data.Page.Back = "/disclosures"
 	data.Page.Errors = fieldErrors(privacy.DisclosureFields, errs)
-	return render(c, status, "registers/disclosure_new", data)
+	return render(c, status, "disclosures/new", data)
 }
 
 // disclosureNewForm asks what was shared, with whom, when and on what basis.

@@ -18,5 +18,5 @@ func (s *Server) disclosureShow(c *fiber.Ctx) error {
 	}
 	data := disclosureShowPage{Page: s.page(c, "Disclosure to "+d.RecipientName), Disclosure: d}
 	data.Page.Back = "/disclosures"
-	return render(c, fiber.StatusOK, "registers/disclosure", data)
+	return render(c, fiber.StatusOK, "disclosures/show", data)
 }

@@ -96,3 +96,13 @@ func dateField(name, legend string, value form.DateInput, errMsg string, hint ..
 func prefixed(list string, i int, field string) string {
 	return fmt.Sprintf("%s-%d-%s", list, i, field)
 }
+
+// contractSelect is the view model of the "contracts-select" partial, a select field the
+// contract, dashboard and directory forms share.
+type contractSelect struct {
+	ID, Label, LabelClass, Hint, Error string
+	// Empty is the text of the first option, which selects nothing.
+	Empty   string
+	Value   string
+	Options []provider.Option
+}

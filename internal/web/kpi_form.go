@@ -28,7 +28,7 @@ func (s *Server) renderKPIForm(c *fiber.Ctx, status int, data kpiFormPage, errs 
 	data.Page.Back = back
 	data.Page.Errors = fieldErrors(contract.KPIFormOrder, errs)
 	data.Directions, data.Frequencies = contract.KPIDirections, contract.Frequencies
-	return render(c, status, "contracts/kpi_form", data)
+	return render(c, status, "kpis/form", data)
 }
 
 func (s *Server) kpiNewForm(c *fiber.Ctx) error {

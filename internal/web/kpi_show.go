@@ -63,5 +63,5 @@ func (s *Server) renderKPI(c *fiber.Ctx, data kpiPage) error {
 	data.Chart = contract.NewTrendChart("kpi-chart", data.KPI, data.Returns)
 	data.Page = s.page(c, data.KPI.Name)
 	data.Page.Back = data.Base + "/contracts/" + data.Contract.ID
-	return render(c, fiber.StatusOK, "contracts/kpi", data)
+	return render(c, fiber.StatusOK, "kpis/show", data)
 }

@@ -19,7 +19,7 @@ func (s *Server) passwordResetRequestForm(c *fiber.Ctx) error {
 	if _, err := s.ensureSession(c); err != nil {
 		return err
 	}
-	return render(c, fiber.StatusOK, "auth/password_reset_request", passwordResetRequestPage{Page: s.page(c, "Reset your password")})
+	return render(c, fiber.StatusOK, "password_reset/request", passwordResetRequestPage{Page: s.page(c, "Reset your password")})
 }
 
 // passwordResetRequest always says a link was sent if the account exists, so the page cannot
@@ -29,12 +29,12 @@ func (s *Server) passwordResetRequest(c *fiber.Ctx) error {
 	if _, err := validate.NormaliseEmail(email); err != nil {
 		p := s.page(c, "Reset your password")
 		p.Errors = []FieldError{{Field: "email", Message: apperr.MessageOf(err)}}
-		return render(c, fiber.StatusUnprocessableEntity, "auth/password_reset_request", passwordResetRequestPage{Page: p, Email: email})
+		return render(c, fiber.StatusUnprocessableEntity, "password_reset/request", passwordResetRequestPage{Page: p, Email: email})
 	}
 	if err := s.auth.RequestPasswordReset(c.UserContext(), email); err != nil {
 		return err
 	}
-	return render(c, fiber.StatusOK, "auth/password_reset_request", passwordResetRequestPage{Page: s.page(c, "Check your email"), Email: email, Sent: true})
+	return render(c, fiber.StatusOK, "password_reset/request", passwordResetRequestPage{Page: s.page(c, "Check your email"), Email: email, Sent: true})
 }
 
 type passwordResetPage struct {
@@ -52,12 +52,12 @@ func (s *Server) passwordResetForm(c *fiber.Ctx) error {
 	token := c.Params("token")
 	u, err := s.auth.PasswordResetUser(c.UserContext(), token)
 	if apperr.Is(err, apperr.NotFound) {
-		return render(c, fiber.StatusNotFound, "auth/password_reset", passwordResetPage{Page: s.page(c, "This link does not work"), Expired: true, ExpiredError: apperr.MessageOf(err)})
+		return render(c, fiber.StatusNotFound, "password_reset/new_password", passwordResetPage{Page: s.page(c, "This link does not work"), Expired: true, ExpiredError: apperr.MessageOf(err)})
 	}
 	if err != nil {
 		return err
 	}
-	return render(c, fiber.StatusOK, "auth/password_reset", passwordResetPage{Page: s.page(c, "Choose a new password"), Token: token, MinLength: minPasswordLength(u)})
+	return render(c, fiber.StatusOK, "password_reset/new_password", passwordResetPage{Page: s.page(c, "Choose a new password"), Token: token, MinLength: minPasswordLength(u)})
 }
 
 func (s *Server) passwordReset(c *fiber.Ctx) error {
@@ -71,7 +71,7 @@ func (s *Server) passwordReset(c *fiber.Ctx) error {
 		return s.passwordResetFailed(c, token, fields)
 	}
 	if apperr.Is(err, apperr.NotFound) {
-		return render(c, fiber.StatusNotFound, "auth/password_reset", passwordResetPage{Page: s.page(c, "This link does not work"), Expired: true, ExpiredError: apperr.MessageOf(err)})
+		return render(c, fiber.StatusNotFound, "password_reset/new_password", passwordResetPage{Page: s.page(c, "This link does not work"), Expired: true, ExpiredError: apperr.MessageOf(err)})
 	}
 	if err != nil {
 		return err
@@ -86,7 +86,7 @@ func (s *Server) passwordResetFailed(c *fiber.Ctx, token string, fields map[stri
 	}
 	p := s.page(c, "Choose a new password")
 	p.Errors = fieldErrors([]string{"password", "password_confirm"}, fields)
-	return render(c, fiber.StatusUnprocessableEntity, "auth/password_reset", passwordResetPage{Page: p, Token: token, MinLength: minPasswordLength(u)})
+	return render(c, fiber.StatusUnprocessableEntity, "password_reset/new_password", passwordResetPage{Page: p, Token: token, MinLength: minPasswordLength(u)})
 }
 
 func minPasswordLength(u *auth.User) int {

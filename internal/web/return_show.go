@@ -32,7 +32,7 @@ func (s *Server) renderReturn(c *fiber.Ctx, status int, data returnPage, errs ma
 	data.Page = s.page(c, data.Return.KPIName+": "+data.Return.Period().Label())
 	data.Page.Back = data.Base + "/kpis/" + data.Return.KPIID
 	data.Page.Errors = fieldErrors(returnPageOrder, errs)
-	return render(c, status, "contracts/return", data)
+	return render(c, status, "returns/show", data)
 }
 
 // officerReturn reads a return for an officer, as of today.
