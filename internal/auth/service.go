@@ -257,33 +257,74 @@ func validateRoles(roles []Role) string {
 	return ""
 }
 
-// SetRoles changes a user's roles; version must be the one the administrator saw.
-func (s *Service) SetRoles(ctx context.Context, id string, roles []Role, version int) error {
+// SetRoles changes a user's roles; version must be the one the administrator saw. Roles
+// taken away go at once. Staff roles added wait for a second administrator
+// (ApproveGrant): SetRoles then returns the grant waiting, and nil when nothing waits. No
+// one changes their own roles.
+func (s *Service) SetRoles(ctx context.Context, id string, roles []Role, version int) (*RoleGrant, error) {
 	if msg := validateRoles(roles); msg != "" {
-		return apperr.InvalidFields(map[string]string{"roles": msg})
+		return nil, apperr.InvalidFields(map[string]string{"roles": msg})
 	}
 	names := make([]string, len(roles))
 	for i, r := range roles {
 		names[i] = string(r)
 	}
-	return db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
+	var grant *RoleGrant
+	err := db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
 		u, err := UserByID(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		if actor := audit.ActorFrom(ctx); actor.UserID == id && !slices.Contains(names, string(RoleAdmin)) {
-			return apperr.InvalidFields(map[string]string{"roles": "You cannot remove your own administrator role"})
+		if audit.ActorFrom(ctx).UserID == id {
+			return errOwnRoles
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE users SET roles = $2, updated_at = now(), version = version + 1 WHERE id = $1 AND version = $3`, id, rolesArray(names), version)
-		if err != nil {
-			return fmt.Errorf("set roles: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if u.Version != version {
 			return apperr.New(apperr.Conflict, "Someone else changed this user while you were editing. Check the roles and try again")
 		}
-		return audit.Record(ctx, tx, audit.Event{Action: "user.roles.change", ObjectType: "user", ObjectID: id,
-			Summary: map[string]any{"from": []string(u.RoleNames), "to": names}})
+		var added, removed, kept []string
+		for _, r := range names {
+			if !slices.Contains(u.RoleNames, r) {
+				added = append(added, r)
+			}
+		}
+		for _, r := range u.RoleNames {
+			if slices.Contains(names, r) {
+				kept = append(kept, r)
+			} else {
+				removed = append(removed, r)
+			}
+		}
+		if len(removed) > 0 && len(kept) > 0 {
+			// Taking roles away needs no second person, so it happens now.
+			res, err := tx.ExecContext(ctx, `UPDATE users SET roles = $2, updated_at = now(), version = version + 1 WHERE id = $1 AND version = $3`,
+				id, rolesArray(kept), version)
+			if err != nil {
+				return fmt.Errorf("set roles: %w", err)
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return apperr.New(apperr.Conflict, "Someone else changed this user while you were editing. Check the roles and try again")
+			}
+			if err := audit.Record(ctx, tx, audit.Event{Action: "user.roles.change", ObjectType: "user", ObjectID: id,
+				Summary: map[string]any{"from": []string(u.RoleNames), "to": kept}}); err != nil {
+				return err
+			}
+			removed = nil
+		}
+		if len(added) == 0 {
+			return nil
+		}
+		// An account could be left with no role at all only by a change of role (say
+		// finance to officer): the old role then goes when the new one is approved.
+		kind := GrantRoles
+		if unapproved, err := unapprovedNewAccount(ctx, tx, id); err != nil {
+			return err
+		} else if unapproved {
+			kind = GrantNewAccount
+		}
+		grant, err = requestGrant(ctx, tx, id, kind, added, removed)
+		return err
 	})
+	return grant, err
 }
 
 // Disable stops a user signing in and ends their sessions at once.
@@ -321,6 +362,11 @@ func (s *Service) Enable(ctx context.Context, id string) error {
 		if !u.Disabled() {
 			return nil
 		}
+		if unapproved, err := unapprovedNewAccount(ctx, tx, id); err != nil {
+			return err
+		} else if unapproved {
+			return apperr.New(apperr.Forbidden, "This account's roles have not been approved by a second administrator, so it cannot be enabled yet")
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET disabled_at = NULL, updated_at = now(), version = version + 1 WHERE id = $1`, id); err != nil {
 			return fmt.Errorf("enable user: %w", err)
 		}
@@ -335,8 +381,10 @@ const (
 	invitationLinkLife = 72 * time.Hour
 )
 
-// Invite creates a staff user chosen by an administrator and emails them a single-use link
-// to choose their own password, so no administrator ever knows it.
+// Invite creates a staff user chosen by an administrator. The account stays disabled, and
+// no one is emailed, until a second administrator approves its roles (ApproveGrant), which
+// then emails the person a single-use link to choose their own password, so no
+// administrator ever knows it.
 func (s *Service) Invite(ctx context.Context, email, name string, roles []Role) (*User, error) {
 	var u *User
 	err := db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
@@ -345,20 +393,29 @@ func (s *Service) Invite(ctx context.Context, email, name string, roles []Role) 
 		if err != nil {
 			return err
 		}
-		token := NewToken()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO one_time_tokens (token_hash, purpose, user_id, expires_at)
-			VALUES ($1, 'invitation', $2, now() + $3 * interval '1 second')`, HashToken(token), u.ID, invitationLinkLife.Seconds()); err != nil {
-			return fmt.Errorf("store invitation: %w", err)
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET disabled_at = now() WHERE id = $1`, u.ID); err != nil {
+			return fmt.Errorf("hold new account: %w", err)
 		}
-		return notify.Enqueue(ctx, tx, notify.Message{To: u.Email, Kind: "invitation",
-			Subject: "Your Provider Portal account",
-			Body: fmt.Sprintf("Dear %s,\n\nAn account has been made for you on the Provider Portal.\n\n"+
-				"To choose your password, open this link within 3 days:\n\n%s\n\n"+
-				"You will then set up an authenticator app on your phone for the codes you need to sign in.\n",
-				u.Name, s.BaseURL.JoinPath("/password-reset", token).String()),
-		})
+		_, err = requestGrant(ctx, tx, u.ID, GrantNewAccount, u.RoleNames, nil)
+		return err
 	})
 	return u, err
+}
+
+// sendStaffInvitation emails a staff member a single-use link to choose their password.
+func (s *Service) sendStaffInvitation(ctx context.Context, tx *sqlx.Tx, u *User) error {
+	token := NewToken()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO one_time_tokens (token_hash, purpose, user_id, expires_at)
+		VALUES ($1, 'invitation', $2, now() + $3 * interval '1 second')`, HashToken(token), u.ID, invitationLinkLife.Seconds()); err != nil {
+		return fmt.Errorf("store invitation: %w", err)
+	}
+	return notify.Enqueue(ctx, tx, notify.Message{To: u.Email, Kind: "invitation",
+		Subject: "Your Provider Portal account",
+		Body: fmt.Sprintf("Dear %s,\n\nAn account has been made for you on the Provider Portal.\n\n"+
+			"To choose your password, open this link within 3 days:\n\n%s\n\n"+
+			"You will then set up an authenticator app on your phone for the codes you need to sign in.\n",
+			u.Name, s.BaseURL.JoinPath("/password-reset", token).String()),
+	})
 }
 
 // RequestPasswordReset emails a single-use link when the address belongs to an active user.

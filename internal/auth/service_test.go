@@ -1,9 +1,11 @@
 package auth
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -233,29 +235,131 @@ func TestDisableAndEnable(t *testing.T) {
 func TestSetRoles(t *testing.T) {
 	s := newService(t)
 	admin := mustCreate(t, s, "ada@council.example", RoleAdmin)
-	u := mustCreate(t, s, "olive@council.example", RoleOfficer)
+	u := mustCreate(t, s, "olive@council.example", RoleOfficer, RoleDPO)
 	ctx := actorCtx(admin)
-	if err := s.SetRoles(ctx, u.ID, []Role{RoleOfficer, RoleFinance}, u.Version); err != nil {
-		t.Fatal(err)
+	// Taking a role away needs no second person.
+	if g, err := s.SetRoles(ctx, u.ID, []Role{RoleOfficer}, u.Version); err != nil || g != nil {
+		t.Fatalf("removing dpo: %v, %v", g, err)
 	}
-	if err := s.SetRoles(ctx, u.ID, []Role{RoleDPO}, u.Version); !apperr.Is(err, apperr.Conflict) {
+	if _, err := s.SetRoles(ctx, u.ID, []Role{RoleDPO}, u.Version); !apperr.Is(err, apperr.Conflict) {
 		t.Errorf("stale version: %v, want Conflict", err)
 	}
-	if err := s.SetRoles(ctx, u.ID, []Role{RoleProvider, RoleDPO}, u.Version+1); apperr.FieldsOf(err)["roles"] == "" {
+	if _, err := s.SetRoles(ctx, u.ID, []Role{RoleProvider, RoleDPO}, u.Version+1); apperr.FieldsOf(err)["roles"] == "" {
 		t.Errorf("provider with a council role: %v, want a roles message", err)
-	}
-	if err := s.SetRoles(ctx, admin.ID, []Role{RoleOfficer}, admin.Version); apperr.FieldsOf(err)["roles"] != "You cannot remove your own administrator role" {
-		t.Errorf("removing your own admin role: %v", err)
 	}
 	got, err := UserByID(ctx, s.DB, u.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Version != u.Version+1 || !got.Has(RoleFinance) || got.Has(RoleDPO) {
+	if got.Version != u.Version+1 || !got.Has(RoleOfficer) || got.Has(RoleDPO) {
 		t.Errorf("after the changes: roles %v version %d", got.RoleNames, got.Version)
 	}
 	if n := countRows(t, s.DB, `SELECT count(*) FROM audit_events WHERE action = 'user.roles.change'`); n != 1 {
 		t.Errorf("%d role changes audited, want 1", n)
+	}
+}
+
+// TestNoOneGrantsThemselvesARole: an administrator cannot change their own roles, and a role
+// another administrator asks for waits for a third person (neither the one who asked nor
+// the one receiving it) before it gives anything.
+func TestNoOneGrantsThemselvesARole(t *testing.T) {
+	s := newService(t)
+	ada := mustCreate(t, s, "ada@council.example", RoleAdmin)
+	bea := mustCreate(t, s, "bea@council.example", RoleAdmin)
+	cal := mustCreate(t, s, "cal@council.example", RoleAdmin)
+	olive := mustCreate(t, s, "olive@council.example", RoleOfficer)
+
+	for _, roles := range [][]Role{{RoleAdmin, RoleFinance}, {RoleAdmin, RoleOfficer}, {RoleAdmin, RoleDPO}, {RoleFinance}} {
+		if _, err := s.SetRoles(actorCtx(ada), ada.ID, roles, ada.Version); !apperr.Is(err, apperr.Forbidden) {
+			t.Errorf("ada gives herself %v: %v, want Forbidden", roles, err)
+		}
+	}
+	if me, _ := UserByID(context.Background(), s.DB, ada.ID); !slices.Equal([]string(me.RoleNames), []string{"admin"}) {
+		t.Fatalf("ada's roles after trying: %v", me.RoleNames)
+	}
+
+	// Ada asks for finance for Bea: nothing changes until someone else approves.
+	g, err := s.SetRoles(actorCtx(ada), bea.ID, []Role{RoleAdmin, RoleFinance}, bea.Version)
+	if err != nil || g == nil || !slices.Equal([]string(g.Add), []string{"finance"}) || !g.Requested(ada.ID) {
+		t.Fatalf("grant: %+v, %v", g, err)
+	}
+	if b, _ := UserByID(context.Background(), s.DB, bea.ID); b.Has(RoleFinance) {
+		t.Fatal("finance given before a second administrator approved it")
+	}
+	if err := s.ApproveGrant(actorCtx(ada), g.ID); !apperr.Is(err, apperr.Forbidden) {
+		t.Errorf("the asker approves: %v, want Forbidden", err)
+	}
+	if err := s.ApproveGrant(actorCtx(bea), g.ID); !apperr.Is(err, apperr.Forbidden) {
+		t.Errorf("the receiver approves: %v, want Forbidden", err)
+	}
+	// Beneath the service, the database refuses it too.
+	if _, err := s.DB.Exec(`UPDATE role_grants SET status = 'approved', decided_by = $2, decided_by_name = 'x', decided_at = now()
+		WHERE id = $1`, g.ID, ada.ID); !db.IsCode(err, db.CodeCheckViolation) {
+		t.Errorf("database let the asker approve: %v", err)
+	}
+	if err := s.ApproveGrant(actorCtx(cal), g.ID); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := UserByID(context.Background(), s.DB, bea.ID); !b.Has(RoleFinance) || !b.Has(RoleAdmin) {
+		t.Errorf("after approval bea has %v", b.RoleNames)
+	}
+	if err := s.ApproveGrant(actorCtx(cal), g.ID); !apperr.Is(err, apperr.NotFound) {
+		t.Errorf("approving twice: %v, want NotFound", err)
+	}
+
+	// A change of role (officer to finance) keeps the old role until the new one is approved.
+	g, err = s.SetRoles(actorCtx(ada), olive.ID, []Role{RoleFinance}, olive.Version)
+	if err != nil || g == nil || !slices.Equal([]string(g.Remove), []string{"officer"}) {
+		t.Fatalf("change of role: %+v, %v", g, err)
+	}
+	if o, _ := UserByID(context.Background(), s.DB, olive.ID); !slices.Equal([]string(o.RoleNames), []string{"officer"}) {
+		t.Errorf("while waiting olive has %v", o.RoleNames)
+	}
+	if err := s.RejectGrant(actorCtx(bea), g.ID); err != nil {
+		t.Fatal(err)
+	}
+	if o, _ := UserByID(context.Background(), s.DB, olive.ID); !slices.Equal([]string(o.RoleNames), []string{"officer"}) {
+		t.Errorf("after rejection olive has %v", o.RoleNames)
+	}
+	if n := countRows(t, s.DB, `SELECT count(*) FROM audit_events WHERE action IN ('user.roles.requested', 'user.roles.rejected')`); n != 3 {
+		t.Errorf("%d grant events audited, want 3", n)
+	}
+}
+
+// TestInvitedStaffWaitForASecondAdministrator: an account an administrator makes is
+// disabled, with no email, until another approves its roles; it cannot be enabled instead.
+func TestInvitedStaffWaitForASecondAdministrator(t *testing.T) {
+	s := newService(t)
+	ada := mustCreate(t, s, "ada@council.example", RoleAdmin)
+	bea := mustCreate(t, s, "bea@council.example", RoleAdmin)
+	u, err := s.Invite(actorCtx(ada), "fin@council.example", "Fin Ance", []Role{RoleFinance})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := UserByID(context.Background(), s.DB, u.ID); !got.Disabled() {
+		t.Error("the new account can sign in before its roles are approved")
+	}
+	if n := countRows(t, s.DB, `SELECT count(*) FROM outbox WHERE to_address = 'fin@council.example'`); n != 0 {
+		t.Errorf("%d emails before approval", n)
+	}
+	if err := s.Enable(actorCtx(ada), u.ID); !apperr.Is(err, apperr.Forbidden) {
+		t.Errorf("enabling the waiting account: %v, want Forbidden", err)
+	}
+	g, err := PendingGrantFor(context.Background(), s.DB, u.ID)
+	if err != nil || g.Kind != GrantNewAccount {
+		t.Fatalf("pending grant: %+v, %v", g, err)
+	}
+	if err := s.ApproveGrant(actorCtx(ada), g.ID); !apperr.Is(err, apperr.Forbidden) {
+		t.Errorf("the inviter approves: %v", err)
+	}
+	if err := s.ApproveGrant(actorCtx(bea), g.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := UserByID(context.Background(), s.DB, u.ID); got.Disabled() {
+		t.Error("still disabled after approval")
+	}
+	if n := countRows(t, s.DB, `SELECT count(*) FROM outbox WHERE to_address = 'fin@council.example' AND kind = 'invitation'`); n != 1 {
+		t.Errorf("%d invitations after approval, want 1", n)
 	}
 }
 

@@ -15,6 +15,7 @@ var TableOwners = map[string]string{
 	"sessions":        "auth",
 	"signin_attempts": "auth",
 	"one_time_tokens": "auth",
+	"role_grants":     "auth",
 
 	// Who belongs to which organisation, and how people join one.
 	"memberships":            "membership",

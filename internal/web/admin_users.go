@@ -15,10 +15,12 @@ import (
 type usersListPage struct {
 	Page
 	Users []auth.User
-	Query string
-	Role  string
-	Roles []auth.Role
-	Pager Pager
+	// Grants are roles waiting for a second administrator.
+	Grants []auth.RoleGrant
+	Query  string
+	Role   string
+	Roles  []auth.Role
+	Pager  Pager
 }
 
 func (s *Server) usersList(c *fiber.Ctx) error {
@@ -37,8 +39,12 @@ func (s *Server) usersList(c *fiber.Ctx) error {
 		return err
 	}
 	pager.Total = total
+	grants, err := auth.PendingGrants(c.UserContext(), s.db)
+	if err != nil {
+		return err
+	}
 	return render(c, fiber.StatusOK, "admin/users/list", usersListPage{Page: s.page(c, "Users"), Users: users, Query: q,
-		Role: string(role), Roles: auth.Roles, Pager: pager})
+		Role: string(role), Roles: auth.Roles, Pager: pager, Grants: grants})
 }
 
 type userFormPage struct {
@@ -69,7 +75,8 @@ func (s *Server) userCreate(c *fiber.Ctx) error {
 		var u *auth.User
 		u, err = s.auth.Invite(c.UserContext(), form.Email, form.Name, roles)
 		if err == nil {
-			return s.redirectWithFlash(c, "/admin/users/"+u.ID, "User added. They have been emailed a link to choose a password.")
+			return s.redirectWithFlash(c, "/admin/users/"+u.ID,
+				"User added. Another administrator must approve their roles; then they will be emailed a link to choose a password.")
 		}
 		fields = apperr.FieldsOf(err)
 		if fields == nil {
@@ -105,6 +112,12 @@ type userShowPage struct {
 	Roles    []auth.Role
 	Selected []string
 	Events   []audit.HistoryEntry
+	// Grant is the roles waiting for a second administrator, if any; Mine says whether the
+	// viewer may not approve it (they asked for it, or it is theirs).
+	Grant *auth.RoleGrant
+	Mine  bool
+	// Self is the viewer's own account, whose roles they cannot change.
+	Self bool
 }
 
 func (s *Server) userShow(c *fiber.Ctx) error {
@@ -129,6 +142,12 @@ func (s *Server) renderUser(c *fiber.Ctx, status int, errs []FieldError, selecte
 	if data.Events, err = audit.History(ctx, s.db, "user", u.ID, 20); err != nil {
 		return err
 	}
+	me := userOf(c).ID
+	data.Self = me == u.ID
+	if data.Grant, err = auth.PendingGrantFor(ctx, s.db, u.ID); err != nil && !apperr.Is(err, apperr.NotFound) {
+		return err
+	}
+	data.Mine = data.Grant != nil && (data.Grant.Requested(me) || data.Self)
 	return render(c, status, "admin/users/show", data)
 }
 
@@ -138,15 +157,21 @@ func (s *Server) userSetRoles(c *fiber.Ctx) error {
 	if !ok || verr != nil {
 		return apperr.New(apperr.Invalid, "The form was not filled in correctly. Go back and try again.")
 	}
-	err := s.auth.SetRoles(c.UserContext(), c.Params("id"), roles, version)
+	grant, err := s.auth.SetRoles(c.UserContext(), c.Params("id"), roles, version)
 	if fields := apperr.FieldsOf(err); fields != nil {
 		return s.renderUser(c, fiber.StatusUnprocessableEntity, fieldErrors([]string{"roles"}, fields), selected)
 	}
 	if apperr.Is(err, apperr.Conflict) {
 		return s.renderUser(c, fiber.StatusConflict, []FieldError{{Field: "roles", Message: apperr.MessageOf(err)}}, nil)
 	}
+	if apperr.Is(err, apperr.Forbidden) {
+		return s.renderUser(c, fiber.StatusForbidden, []FieldError{{Field: "roles", Message: apperr.MessageOf(err)}}, nil)
+	}
 	if err != nil {
 		return err
+	}
+	if grant != nil {
+		return s.redirectWithFlash(c, "/admin/users/"+c.Params("id"), "The new roles wait for another administrator to approve them.")
 	}
 	return s.redirectWithFlash(c, "/admin/users/"+c.Params("id"), "Roles changed.")
 }

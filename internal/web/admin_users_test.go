@@ -22,12 +22,14 @@ func checkedRoles(doc *goquery.Document) []string {
 	return out
 }
 
-// TestAdminAddsStaffUser adds a user through the form and checks the invitation, the audit
-// record, the outbox page and the user's page.
+// TestAdminAddsStaffUser adds a user through the form and checks that nothing is sent and
+// the account stays disabled until a second administrator approves its roles, then the
+// invitation, the audit record, the outbox page and the user's page.
 func TestAdminAddsStaffUser(t *testing.T) {
 	t.Parallel()
 	s := webtest.Start(t)
 	admin := s.CreateUser(t, "ada@council.example", []auth.Role{auth.RoleAdmin}, "")
+	bea := s.CreateUser(t, "bea@council.example", []auth.Role{auth.RoleAdmin}, "")
 	c := s.SignIn(t, admin, 0)
 	resp, doc := c.Submit(t, "/admin/users/new", "/admin/users", url.Values{
 		"name": {"Nina Okafor"}, "email": {"nina@council.example"}, "roles": {"officer", "finance"}})
@@ -49,6 +51,32 @@ func TestAdminAddsStaffUser(t *testing.T) {
 		t.Errorf("audit summary %s", summary)
 	}
 
+	// Until a second administrator approves the roles: disabled, nothing sent, and the
+	// administrator who added them cannot approve.
+	if n := count(t, s, `SELECT count(*) FROM users WHERE id = $1 AND disabled_at IS NOT NULL`, id); n != 1 {
+		t.Error("the new account is usable before its roles are approved")
+	}
+	if n := count(t, s, `SELECT count(*) FROM outbox WHERE to_address = 'nina@council.example'`); n != 0 {
+		t.Errorf("%d emails sent before approval", n)
+	}
+	_, doc = c.Get(t, "/admin/users/"+id)
+	grant := doc.Find("[data-role-grant]")
+	if grant.Length() != 1 || grant.Find("[data-approve-grant]").Length() != 0 || grant.Find("[data-grant-not-yours]").Length() != 1 {
+		t.Fatalf("the inviter's view of the waiting roles: %q", grant.Text())
+	}
+	grantID, _ := grant.Attr("data-role-grant")
+	if resp, _ := c.Submit(t, "/admin/users/"+id, "/admin/role-grants/"+grantID+"/approve", url.Values{"user_id": {id}}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("the inviter approving: status %d, want 403", resp.StatusCode)
+	}
+	second := s.SignIn(t, bea, 0)
+	_, doc = second.Get(t, "/admin/users")
+	if doc.Find("[data-role-grants] a[href='/admin/users/"+id+"']").Length() != 1 {
+		t.Error("the users page does not list the roles waiting")
+	}
+	if resp, _ := second.Submit(t, "/admin/users/"+id, "/admin/role-grants/"+grantID+"/approve", url.Values{"user_id": {id}}); location(t, resp).Path != "/admin/users/"+id {
+		t.Fatalf("second administrator approving: status %d", resp.StatusCode)
+	}
+
 	var body string
 	if err := s.DB.Get(&body, `SELECT body FROM outbox WHERE to_address = 'nina@council.example' AND kind = 'invitation'`); err != nil {
 		t.Fatalf("no invitation queued: %v", err)
@@ -65,8 +93,8 @@ func TestAdminAddsStaffUser(t *testing.T) {
 	}
 
 	resp, doc = c.Get(t, "/admin/users/"+id)
-	if resp.StatusCode != http.StatusOK || heading(doc) != "Nina Okafor" || doc.Find(".govuk-notification-banner--success").Length() != 1 {
-		t.Errorf("user page after adding: %d %q", resp.StatusCode, heading(doc))
+	if resp.StatusCode != http.StatusOK || heading(doc) != "Nina Okafor" || doc.Find("[data-role-grant]").Length() != 0 {
+		t.Errorf("user page after approval: %d %q", resp.StatusCode, heading(doc))
 	}
 	if roles := checkedRoles(doc); !slices.Equal(roles, []string{"officer", "finance"}) {
 		t.Errorf("roles ticked %v", roles)
@@ -142,12 +170,13 @@ func TestAdminAddUserRefused(t *testing.T) {
 	}
 }
 
-// TestAdminChangesRoles checks a role change is stored and audited, and that a change made
-// from a stale page is refused as a conflict.
+// TestAdminChangesRoles checks a role added waits for a second administrator, is then
+// stored and audited, and that a change made from a stale page is refused as a conflict.
 func TestAdminChangesRoles(t *testing.T) {
 	t.Parallel()
 	s := webtest.Start(t)
 	admin := s.CreateUser(t, "ada@council.example", []auth.Role{auth.RoleAdmin}, "")
+	bea := s.CreateUser(t, "bea@council.example", []auth.Role{auth.RoleAdmin}, "")
 	u := s.CreateUser(t, "olive@council.example", []auth.Role{auth.RoleOfficer}, "")
 	c := s.SignIn(t, admin, 0)
 	page := "/admin/users/" + u.ID
@@ -165,11 +194,20 @@ func TestAdminChangesRoles(t *testing.T) {
 		t.Fatalf("role change redirected to %s", loc)
 	}
 	var roles []byte
+	if err := s.DB.Get(&roles, `SELECT roles::text FROM users WHERE id = $1`, u.ID); err != nil || string(roles) != "{officer}" {
+		t.Fatalf("dpo given before a second administrator approved: %s (%v)", roles, err)
+	}
+	second := s.SignIn(t, bea, 0)
+	_, doc = second.Get(t, page)
+	grantID := doc.Find("[data-role-grant]").AttrOr("data-role-grant", "")
+	if resp, _ := second.Submit(t, page, "/admin/role-grants/"+grantID+"/approve", url.Values{"user_id": {u.ID}}); location(t, resp).Path != page {
+		t.Fatalf("approval: status %d", resp.StatusCode)
+	}
 	if err := s.DB.Get(&roles, `SELECT roles::text FROM users WHERE id = $1`, u.ID); err != nil || string(roles) != "{officer,dpo}" {
 		t.Fatalf("roles stored %s (%v)", roles, err)
 	}
 	var summary []byte
-	if err := s.DB.Get(&summary, `SELECT summary FROM audit_events WHERE action = 'user.roles.change' AND object_id = $1 AND actor_id = $2`, u.ID, admin.ID); err != nil {
+	if err := s.DB.Get(&summary, `SELECT summary FROM audit_events WHERE action = 'user.roles.change' AND object_id = $1 AND actor_id = $2`, u.ID, bea.ID); err != nil {
 		t.Fatalf("no user.roles.change audit event: %v", err)
 	}
 	var diff struct{ From, To []string }
@@ -207,7 +245,8 @@ func TestAdminChangesRoles(t *testing.T) {
 }
 
 // TestAdminCannotLockThemselvesOut checks an administrator can neither disable their own
-// account nor remove their own administrator role.
+// account nor change their own roles: not removing administrator, and not giving themselves
+// the finance, officer or dpo role that would open bank details or DBS records.
 func TestAdminCannotLockThemselvesOut(t *testing.T) {
 	t.Parallel()
 	s := webtest.Start(t)
@@ -225,12 +264,19 @@ func TestAdminCannotLockThemselvesOut(t *testing.T) {
 		t.Fatal("the administrator was signed out")
 	}
 	_, doc = c.Get(t, page)
-	version := doc.Find(`input[name="version"]`).AttrOr("value", "")
-	resp, doc = c.Submit(t, page, page+"/roles", url.Values{"version": {version}, "roles": {"officer"}})
-	if resp.StatusCode != http.StatusUnprocessableEntity || summaryLinks(doc)["#roles"] != "You cannot remove your own administrator role" {
-		t.Errorf("removing own admin role: status %d, summary %v", resp.StatusCode, summaryLinks(doc))
+	if doc.Find(`form[action="`+page+`/roles"]`).Length() != 0 || doc.Find("[data-own-roles]").Length() != 1 {
+		t.Error("an administrator's own page offers to change their roles")
+	}
+	for _, roles := range [][]string{{"officer"}, {"admin", "finance"}, {"admin", "officer"}, {"admin", "dpo"}} {
+		resp, doc = c.Submit(t, page, page+"/roles", url.Values{"version": {"1"}, "roles": roles})
+		if resp.StatusCode != http.StatusForbidden || !strings.Contains(summaryLinks(doc)["#roles"], "cannot change your own roles") {
+			t.Errorf("own roles to %v: status %d, summary %v", roles, resp.StatusCode, summaryLinks(doc))
+		}
 	}
 	if n := count(t, s, `SELECT count(*) FROM users WHERE id = $1 AND roles = '{admin}'`, admin.ID); n != 1 {
-		t.Error("the administrator lost their role")
+		t.Error("the administrator's roles changed")
+	}
+	if n := count(t, s, `SELECT count(*) FROM role_grants`); n != 0 {
+		t.Errorf("%d grants asked for by an administrator for themselves", n)
 	}
 }

@@ -93,6 +93,8 @@ func (s *Server) Routes() []Route {
 		{"POST", "/admin/users/:id/roles", admin, s.userSetRoles},
 		{"POST", "/admin/users/:id/disable", admin, s.userDisable},
 		{"POST", "/admin/users/:id/enable", admin, s.userEnable},
+		{"POST", "/admin/role-grants/:id/approve", admin, s.roleGrantApprove},
+		{"POST", "/admin/role-grants/:id/reject", admin, s.roleGrantReject},
 		{"GET", "/admin/api-tokens", admin, s.apiTokensList},
 		{"GET", "/admin/api-tokens/new", admin, s.apiTokenNewForm},
 		{"POST", "/admin/api-tokens", admin, s.apiTokenCreate},
