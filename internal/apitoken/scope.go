@@ -1,6 +1,10 @@
 package apitoken
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/council/provider-portal/internal/auth"
+)
 
 // Scope is what a token may read through the API. Every API route names the one scope it
 // needs (internal/web/routes.go), so a token reaches only what its scopes list.
@@ -30,6 +34,27 @@ var Scopes = []ScopeInfo{
 	{ProvidersRead, "Read providers", "The provider directory, each provider's record (without bank details or DBS checks) and compliance rating."},
 	{ContractsRead, "Read contracts", "Contracts, and the contracts published as Open Contracting Data Standard (OCDS) releases."},
 	{PaymentsRead, "Read payment details", "Each provider's verified bank details in full. Every read is recorded in the audit trail."},
+}
+
+// MakerRoles are the roles the person who makes a token must hold for it to carry the scope,
+// when it is made and on every use after: administrators hand out API access, and payment
+// details only one who may see them in the portal (finance). A token is never a way round
+// a role its maker does not have, or no longer has.
+func (s Scope) MakerRoles() []auth.Role {
+	if s == PaymentsRead {
+		return []auth.Role{auth.RoleAdmin, auth.RoleFinance}
+	}
+	return []auth.Role{auth.RoleAdmin}
+}
+
+// heldBy reports whether roles include every role the scope's maker must hold.
+func (s Scope) heldBy(roles []string) bool {
+	for _, r := range s.MakerRoles() {
+		if !slices.Contains(roles, string(r)) {
+			return false
+		}
+	}
+	return true
 }
 
 // ParseScope reads a scope name, reporting whether it is one of Scopes.

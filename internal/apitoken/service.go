@@ -24,11 +24,12 @@ type Created struct {
 // (api_token.created: name, prefix, scopes and expiry, never the secret). It returns an
 // apperr.Invalid with one message per field when the request is not acceptable.
 func Create(ctx context.Context, d *sqlx.DB, n NewToken, now time.Time) (*Created, error) {
+	actor := audit.ActorFrom(ctx)
+	n.makerRoles = actor.Roles
 	c, errs := n.Validate(now)
 	if len(errs) > 0 {
 		return nil, apperr.InvalidFields(errs)
 	}
-	actor := audit.ActorFrom(ctx)
 	var createdBy any
 	if actor.UserID != "" {
 		createdBy = actor.UserID
@@ -98,6 +99,9 @@ var (
 	ErrExpired = apperr.New(apperr.Unauthorized, "The bearer token has expired. Ask an administrator for a new one.")
 	// ErrRevoked is a token an administrator revoked.
 	ErrRevoked = apperr.New(apperr.Unauthorized, "The bearer token has been revoked. Ask an administrator for a new one.")
+	// ErrMakerInactive: the account of the administrator who made the token has been
+	// disabled or removed, so the access they handed on ends with theirs.
+	ErrMakerInactive = apperr.New(apperr.Unauthorized, "The account of the administrator who made this token is disabled or gone. Ask an administrator for a new one.")
 )
 
 // lastUsedEvery is how stale last_used_at may get: recording each use would write to the
@@ -127,6 +131,8 @@ func Authenticate(ctx context.Context, d sqlx.ExtContext, secret string, now tim
 		return nil, ErrRevoked
 	case t.Expired(now):
 		return nil, ErrExpired
+	case !t.MakerActive:
+		return nil, ErrMakerInactive
 	}
 	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) >= lastUsedEvery {
 		// The condition repeats the check, so instances racing on the same token write once.

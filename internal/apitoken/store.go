@@ -12,7 +12,8 @@ import (
 // tokenColumns read a token with the names of who made and who revoked it.
 const tokenColumns = `t.id, t.name, t.prefix, t.scopes, t.created_by, coalesce(c.name, '') AS created_by_name,
 	coalesce(c.email::text, '') AS created_by_email, t.created_at, t.expires_at, t.last_used_at, t.revoked_at,
-	coalesce(r.email::text, '') AS revoked_by_email`
+	coalesce(r.email::text, '') AS revoked_by_email, coalesce(c.roles, '{}') AS created_by_roles,
+	(c.id IS NOT NULL AND c.disabled_at IS NULL) AS created_by_active`
 
 const tokenFrom = ` FROM api_tokens t LEFT JOIN users c ON c.id = t.created_by LEFT JOIN users r ON r.id = t.revoked_by`
 

@@ -37,6 +37,10 @@ type Token struct {
 	LastUsedAt     *time.Time     `db:"last_used_at"`
 	RevokedAt      *time.Time     `db:"revoked_at"`
 	RevokedByEmail string         `db:"revoked_by_email"`
+	// MakerRoles and MakerActive are the maker's roles and standing now, read with the
+	// token each time, so a token carries only what its maker may still hand on.
+	MakerRoles  pq.StringArray `db:"created_by_roles"`
+	MakerActive bool           `db:"created_by_active"`
 
 	secretHash []byte
 }
@@ -50,8 +54,13 @@ func (t *Token) Scopes() []Scope {
 	return out
 }
 
-// Has reports whether the token holds scope s.
-func (t *Token) Has(s Scope) bool { return slices.Contains(t.ScopeNames, string(s)) }
+// Has reports whether the token holds scope s now: made with it, by someone who is still
+// active and still holds the scope's MakerRoles.
+func (t *Token) Has(s Scope) bool { return t.Listed(s) && t.MakerActive && s.heldBy(t.MakerRoles) }
+
+// Listed reports whether the token was made with scope s, whether or not its maker may
+// still hand it on (Has).
+func (t *Token) Listed(s Scope) bool { return slices.Contains(t.ScopeNames, string(s)) }
 
 // Revoked reports whether an administrator revoked the token.
 func (t *Token) Revoked() bool { return t.RevokedAt != nil }

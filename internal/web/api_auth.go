@@ -65,6 +65,8 @@ func (s *Server) apiAuthorise(c *fiber.Ctx, r Route) error {
 		return tokenProblem(problemTokenExpired, "Token expired", apitoken.ErrExpired.Message)
 	case errors.Is(err, apitoken.ErrRevoked):
 		return tokenProblem(problemTokenRevoked, "Token revoked", apitoken.ErrRevoked.Message)
+	case errors.Is(err, apitoken.ErrMakerInactive):
+		return tokenProblem(problemTokenInvalid, "Invalid token", apitoken.ErrMakerInactive.Message)
 	case errors.Is(err, apitoken.ErrInvalid):
 		return tokenProblem(problemTokenInvalid, "Invalid token", apitoken.ErrInvalid.Message)
 	case err != nil:
@@ -77,8 +79,12 @@ func (s *Server) apiAuthorise(c *fiber.Ctx, r Route) error {
 			"This token has made more requests than its rate limit allows. Wait for the time in Retry-After, then try again.")
 	}
 	if !tok.Has(r.Rule.Scope) {
-		p := newProblem(fiber.StatusForbidden, problemScopeMissing, "Scope missing",
-			"This token does not have the "+string(r.Rule.Scope)+" scope this request needs. Ask an administrator for a token that has it.")
+		detail := "This token does not have the " + string(r.Rule.Scope) + " scope this request needs. Ask an administrator for a token that has it."
+		if tok.Listed(r.Rule.Scope) {
+			detail = "The administrator who made this token no longer holds the roles the " + string(r.Rule.Scope) +
+				" scope needs, so the token no longer carries it. Ask an administrator for a new token."
+		}
+		p := newProblem(fiber.StatusForbidden, problemScopeMissing, "Scope missing", detail)
 		p.authenticate = `Bearer realm="` + apiRealm + `", error="insufficient_scope", scope="` + string(r.Rule.Scope) + `"`
 		return p
 	}

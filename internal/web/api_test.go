@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -10,11 +11,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/council/provider-portal/internal/apitoken"
+	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/audit"
 	"github.com/council/provider-portal/internal/auth"
 	formpkg "github.com/council/provider-portal/internal/form"
@@ -35,14 +38,18 @@ func apiExpiry() formpkg.DateInput {
 	return formpkg.DateInput{Day: strconv.Itoa(d.Day()), Month: strconv.Itoa(int(d.Month())), Year: strconv.Itoa(d.Year())}
 }
 
+// tokenMakers counts the administrators apiToken makes, so each has an address of its own.
+var tokenMakers atomic.Int64
+
 // apiToken makes a token holding scopes through the token store, made by an administrator
-// (or by the system when by is nil), and returns it with its secret.
+// (by, or when nil a new administrator with the finance role, who may hand on every scope),
+// and returns it with its secret.
 func apiToken(t *testing.T, s *webtest.Server, by *webtest.TestUser, name string, scopes ...apitoken.Scope) *apitoken.Created {
 	t.Helper()
-	actor := audit.System
-	if by != nil {
-		actor = audit.Actor{UserID: by.ID, Email: by.Email, Roles: by.RoleNames}
+	if by == nil {
+		by = s.CreateUser(t, fmt.Sprintf("api-maker-%d@council.example", tokenMakers.Add(1)), []auth.Role{auth.RoleAdmin, auth.RoleFinance}, "")
 	}
+	actor := audit.Actor{UserID: by.ID, Email: by.Email, Roles: by.RoleNames}
 	names := make([]string, len(scopes))
 	for i, sc := range scopes {
 		names[i] = string(sc)
@@ -628,7 +635,7 @@ func TestAPIPaymentDetailsAudited(t *testing.T) {
 	t.Parallel()
 	w := finSetUp(t, "Acorn Fostering Ltd")
 	s := w.s
-	admin := s.CreateUser(t, "ada@council.example", []auth.Role{auth.RoleAdmin}, "")
+	admin := s.CreateUser(t, "ada@council.example", []auth.Role{auth.RoleAdmin, auth.RoleFinance}, "")
 	payments := apiToken(t, s, admin, "Finance system", apitoken.PaymentsRead)
 	providersOnly := apiToken(t, s, admin, "Directory sync", apitoken.ProvidersRead)
 	reveals := func() int {
@@ -823,5 +830,50 @@ func TestAPITokenPaymentsScopeNeedsFinance(t *testing.T) {
 	}
 	if n := count(t, s, `SELECT count(*) FROM api_tokens WHERE 'payments:read' = ANY(scopes)`); n != 1 {
 		t.Errorf("%d payments:read tokens, want 1", n)
+	}
+}
+
+// TestAPITokenEndsWithItsMakersRoles: a token carries only what its maker may still hand
+// on. A payments:read token stops reading payment details when its maker loses the finance
+// role, and every token stops when its maker is disabled; the store refuses to make a
+// payments:read token for an administrator without finance, whatever path asks.
+func TestAPITokenEndsWithItsMakersRoles(t *testing.T) {
+	t.Parallel()
+	w := finSetUp(t, "Acorn Fostering Ltd")
+	s := w.s
+	ada := s.CreateUser(t, "ada@council.example", []auth.Role{auth.RoleAdmin, auth.RoleFinance}, "")
+	bea := s.CreateUser(t, "bea@council.example", []auth.Role{auth.RoleAdmin}, "")
+	payments := apiToken(t, s, ada, "Finance system", apitoken.PaymentsRead, apitoken.ProvidersRead)
+	path := "/api/v1/providers/" + w.org + "/payment-details"
+	if resp, body := apiGet(t, s, payments.Secret, path); resp.StatusCode != http.StatusOK {
+		t.Fatalf("while ada holds finance: %d %s", resp.StatusCode, body)
+	}
+
+	_, err := apitoken.Create(audit.WithActor(context.Background(), audit.Actor{UserID: bea.ID, Email: bea.Email, Roles: bea.RoleNames}), s.DB,
+		apitoken.NewToken{Name: "Round the role", Scopes: []string{string(apitoken.PaymentsRead)}, Expires: apiExpiry()}, time.Now())
+	if apperr.FieldsOf(err)["scopes"] == "" {
+		t.Errorf("an administrator without finance made a payments:read token: %v", err)
+	}
+
+	// Bea takes finance away from Ada (taking a role away needs no second person).
+	ctx := audit.WithActor(context.Background(), audit.Actor{UserID: bea.ID, Email: bea.Email, Roles: bea.RoleNames})
+	if _, err := s.Auth.SetRoles(ctx, ada.ID, []auth.Role{auth.RoleAdmin}, ada.Version); err != nil {
+		t.Fatal(err)
+	}
+	resp, body := apiGet(t, s, payments.Secret, path)
+	apiProblem(t, resp, body, http.StatusForbidden)
+	if !strings.Contains(string(body), "no longer holds the roles") {
+		t.Errorf("after ada lost finance: %s", body)
+	}
+	if resp, body := apiGet(t, s, payments.Secret, "/api/v1/providers"); resp.StatusCode != http.StatusOK {
+		t.Errorf("providers:read still within ada's roles: %d %s", resp.StatusCode, body)
+	}
+	if err := s.Auth.Disable(ctx, ada.ID); err != nil {
+		t.Fatal(err)
+	}
+	resp, body = apiGet(t, s, payments.Secret, "/api/v1/providers")
+	apiProblem(t, resp, body, http.StatusUnauthorized)
+	if !strings.Contains(string(body), "disabled or gone") {
+		t.Errorf("after ada was disabled: %s", body)
 	}
 }
