@@ -97,7 +97,7 @@ func (svc *Service) makeReturn(ctx context.Context, orgID, id string, version in
 		}
 		var evidenceID any
 		if evidence != nil {
-			doc, err := svc.documents().Put(ctx, tx, r.OrganisationID, "monitoring_evidence", evidence.Filename, evidence.Content)
+			doc, err := svc.documents().Put(ctx, tx, r.OrganisationID, document.KindMonitoringEvidence, evidence.Filename, evidence.Content)
 			if err != nil {
 				return err
 			}

@@ -144,7 +144,7 @@ func (svc *Service) AddDocument(ctx context.Context, contractID string, f Docume
 		if err != nil {
 			return err
 		}
-		doc, err := svc.documents().Put(ctx, tx, c.OrganisationID, "contract_document", file.Filename, file.Content)
+		doc, err := svc.documents().Put(ctx, tx, c.OrganisationID, document.KindContractDocument, file.Filename, file.Content)
 		if err != nil {
 			return err
 		}

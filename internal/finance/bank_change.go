@@ -113,7 +113,7 @@ func (s *Service) RequestChange(ctx context.Context, orgID string, r ChangeReque
 		if err != nil {
 			return err
 		}
-		doc, err := s.Documents.Put(ctx, tx, orgID, "bank_change_evidence", r.Evidence.Filename, r.Evidence.Content)
+		doc, err := s.Documents.Put(ctx, tx, orgID, document.KindBankChangeEvidence, r.Evidence.Filename, r.Evidence.Content)
 		if err != nil {
 			return err
 		}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/audit"
+	"github.com/council/provider-portal/internal/document"
 	"github.com/council/provider-portal/internal/form"
 )
 
@@ -89,7 +90,7 @@ func (s *Service) Evidence(ctx context.Context, changeID string) (name, contentT
 	if err != nil {
 		return "", "", nil, err
 	}
-	if doc.OrganisationID != c.OrganisationID {
+	if doc.OrganisationID != c.OrganisationID || !document.MayRead(doc.Kind, audit.ActorFrom(ctx).Roles, false) {
 		return "", "", nil, apperr.New(apperr.NotFound, "Document not found")
 	}
 	if err := audit.Record(ctx, s.DB, audit.Event{Action: "document.download", ObjectType: "document", ObjectID: doc.ID,

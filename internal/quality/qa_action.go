@@ -8,6 +8,7 @@ import (
 
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/db"
+	"github.com/council/provider-portal/internal/document"
 	"github.com/council/provider-portal/internal/form"
 	"github.com/council/provider-portal/internal/notify"
 	"github.com/council/provider-portal/internal/provider"
@@ -305,7 +306,7 @@ func (s *Service) Respond(ctx context.Context, orgID, actionID string, version i
 		}
 		var docID *string
 		if evidence != nil {
-			doc, err := s.Documents.Put(ctx, tx, orgID, "qa_evidence", evidence.Filename, evidence.Content)
+			doc, err := s.Documents.Put(ctx, tx, orgID, document.KindQAEvidence, evidence.Filename, evidence.Content)
 			if err != nil {
 				if apperr.KindOf(err) == apperr.Invalid {
 					return apperr.InvalidFields(map[string]string{"evidence": apperr.MessageOf(err)})

@@ -9,8 +9,10 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// documentDownload sends a document to a member of its organisation or to an officer,
-// auditing every download. Documents are never served by a static route.
+// documentDownload sends a document to whoever its kind allows (document.MayRead): a
+// member of its organisation, or staff in the kind's roles, auditing every download. A
+// document someone may not read is "not found", as if it did not exist. Documents are never
+// served by a static route.
 func (s *Server) documentDownload(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	doc, content, err := s.documents.Get(ctx, s.db, c.Params("id"))
@@ -18,14 +20,14 @@ func (s *Server) documentDownload(c *fiber.Ctx) error {
 		return err
 	}
 	u := userOf(c)
-	if !u.Has(auth.RoleOfficer) {
-		member, err := membership.IsMember(ctx, s.db, u.ID, doc.OrganisationID)
-		if err != nil {
+	member := false
+	if u.Has(auth.RoleProvider) {
+		if member, err = membership.IsMember(ctx, s.db, u.ID, doc.OrganisationID); err != nil {
 			return err
 		}
-		if !member {
-			return apperr.New(apperr.NotFound, "Document not found")
-		}
+	}
+	if !document.MayRead(doc.Kind, u.RoleNames, member) {
+		return apperr.New(apperr.NotFound, "Document not found")
 	}
 	if err := audit.Record(ctx, s.db, audit.Event{Action: "document.download", ObjectType: "document", ObjectID: doc.ID,
 		Summary: map[string]any{"organisation_id": doc.OrganisationID, "filename": doc.Filename}}); err != nil {

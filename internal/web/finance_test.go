@@ -18,6 +18,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/council/provider-portal/internal/audit"
 	"github.com/council/provider-portal/internal/auth"
+	"github.com/council/provider-portal/internal/document"
 	"github.com/council/provider-portal/internal/finance"
 	formpkg "github.com/council/provider-portal/internal/form"
 	"github.com/council/provider-portal/internal/provider"
@@ -478,5 +479,44 @@ func TestFinanceHomeAndWithdrawal(t *testing.T) {
 	resp, _ = sc.Submit(t, "/provider/bank-details", "/provider/bank-details/changes/"+ch2.ID+"/withdraw", url.Values{"version": {strconv.Itoa(ch2.Version)}})
 	if resp.StatusCode != http.StatusNotFound {
 		t.Errorf("a stranger withdrawing: %d, want 404", resp.StatusCode)
+	}
+}
+
+// TestDocumentsOnlyToTheirKindsReaders: bank-change evidence (a bank letter or statement)
+// goes to finance alone, on every route that serves documents; an officer, or the
+// provider's own users, asking for it by id find nothing, while the documents their roles
+// do read still download.
+func TestDocumentsOnlyToTheirKindsReaders(t *testing.T) {
+	t.Parallel()
+	w := finSetUp(t, "Acorn Fostering Ltd")
+	ch := finChange(t, w)
+	if ch.EvidenceDocumentID == nil {
+		t.Fatal("the change has no evidence")
+	}
+	evidence := "/documents/" + *ch.EvidenceDocumentID
+	olive := w.s.SignIn(t, w.s.CreateUser(t, "olive@council.example", []auth.Role{auth.RoleOfficer}, ""), 0)
+	pat := w.s.SignIn(t, w.pat, 0)
+	for who, c := range map[string]*webtest.Client{"officer": olive, "the provider's own user": pat} {
+		if resp, _ := c.Get(t, evidence); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("%s reads bank-change evidence: status %d, want 404", who, resp.StatusCode)
+		}
+	}
+	if n := count(t, w.s, `SELECT count(*) FROM audit_events WHERE action = 'document.download'`); n != 0 {
+		t.Errorf("%d downloads recorded for refused requests", n)
+	}
+	fay := w.s.SignIn(t, w.fay, 0)
+	if resp, _ := fay.Get(t, "/finance/changes/"+ch.ID+"/evidence"); resp.StatusCode != http.StatusOK {
+		t.Errorf("finance reads the evidence: status %d", resp.StatusCode)
+	}
+
+	// An insurance certificate is read by the provider's users and officers.
+	doc, err := w.s.Services.Documents.Put(finActor(w.pat), w.s.DB, w.org, document.KindInsuranceCertificate+":employers_liability", "el.pdf", finPDF)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for who, c := range map[string]*webtest.Client{"officer": olive, "the provider's own user": pat} {
+		if resp, _ := c.Get(t, "/documents/"+doc.ID); resp.StatusCode != http.StatusOK {
+			t.Errorf("%s reads an insurance certificate: status %d, want 200", who, resp.StatusCode)
+		}
 	}
 }

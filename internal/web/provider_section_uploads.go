@@ -6,6 +6,7 @@ import (
 
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/audit"
+	"github.com/council/provider-portal/internal/document"
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/gofiber/fiber/v2"
 )
@@ -39,7 +40,7 @@ func (s *Server) attachUploads(c *fiber.Ctx, orgID string, def provider.Definiti
 		if file == nil {
 			continue // no new file: the stored certificate is kept
 		}
-		doc, err := s.documents.Put(c.UserContext(), s.db, orgID, "insurance_certificate:"+ins.Policies[i].Kind, file.Name, file.Content)
+		doc, err := s.documents.Put(c.UserContext(), s.db, orgID, document.KindInsuranceCertificate+":"+ins.Policies[i].Kind, file.Name, file.Content)
 		if err != nil {
 			errs[field] = apperr.MessageOf(err)
 			continue
