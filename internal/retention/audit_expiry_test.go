@@ -5,7 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/audit"
+	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/retention"
 )
 
@@ -40,7 +42,14 @@ func TestRetentionAuditExpiryStopsAtHeldEventsAndKeepsTheChain(t *testing.T) {
 		t.Fatalf("sweep found %d audit events due, want the %d before the held provider's first event", res.Due[retention.CategoryAuditEvents], before)
 	}
 	p := f.openProposals()[retention.CategoryAuditEvents]
-	d, err := f.svc.Approve(f.ctx(), p.ID, p.Version)
+	firstApproval, err := f.svc.Approve(f.ctx(), p.ID, p.Version)
+	if err != nil || !firstApproval.Awaiting {
+		t.Fatalf("first approval: %+v, %v; want it to wait for a second person", firstApproval, err)
+	}
+	if n := f.count(`SELECT count(*) FROM audit_events WHERE id < $1`, heldEvent); n < before {
+		t.Fatalf("the first approval destroyed %d events", before-n)
+	}
+	d, err := f.svc.Approve(f.secondCtx(), p.ID, p.Version)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +86,11 @@ func TestRetentionAuditExpiryStopsAtHeldEventsAndKeepsTheChain(t *testing.T) {
 	if _, err := f.svc.Approve(f.ctx(), p.ID, p.Version); err != nil {
 		t.Fatal(err)
 	}
-	// What remains: the newest event when the cut was made, then the destruction's own event.
+	if _, err := f.svc.Approve(f.secondCtx(), p.ID, p.Version); err != nil {
+		t.Fatal(err)
+	}
+	// What remains: the newest event when the cut was made (the first approval's), then the
+	// destruction's own event.
 	if n := f.count(`SELECT count(*) FROM audit_events`); n != 2 {
 		t.Errorf("%d audit events remain, want 2", n)
 	}
@@ -107,5 +120,58 @@ func TestRetentionAuditRowsCannotBeDeletedDirectly(t *testing.T) {
 	}
 	if _, err := f.db.Exec(`DELETE FROM audit_events`); err == nil {
 		t.Fatal("the append-only trigger was left off after audit_expire")
+	}
+}
+
+// TestAuditTrailCannotBeShortenedOrErasedByOnePerson: the audit trail's rule cannot go
+// below 7 years (nor can a shorter one stored in the database take effect), and its
+// destruction takes two different people; the same person approving twice destroys nothing.
+func TestAuditTrailCannotBeShortenedOrErasedByOnePerson(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	for _, months := range []int{1, 12, 83} {
+		err := f.svc.UpdateRule(f.ctx(), retention.CategoryAuditEvents, months, "recorded", 0)
+		if apperr.FieldsOf(err)["months"] == "" {
+			t.Errorf("audit trail kept for %d months: %v, want refused", months, err)
+		}
+	}
+	// A rule written straight into the database is raised to the floor.
+	f.exec(`INSERT INTO retention_rules (category, months, trigger) VALUES ('audit_events', 1, 'recorded')`)
+	if r, err := retention.RuleFor(f.ctx(), f.db, retention.CategoryAuditEvents); err != nil || r.Months != 84 {
+		t.Errorf("rule in force %+v, %v; want 84 months", r, err)
+	}
+	for i := 0; i < 6; i++ {
+		if err := audit.Record(f.ctx(), f.db, audit.Event{Action: "test.event", ObjectType: "thing", ObjectID: "x"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A month on, with the rule "1 month": nothing is due.
+	f.svc.Clock = func() time.Time { return f.now.AddDate(0, 2, 0) }
+	if res := f.sweep(); res.Due[retention.CategoryAuditEvents] != 0 {
+		t.Fatalf("%d audit events due after two months", res.Due[retention.CategoryAuditEvents])
+	}
+	// Seven years on: due, but one person approving twice destroys nothing.
+	f.svc.Clock = func() time.Time { return f.now.AddDate(7, 1, 0) }
+	f.sweep()
+	p := f.openProposals()[retention.CategoryAuditEvents]
+	total := f.count(`SELECT count(*) FROM audit_events`)
+	if a, err := f.svc.Approve(f.ctx(), p.ID, p.Version); err != nil || !a.Awaiting {
+		t.Fatalf("first approval: %+v, %v", a, err)
+	}
+	if _, err := f.svc.Approve(f.ctx(), p.ID, p.Version); !apperr.Is(err, apperr.Forbidden) {
+		t.Errorf("the same person approving again: %v, want Forbidden", err)
+	}
+	if n := f.count(`SELECT count(*) FROM audit_events WHERE action = 'test.event'`); n != 6 {
+		t.Errorf("%d of 6 events left after one person's approvals", n)
+	}
+	// Beneath the service, the database refuses the same person in both places.
+	if _, err := f.db.Exec(`UPDATE retention_proposals SET approved_by = first_approved_by WHERE id = $1`, p.ID); !db.IsCode(err, db.CodeCheckViolation) {
+		t.Errorf("database let one person approve twice: %v", err)
+	}
+	if a, err := f.svc.Approve(f.secondCtx(), p.ID, p.Version); err != nil || a.Awaiting || a.Destroyed == 0 {
+		t.Errorf("second person's approval: %+v, %v", a, err)
+	}
+	if n := f.count(`SELECT count(*) FROM audit_events`); n >= total {
+		t.Errorf("nothing destroyed after two approvals (%d events, %d before)", n, total)
 	}
 }

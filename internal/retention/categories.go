@@ -14,6 +14,7 @@ package retention
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"time"
 
@@ -50,6 +51,12 @@ type Category struct {
 	// DefaultMonths is the default retention period; 0 for a category with no rule of its own
 	// (kept while in use, or destroyed with the record it belongs to; KeptFor says which).
 	DefaultMonths int
+	// MinMonths is the shortest period a rule may set, where the law or the portal's own
+	// accountability needs one (the audit trail: 7 years); 0 for none.
+	MinMonths int
+	// TwoPeople says destroying the category takes the approval of two different people,
+	// because one person could otherwise erase the record of what they did.
+	TwoPeople bool
 	// Triggers are the events the period may run from; the first is the default.
 	Triggers []Trigger
 	KeptFor  string
@@ -235,7 +242,7 @@ var Categories = []Category{
 		Purpose:       "Accountability, security, and evidence of every view of bank details and DBS data",
 		LawfulBasis:   basisPublicTask + "; accountability and security (UK GDPR arts. 5(2) and 32)",
 		Recipients:    "The data protection officer; internal and external audit",
-		DefaultMonths: 84, Triggers: []Trigger{{Key: "recorded", Label: "the event is recorded"}},
+		DefaultMonths: 84, MinMonths: 84, TwoPeople: true, Triggers: []Trigger{{Key: "recorded", Label: "the event is recorded"}},
 		Found: "The oldest events recorded before the cutoff, as one unbroken run from the start of the trail, " +
 			"stopping at the first event about a provider or contract under a legal hold",
 		Destroyed: "Deleted through audit_expire, which keeps the hash of the last event removed so the rest of the chain still verifies",
@@ -288,4 +295,12 @@ func ScheduledCategories() []Category {
 		}
 	}
 	return out
+}
+
+// MonthsHint says what periods a rule for the category may set, for its form.
+func (c Category) MonthsHint() string {
+	if c.MinMonths > 0 {
+		return fmt.Sprintf("For example, %d for %d years. At least %d (%d years), at most %d.", c.MinMonths+12, c.MinMonths/12+1, c.MinMonths, c.MinMonths/12, MaxMonths)
+	}
+	return fmt.Sprintf("For example, 72 for 6 years. From 1 to %d.", MaxMonths)
 }

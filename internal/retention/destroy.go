@@ -38,12 +38,21 @@ func (d Destruction) Rule() Rule {
 	return Rule{Category: d.Category, Months: d.RuleMonths, Trigger: d.RuleTrigger}
 }
 
+// Approval is the outcome of approving a proposal: the destruction it carried out, or, for
+// a category that takes two people, Awaiting when this was the first of the two approvals.
+type Approval struct {
+	*Destruction
+	Awaiting bool
+}
+
 // Approve carries out an open proposal, in one transaction: it checks again what is due under
 // the rule in force now and under no legal hold (a hold placed since the sweep still stops
 // destruction; nothing is destroyed that the reviewer did not see), deletes or anonymises it,
 // writes the destruction log entry and the audit event, and closes the proposal. version is
 // the one the reviewer saw; a sweep since then is a Conflict. Only a signed-in user approves.
-func (s *Service) Approve(ctx context.Context, proposalID string, version int) (*Destruction, error) {
+// A TwoPeople category (the audit trail) needs two different people: the first approval
+// is recorded and audited, and only the second destroys.
+func (s *Service) Approve(ctx context.Context, proposalID string, version int) (*Approval, error) {
 	actor := audit.ActorFrom(ctx)
 	if actor.UserID == "" {
 		return nil, apperr.New(apperr.Forbidden, "Destruction must be approved by a person")
@@ -52,6 +61,7 @@ func (s *Service) Approve(ctx context.Context, proposalID string, version int) (
 		return nil, apperr.New(apperr.NotFound, "Proposal not found")
 	}
 	var entry Destruction
+	awaiting := false
 	err := db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
 		var p Proposal
 		err := tx.GetContext(ctx, &p, `SELECT `+proposalColumns+` FROM retention_proposals WHERE id = $1 FOR UPDATE`, proposalID)
@@ -70,6 +80,20 @@ func (s *Service) Approve(ctx context.Context, proposalID string, version int) (
 		c, ok := CategoryByKey(p.Category)
 		if !ok || !c.HasRule() {
 			return apperr.New(apperr.Conflict, "This proposal is for a category the portal no longer has")
+		}
+		if c.TwoPeople {
+			switch {
+			case p.FirstApprovedBy == nil:
+				if _, err := tx.ExecContext(ctx, `UPDATE retention_proposals SET first_approved_by = $2, first_approved_at = now()
+					WHERE id = $1`, p.ID, actor.UserID); err != nil {
+					return fmt.Errorf("first approval: %w", err)
+				}
+				awaiting = true
+				return audit.Record(ctx, tx, audit.Event{Action: "retention.approved.first", ObjectType: "retention_proposal", ObjectID: p.ID,
+					Summary: map[string]any{"category": c.Key, "due": p.ItemCount}})
+			case *p.FirstApprovedBy == actor.UserID:
+				return apperr.New(apperr.Forbidden, "You have already approved this. Another person must approve it before anything is destroyed")
+			}
 		}
 		rule, err := RuleFor(ctx, tx, c.Key)
 		if err != nil {
@@ -101,7 +125,10 @@ func (s *Service) Approve(ctx context.Context, proposalID string, version int) (
 	if err != nil {
 		return nil, err
 	}
-	return &entry, nil
+	if awaiting {
+		return &Approval{Awaiting: true}, nil
+	}
+	return &Approval{Destruction: &entry}, nil
 }
 
 // destroy removes what is both in the proposal and still due now. For a bulk category the

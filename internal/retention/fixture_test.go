@@ -16,11 +16,12 @@ import (
 
 // fixture is a fresh database with a retention service.
 type fixture struct {
-	t   *testing.T
-	db  *sqlx.DB
-	svc *retention.Service
-	now time.Time
-	dpo audit.Actor
+	t    *testing.T
+	db   *sqlx.DB
+	svc  *retention.Service
+	now  time.Time
+	dpo  audit.Actor
+	dpo2 audit.Actor
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -34,6 +35,16 @@ func newFixture(t *testing.T) *fixture {
 }
 
 func (f *fixture) ctx() context.Context { return audit.WithActor(context.Background(), f.dpo) }
+
+// secondCtx acts as a second data protection officer, for what takes two people.
+func (f *fixture) secondCtx() context.Context {
+	f.t.Helper()
+	if f.dpo2.UserID == "" {
+		id := f.user("sam.second@council.example", "Sam Second", "dpo")
+		f.dpo2 = audit.Actor{UserID: id, Email: "sam.second@council.example", Roles: []string{"dpo"}}
+	}
+	return audit.WithActor(context.Background(), f.dpo2)
+}
 
 func (f *fixture) exec(query string, args ...any) {
 	f.t.Helper()

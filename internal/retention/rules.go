@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/council/provider-portal/internal/apperr"
@@ -95,10 +96,14 @@ func RuleFor(ctx context.Context, q sqlx.QueryerContext, category string) (Rule,
 }
 
 // checkedTrigger falls back to the category's default trigger when a stored one is no longer
-// offered, so a rule always names an event its finder understands.
+// offered, so a rule always names an event its finder understands, and raises a period
+// below the category's floor (stored before the floor, or edited in the database) to it.
 func checkedTrigger(c Category, r Rule) Rule {
 	if c.TriggerLabel(r.Trigger) == "" {
 		r.Trigger = c.Triggers[0].Key
+	}
+	if r.Months < c.MinMonths {
+		r.Months = c.MinMonths
 	}
 	return r
 }
@@ -111,6 +116,8 @@ func ValidateRule(c Category, months int, monthsText, trigger string) map[string
 		errs["months"] = "Enter the retention period in months"
 	case months < 1 || months > MaxMonths:
 		errs["months"] = fmt.Sprintf("The retention period must be between 1 and %d months", MaxMonths)
+	case months < c.MinMonths:
+		errs["months"] = fmt.Sprintf("The %s must be kept for at least %d months (%d years)", strings.ToLower(c.Name), c.MinMonths, c.MinMonths/12)
 	}
 	if c.TriggerLabel(trigger) == "" {
 		errs["trigger"] = "Select when the retention period starts"

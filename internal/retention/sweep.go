@@ -35,6 +35,11 @@ type Proposal struct {
 	DecidedAt      *time.Time `db:"decided_at"`
 	DestroyedCount *int       `db:"destroyed_count"`
 	Version        int        `db:"version"`
+	// FirstApprovedBy is the first of the two people a TwoPeople category needs, once one
+	// has approved; FirstApproverName is their name, for the page.
+	FirstApprovedBy   *string    `db:"first_approved_by"`
+	FirstApprovedAt   *time.Time `db:"first_approved_at"`
+	FirstApproverName *string    `db:"first_approver_name"`
 }
 
 // CategoryInfo is the proposal's category definition.
@@ -49,7 +54,8 @@ func (p Proposal) Rule() Rule {
 }
 
 const proposalColumns = `id, category, status, rule_months, rule_trigger, cutoff, item_count, proposed_at, refreshed_at,
-	decided_at, destroyed_count, version`
+	decided_at, destroyed_count, version, first_approved_by, first_approved_at,
+	(SELECT name FROM users WHERE id = first_approved_by) AS first_approver_name`
 
 // SweepResult is how many records (or rows of a log) each category has due after a sweep.
 type SweepResult struct {
@@ -155,8 +161,9 @@ func (s *Service) sweepCategory(ctx context.Context, c Category) (int, error) {
 			_, err := tx.ExecContext(ctx, `UPDATE retention_proposals SET refreshed_at = now() WHERE id = $1`, open.ID)
 			return err
 		}
+		// What is due changed, so a first approval of the old proposal no longer counts.
 		if _, err := tx.ExecContext(ctx, `UPDATE retention_proposals SET rule_months = $2, rule_trigger = $3, cutoff = $4, item_count = $5,
-				refreshed_at = now(), version = version + 1 WHERE id = $1`, open.ID, rule.Months, rule.Trigger, cutoff, n); err != nil {
+				refreshed_at = now(), version = version + 1, first_approved_by = NULL, first_approved_at = NULL WHERE id = $1`, open.ID, rule.Months, rule.Trigger, cutoff, n); err != nil {
 			return fmt.Errorf("refresh proposal: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM retention_proposal_items WHERE proposal_id = $1`, open.ID); err != nil {

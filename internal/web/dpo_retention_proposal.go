@@ -13,6 +13,9 @@ type retentionProposalPage struct {
 	Category retention.Category
 	Items    []retention.Item
 	Pager    Pager
+	// ApprovedFirst says the viewer gave the first of the two approvals a TwoPeople
+	// category needs, so the second must be someone else's.
+	ApprovedFirst bool
 }
 
 // retentionProposal shows what a proposal would destroy, page by page, for review: each
@@ -30,17 +33,23 @@ func (s *Server) retentionProposal(c *fiber.Ctx) error {
 			return err
 		}
 	}
+	data.ApprovedFirst = p.FirstApprovedBy != nil && *p.FirstApprovedBy == userOf(c).ID
 	data.Page = s.page(c, "Destruction of "+data.Category.Name)
 	data.Page.Back = "/dpo/retention"
 	return render(c, fiber.StatusOK, "dpo/retention/proposal", data)
 }
 
 // retentionApprove carries out a proposal: destruction in one transaction, logged without
-// personal data. The form carries the version the officer reviewed.
+// personal data. The form carries the version the officer reviewed. The audit trail takes
+// two people: the first approval only records itself.
 func (s *Server) retentionApprove(c *fiber.Ctx) error {
 	d, err := s.retention.Approve(c.UserContext(), c.Params("id"), formInt(c, "version"))
 	if err != nil {
 		return err
+	}
+	if d.Awaiting {
+		return s.redirectWithFlash(c, "/dpo/retention/proposals/"+c.Params("id"),
+			"Your approval is recorded. Another person must approve too before anything is destroyed.")
 	}
 	cat := d.CategoryInfo()
 	return s.redirectWithFlash(c, "/dpo/retention/destruction-log",
