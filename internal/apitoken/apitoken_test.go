@@ -41,10 +41,10 @@ func newWorld(t *testing.T) *world {
 	t.Helper()
 	d := dbtest.New(t)
 	var id string
-	if err := d.Get(&id, `INSERT INTO users (email, name, password_hash, roles) VALUES ('ada@council.example', 'Ada Admin', 'x', '{admin}') RETURNING id`); err != nil {
+	if err := d.Get(&id, `INSERT INTO users (email, name, password_hash, roles) VALUES ('ada@council.example', 'Ada Admin', 'x', '{admin,finance}') RETURNING id`); err != nil {
 		t.Fatal(err)
 	}
-	ctx := audit.WithActor(context.Background(), audit.Actor{UserID: id, Email: "ada@council.example", Roles: []string{"admin"}, IP: "192.0.2.1"})
+	ctx := audit.WithActor(context.Background(), audit.Actor{UserID: id, Email: "ada@council.example", Roles: []string{"admin", "finance"}, IP: "192.0.2.1"})
 	return &world{db: d, admin: id, ctx: ctx}
 }
 

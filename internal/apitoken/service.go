@@ -25,8 +25,16 @@ type Created struct {
 // apperr.Invalid with one message per field when the request is not acceptable.
 func Create(ctx context.Context, d *sqlx.DB, n NewToken, now time.Time) (*Created, error) {
 	actor := audit.ActorFrom(ctx)
-	n.makerRoles = actor.Roles
 	c, errs := n.Validate(now)
+	// The maker must hold each scope's MakerRoles: a token is never a way round a role.
+	for _, sc := range c.scopes {
+		if !sc.heldBy(actor.Roles) && errs["scopes"] == "" {
+			errs["scopes"] = "Only an administrator can make API tokens"
+			if sc == PaymentsRead {
+				errs["scopes"] = "Only an administrator who also has the finance role can make a token that reads payment details"
+			}
+		}
+	}
 	if len(errs) > 0 {
 		return nil, apperr.InvalidFields(errs)
 	}

@@ -49,39 +49,6 @@ func VerifyFromAnchor(ctx context.Context, d *sqlx.DB) (VerifyResult, *Anchor, e
 	if err != nil {
 		return VerifyResult{}, nil, err
 	}
-	rows, err := d.QueryxContext(ctx, `
-		SELECT id, prev_hash, hash,
-		       digest(coalesce(prev_hash, ''::bytea) || audit_payload(e), 'sha256') AS recomputed
-		FROM audit_events e ORDER BY id`)
-	if err != nil {
-		return VerifyResult{}, anchor, fmt.Errorf("verify audit chain: %w", err)
-	}
-	defer rows.Close()
-	var res VerifyResult
-	last := anchor.LastRemovedHash
-	for rows.Next() {
-		var id int64
-		var prev, hash, recomputed []byte
-		if err := rows.Scan(&id, &prev, &hash, &recomputed); err != nil {
-			return res, anchor, fmt.Errorf("verify audit chain: %w", err)
-		}
-		first := res.Checked == 0
-		res.Checked++
-		switch {
-		case string(hash) != string(recomputed):
-			res.BrokenAt, res.Reason = id, "its content does not match its hash (altered)"
-		case first && (id <= anchor.LastRemovedID || string(prev) != string(last)):
-			res.BrokenAt, res.Reason = id, "the first event does not link to the anchor left when older events expired"
-		case string(prev) != string(last):
-			res.BrokenAt, res.Reason = id, "its link to the previous event is broken (an event was removed or altered)"
-		}
-		if res.BrokenAt != 0 {
-			return res, anchor, nil
-		}
-		last = hash
-	}
-	if err := rows.Err(); err != nil {
-		return res, anchor, fmt.Errorf("verify audit chain: %w", err)
-	}
-	return res, anchor, nil
+	res, err := walk(ctx, d, anchor)
+	return res, anchor, err
 }

@@ -48,15 +48,16 @@ type Event struct {
 	Summary    map[string]any
 }
 
-// Record appends e for the actor in ctx, inside the caller's transaction (or directly on a pool).
-func Record(ctx context.Context, q sqlx.ExecerContext, e Event) error {
+// Record appends e for the actor in ctx, inside the caller's transaction (or directly on a
+// pool), sealed with PORTAL_AUDIT_KEY.
+func Record(ctx context.Context, q sqlx.ExtContext, e Event) error {
 	a := ActorFrom(ctx)
 	return RecordAs(ctx, q, a, e)
 }
 
 // RecordAs appends e for an explicit actor, for events about someone not yet signed in
 // (a failed sign-in names the email tried).
-func RecordAs(ctx context.Context, q sqlx.ExecerContext, a Actor, e Event) error {
+func RecordAs(ctx context.Context, q sqlx.ExtContext, a Actor, e Event) error {
 	summary := e.Summary
 	if summary == nil {
 		summary = map[string]any{}
@@ -69,12 +70,14 @@ func RecordAs(ctx context.Context, q sqlx.ExecerContext, a Actor, e Event) error
 	if a.UserID != "" {
 		actorID = a.UserID
 	}
-	_, err = q.ExecContext(ctx, `
+	var id int64
+	var hash []byte
+	err = q.QueryRowxContext(ctx, `
 		INSERT INTO audit_events (actor_id, actor_email, actor_role, action, object_type, object_id, ip, request_id, summary)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		actorID, a.Email, strings.Join(a.Roles, ","), e.Action, e.ObjectType, e.ObjectID, a.IP, a.RequestID, js)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id, hash`,
+		actorID, a.Email, strings.Join(a.Roles, ","), e.Action, e.ObjectType, e.ObjectID, a.IP, a.RequestID, js).Scan(&id, &hash)
 	if err != nil {
 		return fmt.Errorf("audit %s: %w", e.Action, err)
 	}
-	return nil
+	return seal(ctx, q, []int64{id}, [][]byte{hash})
 }

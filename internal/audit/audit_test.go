@@ -16,7 +16,15 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-func TestMain(m *testing.M) { dbtest.Main(m) }
+// TestMain seals every event the tests record, as the portal does, so the seals are
+// checked throughout.
+func TestMain(m *testing.M) {
+	audit.UseKey(testKey)
+	dbtest.Main(m)
+}
+
+// testKey is PORTAL_AUDIT_KEY for these tests.
+var testKey = []byte("audit package test key, 32 bytes")
 
 // codeInsufficientPrivilege is what the append-only triggers raise.
 const codeInsufficientPrivilege = "42501"
@@ -261,13 +269,19 @@ func TestVerifyFindsARecomputedHashAtTheNextLink(t *testing.T) {
 	for _, r := range record(t, d, 4) {
 		ids = append(ids, r.ID)
 	}
-	// Alter a row and recompute its hash from its new content: the row itself then checks
-	// out, and the break shows at the next event, whose prev_hash is the old hash.
+	// Alter a row and recompute its hash from its new content: the row's hash then checks
+	// out, but not its seal; and without seals (a trail sealed with no key) the break shows
+	// at the next event, whose prev_hash is the old hash.
 	tamper(t, d, `UPDATE audit_events SET summary = '{"n": 7}' WHERE id = $1`, ids[1])
 	tamper(t, d, `UPDATE audit_events e SET hash = digest(coalesce(e.prev_hash, ''::bytea) || audit_payload(e), 'sha256') WHERE id = $1`, ids[1])
 	res := verify(t, d)
+	if res.BrokenAt != ids[1] || !strings.Contains(res.Reason, "seal") {
+		t.Fatalf("Verify = %+v, want a broken seal at event %d", res, ids[1])
+	}
+	tamper(t, d, `UPDATE audit_events SET mac = NULL`)
+	res = verify(t, d)
 	if res.BrokenAt != ids[2] || !strings.Contains(res.Reason, "link") {
-		t.Fatalf("Verify = %+v, want a broken link at event %d", res, ids[2])
+		t.Fatalf("unsealed: Verify = %+v, want a broken link at event %d", res, ids[2])
 	}
 }
 

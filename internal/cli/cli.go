@@ -35,7 +35,9 @@ Usage:
                                     add a user; the password is read from standard input,
                                     or generated and printed once when none is given
   portal users disable --email E    stop a user signing in and end their sessions
-  portal audit verify               check the audit trail's hash chain
+  portal audit verify [--checkpoint LINE]...
+                                    check the audit trail's hash chain, seals and checkpoints
+  portal audit checkpoint           seal the head of the audit trail now and print the line to keep
   portal notices publish --title T --effective YYYY-MM-DD --file BODY.md [--by NAME]
                                     publish a new version of the provider privacy notice
                                     (Markdown; --file - reads standard input)
@@ -52,7 +54,7 @@ Usage:
   portal seed --providers N [--contracts M] [--seed S] [--append]
                                     fill a development database with synthetic providers,
                                     contracts and history (PORTAL_ENV=development only)
-  portal keygen                     print a new PORTAL_DATA_KEY value
+  portal keygen [audit]             print a new PORTAL_DATA_KEY value (or PORTAL_AUDIT_KEY)
   portal totp SECRET                print the current code for a TOTP secret (development aid)
 
 Configuration comes from the environment; see .env.example.
@@ -89,7 +91,7 @@ func Main(args []string, env Env) int {
 	case "seed":
 		err = seedCmd(ctx, args[1:], env)
 	case "keygen":
-		err = keygen(env)
+		err = keygen(args[1:], env)
 	case "totp":
 		err = totpCode(args[1:], env)
 	case "help", "-h", "--help":

@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"io"
 	"io/fs"
 	"path"
@@ -18,6 +19,7 @@ import (
 	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/dbtest"
 	"github.com/council/provider-portal/internal/vault"
+	"github.com/council/provider-portal/internal/webtest"
 	"github.com/jmoiron/sqlx"
 )
 
@@ -55,7 +57,9 @@ func portalEnv(t *testing.T) (map[string]string, *sqlx.DB) {
 	return map[string]string{
 		"DATABASE_URL":    url,
 		"PORTAL_DATA_KEY": "test1:" + vault.GenerateKey(),
-		"LOG_LEVEL":       "error",
+		// One audit key for every command these tests run: it is process-wide (audit.UseKey).
+		"PORTAL_AUDIT_KEY": base64.StdEncoding.EncodeToString(webtest.TestAuditKey),
+		"LOG_LEVEL":        "error",
 	}, d
 }
 
@@ -451,5 +455,52 @@ func TestTOTPPrintsTheCurrentCode(t *testing.T) {
 	// command and this check does not matter.
 	if _, ok := auth.ValidateTOTP(secret, code, time.Now()); !ok {
 		t.Errorf("totp printed %q, which is not a current code for the secret", code)
+	}
+}
+
+// TestAuditCheckpointFindsADeletedTail: a checkpoint printed by `portal audit checkpoint`
+// and kept outside the database makes `portal audit verify --checkpoint` fail after the
+// newest events (and the stored checkpoints) are deleted in the database.
+func TestAuditCheckpointFindsADeletedTail(t *testing.T) {
+	t.Parallel()
+	env, d := portalEnv(t)
+	for _, email := range []string{"one@example.gov.uk", "two@example.gov.uk"} {
+		if res := run(t, env, strings.NewReader("lantern-quarry-mosaic-91\n"),
+			"users", "add", "--email", email, "--name", "Someone", "--role", "officer"); res.code != 0 {
+			t.Fatalf("setup: exit %d, stderr %s", res.code, res.stderr)
+		}
+	}
+	res := run(t, env, nil, "audit", "checkpoint")
+	line := strings.TrimSpace(res.stdout)
+	if res.code != 0 || !strings.HasPrefix(line, "portal-audit-checkpoint v1 ") {
+		t.Fatalf("checkpoint: exit %d, %q %q", res.code, res.stdout, res.stderr)
+	}
+	if res := run(t, env, nil, "audit", "verify", "--checkpoint", line); res.code != 0 || !strings.Contains(res.stdout, "checkpoints match") {
+		t.Fatalf("before: exit %d, %q %q", res.code, res.stdout, res.stderr)
+	}
+	if err := db.Transact(context.Background(), d, func(tx *sqlx.Tx) error {
+		for _, q := range []string{
+			`ALTER TABLE audit_events DISABLE TRIGGER USER`,
+			`DELETE FROM audit_events WHERE id > (SELECT min(id) FROM audit_events)`,
+			`ALTER TABLE audit_events ENABLE TRIGGER USER`,
+			`DELETE FROM audit_checkpoints`,
+		} {
+			if _, err := tx.Exec(q); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if res := run(t, env, nil, "audit", "verify"); res.code != 0 {
+		t.Fatalf("without the kept line the shortened trail should pass (that is the attack): exit %d %q", res.code, res.stderr)
+	}
+	res = run(t, env, nil, "audit", "verify", "--checkpoint", line)
+	if res.code != 1 || !strings.Contains(res.stderr, "gone") {
+		t.Errorf("with the kept line: exit %d, stderr %q", res.code, res.stderr)
+	}
+	if res := run(t, env, nil, "audit", "verify", "--checkpoint", "not a checkpoint"); res.code != 2 {
+		t.Errorf("a malformed line: exit %d, want 2", res.code)
 	}
 }

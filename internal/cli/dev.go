@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/council/provider-portal/internal/audit"
 	"github.com/council/provider-portal/internal/config"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/demo"
@@ -35,6 +37,11 @@ func dev(ctx context.Context, env Env) error {
 	}
 	if cfg.DataKey == "" {
 		if cfg.DataKey, err = devDataKey(filepath.Join(devDir, "data.key")); err != nil {
+			return err
+		}
+	}
+	if cfg.AuditKey == nil {
+		if cfg.AuditKey, err = devAuditKey(filepath.Join(devDir, "audit.key")); err != nil {
 			return err
 		}
 	}
@@ -101,4 +108,24 @@ func devDataKey(path string) (string, error) {
 		return "", err
 	}
 	return k, nil
+}
+
+// devAuditKey reads the development audit key, making one on the first run, beside the
+// data it seals.
+func devAuditKey(path string) ([]byte, error) {
+	if b, err := os.ReadFile(path); err == nil {
+		k, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(b)))
+		if err != nil || len(k) != audit.KeySize {
+			return nil, fmt.Errorf("%s: not a 32-byte base64 key", path)
+		}
+		return k, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, err
+	}
+	s := vault.GenerateKey()
+	if err := os.WriteFile(path, []byte(s+"\n"), 0o600); err != nil {
+		return nil, err
+	}
+	return base64.StdEncoding.DecodeString(s)
 }

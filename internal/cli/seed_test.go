@@ -1,10 +1,12 @@
 package cli_test
 
 import (
+	"encoding/base64"
 	"strings"
 	"testing"
 
 	"github.com/council/provider-portal/internal/vault"
+	"github.com/council/provider-portal/internal/webtest"
 )
 
 func TestSeedCommand(t *testing.T) {
@@ -46,7 +48,7 @@ func TestSeedCommand(t *testing.T) {
 func TestSeedCommandRefuses(t *testing.T) {
 	t.Parallel()
 	base := map[string]string{"DATABASE_URL": "postgres://nobody@127.0.0.1:1/none?sslmode=disable", "PORTAL_DATA_KEY": "k:" + vault.GenerateKey(),
-		"PORTAL_ENV": "development"}
+		"PORTAL_ENV": "development", "PORTAL_AUDIT_KEY": base64.StdEncoding.EncodeToString(webtest.TestAuditKey)}
 	with := func(k, v string) map[string]string {
 		m := map[string]string{}
 		for a, b := range base {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/audit"
 	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/cli/wire"
@@ -111,6 +112,7 @@ func (s *services) scheduler() *jobs.Scheduler {
 			return err
 		}},
 		retentionSweepJob(s.Retention),
+		s.auditCheckpointJob(),
 		// Rates every provider's compliance for the directory, then sends the insurance, DBS and
 		// contract-end reminders; each reminder goes once (reminders_sent), however often it runs.
 		{Name: "quality-daily", Interval: 24 * time.Hour, Run: func(ctx context.Context) error {
@@ -132,4 +134,28 @@ func operatorServices(ctx context.Context, env Env) (*services, context.Context,
 		return nil, ctx, err
 	}
 	return s, audit.WithActor(ctx, audit.Actor{Email: "portal-cli:" + osUser(env), Roles: []string{"operator"}}), nil
+}
+
+// auditCheckpointJob seals the head of the audit trail daily and puts the line outside the
+// database: in the log, and in an email to the data protection officer. Kept there, it shows
+// events later deleted from the end of the trail (`portal audit verify --checkpoint`).
+func (s *services) auditCheckpointJob() jobs.Job {
+	return jobs.Job{Name: "audit-checkpoint", Interval: 24 * time.Hour, Run: func(ctx context.Context) error {
+		if s.Config.AuditKey == nil {
+			return nil // a development database without a key: nothing to seal with
+		}
+		c, err := audit.MakeCheckpoint(ctx, s.DB)
+		if apperr.Is(err, apperr.NotFound) {
+			return nil // nothing recorded yet
+		}
+		if err != nil {
+			return err
+		}
+		s.Log.Info("audit checkpoint", "checkpoint", c.String())
+		return notify.Enqueue(ctx, s.DB, notify.Message{To: s.Config.Council.DPOEmail, Kind: "audit_checkpoint",
+			Subject: "Provider Portal audit trail checkpoint",
+			Body: "This is today's checkpoint of the Provider Portal audit trail. Keep this email: it lets you check, later,\n" +
+				"that no audit events were removed or changed since today.\n\n" + c.String() + "\n\n" +
+				"To check the trail against it, run:\n\n  portal audit verify --checkpoint '" + c.String() + "'\n"})
+	}}
 }

@@ -4,6 +4,7 @@
 package config
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/mail"
@@ -21,8 +22,11 @@ type Config struct {
 	Port        int    // PORT
 	BaseURL     *url.URL
 	DataKey     string // PORTAL_DATA_KEY: id:base64 AES-256 keys, current first
-	SMTPURL     *url.URL
-	MailFrom    string // PORTAL_MAIL_FROM
+	// AuditKey is PORTAL_AUDIT_KEY: 32 bytes (base64) that seal the audit trail, kept out of
+	// the database so someone who controls the database cannot rebuild the trail unseen.
+	AuditKey []byte
+	SMTPURL  *url.URL
+	MailFrom string // PORTAL_MAIL_FROM
 
 	Council Council
 
@@ -118,6 +122,15 @@ func Load(getenv Getenv, requireDatabase bool) (*Config, error) {
 	}
 	if requireDatabase && c.DataKey == "" {
 		r.add("PORTAL_DATA_KEY is not set: it encrypts bank details and DBS numbers. Make one with `portal keygen` and keep it safe")
+	}
+	if s := strings.TrimSpace(getenv("PORTAL_AUDIT_KEY")); s != "" {
+		k, err := base64.StdEncoding.DecodeString(s)
+		if err != nil || len(k) != 32 {
+			r.add("PORTAL_AUDIT_KEY must be 32 bytes in base64, as `portal keygen audit` prints")
+		}
+		c.AuditKey = k
+	} else if requireDatabase && c.Env == "production" {
+		r.add("PORTAL_AUDIT_KEY is not set: it seals the audit trail so that changes made in the database are found. Make one with `portal keygen audit` and keep it outside the database")
 	}
 	if c.SessionAbsolute < c.SessionIdle {
 		r.add("PORTAL_SESSION_ABSOLUTE must be at least PORTAL_SESSION_IDLE")

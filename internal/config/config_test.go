@@ -1,6 +1,9 @@
 package config
 
 import (
+	"bytes"
+	"encoding/base64"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -53,7 +56,7 @@ func TestLoadRequiresDatabaseForServe(t *testing.T) {
 func TestProductionNeedsHTTPS(t *testing.T) {
 	_, err := Load(env(map[string]string{
 		"DATABASE_URL": "postgres://u:p@db/portal", "PORTAL_DATA_KEY": "k",
-		"BASE_URL": "http://portal.example.gov.uk",
+		"BASE_URL": "http://portal.example.gov.uk", "PORTAL_AUDIT_KEY": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
 	}), true)
 	if err == nil || !strings.Contains(err.Error(), "https") {
 		t.Fatalf("got %v", err)
@@ -85,5 +88,27 @@ func TestMetricsAddr(t *testing.T) {
 		if c.MetricsAddr != want {
 			t.Errorf("PORTAL_METRICS_ADDR=%q: listener %q, want %q", v, c.MetricsAddr, want)
 		}
+	}
+}
+
+// The audit key is required to serve in production, and must be 32 bytes of base64.
+func TestAuditKey(t *testing.T) {
+	base := map[string]string{"DATABASE_URL": "postgres://u:p@db/portal", "PORTAL_DATA_KEY": "k", "BASE_URL": "https://portal.example.gov.uk"}
+	if _, err := Load(env(base), true); err == nil || !strings.Contains(err.Error(), "PORTAL_AUDIT_KEY is not set") {
+		t.Errorf("production without an audit key: %v", err)
+	}
+	bad := maps.Clone(base)
+	bad["PORTAL_AUDIT_KEY"] = "c2hvcnQ="
+	if _, err := Load(env(bad), true); err == nil || !strings.Contains(err.Error(), "32 bytes") {
+		t.Errorf("a short audit key: %v", err)
+	}
+	good := maps.Clone(base)
+	good["PORTAL_AUDIT_KEY"] = base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32))
+	if c, err := Load(env(good), true); err != nil || len(c.AuditKey) != 32 {
+		t.Errorf("a good audit key: %v", err)
+	}
+	dev := map[string]string{"PORTAL_ENV": "development", "DATABASE_URL": "postgres://u:p@db/portal", "PORTAL_DATA_KEY": "k"}
+	if _, err := Load(env(dev), true); err != nil {
+		t.Errorf("development without an audit key: %v", err)
 	}
 }

@@ -69,14 +69,15 @@ var TableOwners = map[string]string{
 	"destruction_log":          "retention",
 
 	// Shared services.
-	"audit_events": "audit",
-	"audit_anchor": "audit",
-	"outbox":       "notify",
-	"documents":    "document",
-	"settings":     "settings",
-	"import_jobs":  "importer",
-	"api_tokens":   "apitoken",
-	"job_runs":     "jobs",
+	"audit_events":      "audit",
+	"audit_anchor":      "audit",
+	"audit_checkpoints": "audit",
+	"outbox":            "notify",
+	"documents":         "document",
+	"settings":          "settings",
+	"import_jobs":       "importer",
+	"api_tokens":        "apitoken",
+	"job_runs":          "jobs",
 }
 
 // HarnessPackages may write any table directly: they build data for demonstrations,

@@ -3,6 +3,7 @@ package faulttest
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"fmt"
 	"net"
 	"net/http"
@@ -15,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/council/provider-portal/internal/webtest"
 )
 
 // settings is what a portal process is started with besides its port.
@@ -43,6 +46,7 @@ func (s settings) env(port, metricsPort int) []string {
 		"PORTAL_ENV=production",
 		"DATABASE_URL=" + s.DatabaseURL,
 		"PORTAL_DATA_KEY=" + s.DataKey,
+		"PORTAL_AUDIT_KEY=" + base64.StdEncoding.EncodeToString(webtest.TestAuditKey),
 		"LOG_LEVEL=info",
 		"PORTAL_COUNCIL_NAME=Fault Test Council",
 	}

@@ -10,7 +10,7 @@ import (
 // recordRun audits the run as a whole: what file (by digest), how it was run, what it found
 // and did, including how many bank-detail requests it opened for finance. A dry run and a
 // refused import are recorded too: the file held bank details.
-func (s *Service) recordRun(ctx context.Context, q sqlx.ExecerContext, rep Report, opts Options) error {
+func (s *Service) recordRun(ctx context.Context, q sqlx.ExtContext, rep Report, opts Options) error {
 	action := "provider_import.imported"
 	switch {
 	case opts.DryRun:

@@ -136,6 +136,7 @@ type bench struct {
 	dir       string
 	portalBin string
 	dataKey   string
+	auditKey  string
 	dbURL     string
 	pgEnv     []string
 	pgLog     string
@@ -185,6 +186,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	b.report.Environment = fmt.Sprintf("%d CPU cores, %s, PostgreSQL %s", runtime.NumCPU(), runtime.Version(), pgVersion)
 
 	b.dataKey = "bench:" + vault.GenerateKey()
+	b.auditKey = vault.GenerateKey()
 	if b.v, err = vault.ParseKeys(b.dataKey); err != nil {
 		return nil, err
 	}
@@ -285,7 +287,7 @@ func pgEnv(c *devdb.Cluster) []string {
 
 // configEnv is the configuration every portal command gets.
 func (b *bench) configEnv() []string {
-	return []string{"DATABASE_URL=" + b.dbURL, "PORTAL_DATA_KEY=" + b.dataKey, "PORTAL_METRICS_ADDR=", "LOG_LEVEL=warn"}
+	return []string{"DATABASE_URL=" + b.dbURL, "PORTAL_DATA_KEY=" + b.dataKey, "PORTAL_AUDIT_KEY=" + b.auditKey, "PORTAL_METRICS_ADDR=", "LOG_LEVEL=warn"}
 }
 
 // serveEnv runs the portal as in production; only the log level is quieter (warnings), so

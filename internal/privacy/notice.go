@@ -103,7 +103,7 @@ func (n *Notice) HTML(c config.Council) (template.HTML, error) {
 
 // Acknowledge records that userID read notice noticeID at the given time (when a visitor
 // read it before their account existed) or now.
-func Acknowledge(ctx context.Context, q sqlx.ExecerContext, userID, noticeID string, at *time.Time) error {
+func Acknowledge(ctx context.Context, q sqlx.ExtContext, userID, noticeID string, at *time.Time) error {
 	when := time.Now()
 	if at != nil {
 		when = *at

@@ -73,7 +73,7 @@ func currentActor(ctx context.Context, q sqlx.QueryerContext) (actor, error) {
 
 // record audits a quality event against the provider's organisation, so that it shows in
 // the record's history; detail says what happened in words.
-func record(ctx context.Context, tx sqlx.ExecerContext, action, orgID, detail string, summary map[string]any) error {
+func record(ctx context.Context, tx sqlx.ExtContext, action, orgID, detail string, summary map[string]any) error {
 	if summary == nil {
 		summary = map[string]any{}
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/council/provider-portal/internal/audit"
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
@@ -103,8 +104,20 @@ func copyBatch(ctx context.Context, tx *sqlx.Tx, b *batch, took map[string]time.
 			continue
 		}
 		start := time.Now()
+		var lastEvent int64
+		if t == tAudit {
+			if err := tx.GetContext(ctx, &lastEvent, `SELECT coalesce(max(id), 0) FROM audit_events`); err != nil {
+				return fmt.Errorf("audit events so far: %w", err)
+			}
+		}
 		if err := copyRows(ctx, tx, tables[t], rows); err != nil {
 			return err
+		}
+		if t == tAudit {
+			// Sealed as the portal seals what it records, so the trail verifies.
+			if err := audit.SealCopied(ctx, tx, lastEvent); err != nil {
+				return err
+			}
 		}
 		took[tables[t].name] += time.Since(start)
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/council/provider-portal/internal/audit"
 	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/webtest"
@@ -116,7 +117,7 @@ func TestAuditViewerShowsSensitiveViewsSearchesAndExports(t *testing.T) {
 // auditViewerEvent appends a routine event as the system.
 func auditViewerEvent(t *testing.T, s *webtest.Server, action, id string) {
 	t.Helper()
-	if _, err := s.DB.Exec(`INSERT INTO audit_events (action, object_type, object_id, hash) VALUES ($1, 'thing', $2, ''::bytea)`, action, id); err != nil {
+	if err := audit.Record(context.Background(), s.DB, audit.Event{Action: action, ObjectType: "thing", ObjectID: id}); err != nil {
 		t.Fatal(err)
 	}
 }

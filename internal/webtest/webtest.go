@@ -31,6 +31,9 @@ import (
 	"github.com/pquerna/otp/totp"
 )
 
+// TestAuditKey seals the audit trail of every portal the harness starts.
+var TestAuditKey = []byte("provider-portal test audit key!!")
+
 // Password is the password of every user the harness makes.
 const Password = "quiet meadow copper lantern"
 
@@ -80,6 +83,9 @@ func Start(t testing.TB, opts ...Options) *Server {
 		t.Fatal(err)
 	}
 	cfg.DataKey = "test:" + vault.GenerateKey()
+	// One audit key for every test server in the process: the key is process-wide
+	// (audit.UseKey), like the portal's own.
+	cfg.AuditKey = TestAuditKey
 	v, err := vault.ParseKeys(cfg.DataKey)
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/council/provider-portal/internal/audit"
 	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/config"
 	"github.com/council/provider-portal/internal/contract"
@@ -53,6 +54,7 @@ type Services struct {
 
 // New builds every service over an open database, once.
 func New(cfg *config.Config, d *sqlx.DB, v *vault.Vault, modulus *ukid.ModulusTable, log *slog.Logger, clock func() time.Time) *Services {
+	audit.UseKey(cfg.AuditKey)
 	docs := document.PostgresStore{}
 	providers := &provider.Service{DB: d, Vault: v, Checks: provider.ChecksAt(modulus, clock), BaseURL: cfg.BaseURL}
 	authn := &auth.Service{DB: d, Vault: v, Throttle: auth.DefaultThrottle, BaseURL: cfg.BaseURL, Now: clock,

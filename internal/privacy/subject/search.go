@@ -531,7 +531,7 @@ func withoutLinks(body string) string {
 // AuditView records that a member of staff saw the findings for a request: what was
 // searched for and how many records of each kind were shown. Where DBS records were among
 // them, each provider's is recorded as a view of DBS data too, as every such view is.
-func AuditView(ctx context.Context, q sqlx.ExecerContext, r *Request, f *Findings) error {
+func AuditView(ctx context.Context, q sqlx.ExtContext, r *Request, f *Findings) error {
 	if err := audit.Record(ctx, q, audit.Event{Action: "sar.search", ObjectType: "sar_request", ObjectID: r.ID,
 		Summary: map[string]any{"criteria": f.Criteria, "counts": f.Counts()}}); err != nil {
 		return err
