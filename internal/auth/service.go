@@ -28,6 +28,9 @@ type Service struct {
 	BaseURL  *url.URL
 	Issuer   string // shown in authenticator apps, e.g. "Provider Portal (Example Council)"
 	Now      func() time.Time
+	// ProviderAppRequired makes provider users set up an authenticator app, as staff do,
+	// instead of receiving their sign-in codes by email (PORTAL_PROVIDER_APP_REQUIRED).
+	ProviderAppRequired bool
 }
 
 func (s *Service) now() time.Time {

@@ -20,6 +20,7 @@ const (
 	StageAnonymous Stage = "anonymous" // a visitor; holds only a CSRF token
 	StageMFA       Stage = "mfa"       // password checked; TOTP code due
 	StageEnrol     Stage = "enrol"     // password checked; TOTP not yet set up
+	StageCode      Stage = "code"      // password checked; the code emailed to a provider due
 	StageFull      Stage = "full"      // signed in
 )
 

@@ -109,7 +109,10 @@ func TestOnboardingJourney(t *testing.T) {
 		}
 		press(t, provider, `main a[href="/sign-in"]`, http.StatusOK, "/sign-in")
 		browsertest.Fill(t, provider, map[string]string{"email": email, "password": webtest.Password})
-		press(t, provider, `form[action="/sign-in"] button[type="submit"]`, http.StatusOK, "/")
+		press(t, provider, `form[action="/sign-in"] button[type="submit"]`, http.StatusOK, "/sign-in/email-code")
+		browsertest.AssertAccessible(t, provider)
+		browsertest.Fill(t, provider, map[string]string{"code": s.EmailedCode(t, email)})
+		press(t, provider, `form[action="/sign-in/email-code"] button[type="submit"]`, http.StatusOK, "/")
 		if got := browsertest.Text(t, provider, "h1"); got != name {
 			t.Errorf("signed in: home h1 = %q, want %q", got, name)
 		}

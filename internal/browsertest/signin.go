@@ -13,7 +13,8 @@ import (
 )
 
 // SignIn signs u in through the real pages, as a person would: email and password on
-// /sign-in, then, for staff, a code from their authenticator on /sign-in/code. It fails the
+// /sign-in, then, for staff, a code from their authenticator on /sign-in/code, and for
+// providers the code emailed to them on /sign-in/email-code. It fails the
 // test unless the tab ends on a signed-in page (home, or the page the sign-in was for).
 //
 // The portal refuses a TOTP code whose time step is not later than the last one the user
@@ -28,6 +29,11 @@ func SignIn(t testing.TB, ctx context.Context, baseURL string, u *webtest.TestUs
 			t.Fatalf("signing in %s: after the password the browser is on %s, want /sign-in/code%s", u.Email, p, problems(t, ctx))
 		}
 		EnterCode(t, ctx, u)
+	} else {
+		if p := Location(t, ctx).Path; p != "/sign-in/email-code" {
+			t.Fatalf("signing in %s: after the password the browser is on %s, want /sign-in/email-code%s", u.Email, p, problems(t, ctx))
+		}
+		EnterEmailedCode(t, ctx, u)
 	}
 	if p := Location(t, ctx).Path; strings.HasPrefix(p, "/sign-in") {
 		t.Fatalf("signing in %s: the browser is still on %s%s", u.Email, p, problems(t, ctx))
@@ -42,6 +48,14 @@ func EnterPassword(t testing.TB, ctx context.Context, baseURL, email, password s
 	Open(t, ctx, strings.TrimSuffix(baseURL, "/")+"/sign-in")
 	Fill(t, ctx, map[string]string{"email": email, "password": password})
 	return Click(t, ctx, `form[action="/sign-in"] button[type="submit"]`)
+}
+
+// EnterEmailedCode types the code last emailed to the provider u on the page the tab shows,
+// and submits it. It returns the HTTP status of the page that follows.
+func EnterEmailedCode(t testing.TB, ctx context.Context, u *webtest.TestUser) int {
+	t.Helper()
+	Fill(t, ctx, map[string]string{"code": u.EmailedCode(t)})
+	return Click(t, ctx, `form[action="/sign-in/email-code"] button[type="submit"]`)
 }
 
 // EnterCode types a fresh TOTP code for the staff user u on the code page the tab shows,

@@ -25,8 +25,11 @@ type Config struct {
 	// AuditKey is PORTAL_AUDIT_KEY: 32 bytes (base64) that seal the audit trail, kept out of
 	// the database so someone who controls the database cannot rebuild the trail unseen.
 	AuditKey []byte
-	SMTPURL  *url.URL
-	MailFrom string // PORTAL_MAIL_FROM
+	// ProviderAppRequired is PORTAL_PROVIDER_APP_REQUIRED: provider users must set up an
+	// authenticator app, rather than be emailed their sign-in codes.
+	ProviderAppRequired bool
+	SMTPURL             *url.URL
+	MailFrom            string // PORTAL_MAIL_FROM
 
 	Council Council
 
@@ -87,18 +90,19 @@ func (p Problems) Error() string {
 func Load(getenv Getenv, requireDatabase bool) (*Config, error) {
 	r := reader{getenv: getenv}
 	c := &Config{
-		Env:             r.oneOf("PORTAL_ENV", "production", "production", "development"),
-		DatabaseURL:     strings.TrimSpace(getenv("DATABASE_URL")),
-		Port:            r.port("PORT", 8080),
-		DataKey:         strings.TrimSpace(getenv("PORTAL_DATA_KEY")),
-		MailFrom:        r.email("PORTAL_MAIL_FROM", "provider-portal@example.gov.uk"),
-		SessionIdle:     r.duration("PORTAL_SESSION_IDLE", 30*time.Minute, time.Minute, 24*time.Hour),
-		SessionAbsolute: r.duration("PORTAL_SESSION_ABSOLUTE", 12*time.Hour, 10*time.Minute, 7*24*time.Hour),
-		InsecureCookies: r.boolean("PORTAL_INSECURE_COOKIES", false),
-		TrustProxy:      r.boolean("PORTAL_TRUST_PROXY", false),
-		MetricsAddr:     metricsAddr(r.str("PORTAL_METRICS_ADDR", "127.0.0.1:9091")),
-		LogLevel:        r.oneOf("LOG_LEVEL", "info", "debug", "info", "warn", "error"),
-		ModulusDir:      strings.TrimSpace(getenv("PORTAL_MODULUS_DIR")),
+		Env:                 r.oneOf("PORTAL_ENV", "production", "production", "development"),
+		DatabaseURL:         strings.TrimSpace(getenv("DATABASE_URL")),
+		Port:                r.port("PORT", 8080),
+		DataKey:             strings.TrimSpace(getenv("PORTAL_DATA_KEY")),
+		MailFrom:            r.email("PORTAL_MAIL_FROM", "provider-portal@example.gov.uk"),
+		SessionIdle:         r.duration("PORTAL_SESSION_IDLE", 30*time.Minute, time.Minute, 24*time.Hour),
+		SessionAbsolute:     r.duration("PORTAL_SESSION_ABSOLUTE", 12*time.Hour, 10*time.Minute, 7*24*time.Hour),
+		InsecureCookies:     r.boolean("PORTAL_INSECURE_COOKIES", false),
+		ProviderAppRequired: r.boolean("PORTAL_PROVIDER_APP_REQUIRED", false),
+		TrustProxy:          r.boolean("PORTAL_TRUST_PROXY", false),
+		MetricsAddr:         metricsAddr(r.str("PORTAL_METRICS_ADDR", "127.0.0.1:9091")),
+		LogLevel:            r.oneOf("LOG_LEVEL", "info", "debug", "info", "warn", "error"),
+		ModulusDir:          strings.TrimSpace(getenv("PORTAL_MODULUS_DIR")),
 		Council: Council{
 			Name:            r.str("PORTAL_COUNCIL_NAME", "Example County Council"),
 			Address:         r.str("PORTAL_COUNCIL_ADDRESS", "Data Protection Team|County Hall|Example Street|Exampleton|EX1 1AA"),

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -164,15 +165,29 @@ func (p *page) text() string {
 	return s
 }
 
-// signIn signs a provider user in through the sign-in page; providers have no second factor.
-func signIn(t testing.TB, c *client, email, password string) {
+// signIn signs a provider user in through the sign-in pages: the password, then the code
+// the portal emailed them, read from the outbox as they would read their inbox.
+func (w *world) signIn(t testing.TB, c *client, email, password string) {
 	t.Helper()
 	f := c.mustGet(t, "/sign-in", http.StatusOK).form(t, "/sign-in")
 	f.Set("email", email)
 	f.Set("password", password)
 	f.Set("next", "/provider")
 	p := c.mustPost(t, "/sign-in", f, http.StatusSeeOther)
-	if p.Location != "/provider" {
-		t.Fatalf("sign in %s: redirected to %q, want /provider", email, p.Location)
+	if !strings.HasPrefix(p.Location, "/sign-in/email-code") {
+		t.Fatalf("sign in %s: redirected to %q, want the emailed code's page", email, p.Location)
+	}
+	var body string
+	if err := w.DB.Get(&body, `SELECT body FROM outbox WHERE to_address = $1 AND kind = 'signin_code' ORDER BY created_at DESC LIMIT 1`, email); err != nil {
+		t.Fatalf("no sign-in code emailed to %s: %v", email, err)
+	}
+	code := regexp.MustCompile(`(?m)^(\d{6})$`).FindStringSubmatch(body)
+	if code == nil {
+		t.Fatalf("no code in the email to %s", email)
+	}
+	f = c.mustGet(t, p.Location, http.StatusOK).form(t, "/sign-in/email-code")
+	f.Set("code", code[1])
+	if p = c.mustPost(t, "/sign-in/email-code", f, http.StatusSeeOther); p.Location != "/provider" {
+		t.Fatalf("sign in %s: the code redirected to %q, want /provider", email, p.Location)
 	}
 }

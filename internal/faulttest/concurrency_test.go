@@ -121,8 +121,8 @@ func TestConcurrentEditsAndDoubleSubmissions(t *testing.T) {
 		alice := w.newProvider(t, "Concurrent Care Ltd", "alice@concurrent.example.org")
 		bob := w.addMember(t, alice.OrgID, "bob@concurrent.example.org")
 		ca, cb := newClient(t, srv.URL), newClient(t, srv.URL)
-		signIn(t, ca, alice.Email, alice.Password)
-		signIn(t, cb, bob.Email, bob.Password)
+		w.signIn(t, ca, alice.Email, alice.Password)
+		w.signIn(t, cb, bob.Email, bob.Password)
 		ca.mustPost(t, contactsPath, contactsForm(t, ca, "Original Contact"), http.StatusSeeOther)
 		_, version, audited := w.contactsSaved(t, alice.OrgID)
 
@@ -160,7 +160,7 @@ func TestConcurrentEditsAndDoubleSubmissions(t *testing.T) {
 	t.Run("the same section form sent twice at once is saved once", func(t *testing.T) {
 		u := w.newProvider(t, "Double Click Ltd", "double@click.example.org")
 		c := newClient(t, srv.URL)
-		signIn(t, c, u.Email, u.Password)
+		w.signIn(t, c, u.Email, u.Password)
 		c.mustPost(t, contactsPath, contactsForm(t, c, "First Contact"), http.StatusSeeOther)
 		_, version, audited := w.contactsSaved(t, u.OrgID)
 
@@ -188,7 +188,7 @@ func TestConcurrentEditsAndDoubleSubmissions(t *testing.T) {
 		u := w.newProvider(t, "Twice Submitted Ltd", "twice@submitted.example.org")
 		w.completeRecord(t, u)
 		c := newClient(t, srv.URL)
-		signIn(t, c, u.Email, u.Password)
+		w.signIn(t, c, u.Email, u.Password)
 		f := c.mustGet(t, "/provider", http.StatusOK).form(t, "/provider/submit")
 		before := w.submission(t, u.OrgID)
 

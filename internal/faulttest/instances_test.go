@@ -55,7 +55,7 @@ func TestTwoInstancesOnOneDatabase(t *testing.T) {
 
 	t.Run("a session made on one instance works on the other", func(t *testing.T) {
 		ca := newClient(t, a.URL)
-		signIn(t, ca, u.Email, u.Password)
+		w.signIn(t, ca, u.Email, u.Password)
 		cb := withSession(t, ca, a.URL, b.URL)
 		for _, c := range []*client{ca, cb} {
 			p := c.mustGet(t, "/provider", http.StatusOK)

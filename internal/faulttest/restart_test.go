@@ -93,7 +93,7 @@ func TestDatabaseRestartWhileRequestsFlow(t *testing.T) {
 	for i := 1; i <= 3; i++ {
 		u := w.newProvider(t, fmt.Sprintf("Restart Provider %d", i), fmt.Sprintf("worker%d@example.org", i))
 		c := newClient(t, srv.URL)
-		signIn(t, c, u.Email, u.Password)
+		w.signIn(t, c, u.Email, u.Password)
 		savers = append(savers, &saver{id: i, user: u, c: c})
 	}
 	rec := &outcomes{}

@@ -53,7 +53,7 @@ func TestKilledMidSubmissionLeavesNothingAndARestartedPortalSubmitsAll(t *testin
 	w.completeRecord(t, p)
 	a := startPortal(t, "portal A", w.settings)
 	c := newClient(t, a.URL)
-	signIn(t, c, p.Email, p.Password)
+	w.signIn(t, c, p.Email, p.Password)
 	form := c.mustGet(t, "/provider", http.StatusOK).form(t, "/provider/submit")
 	before := w.submission(t, p.OrgID)
 	if before.Status != "draft" || before.History != 0 || before.Audit != 0 || before.Mail != 0 {

@@ -29,6 +29,8 @@ var (
 	SecondFactorDue = Rule{Name: "second factor due", Stage: auth.StageMFA}
 	// EnrolmentDue is for setting up the authenticator app at a staff member's first sign-in.
 	EnrolmentDue = Rule{Name: "enrolment due", Stage: auth.StageEnrol}
+	// EmailCodeDue is for the code emailed to a provider, after the password was accepted.
+	EmailCodeDue = Rule{Name: "emailed code due", Stage: auth.StageCode}
 	// SignedIn is any fully signed-in user.
 	SignedIn = Rule{Name: "signed in", Stage: auth.StageFull}
 )

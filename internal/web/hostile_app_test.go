@@ -102,6 +102,7 @@ func newHostileApp(t *testing.T) *hostileApp {
 	add("anonymous", "", auth.StageAnonymous)
 	add("second factor due", "officer@example.gov.uk", auth.StageMFA)
 	add("enrolment due", "admin@example.gov.uk", auth.StageEnrol)
+	add("emailed code due", "provider@example.org", auth.StageCode)
 	add("provider (draft record)", "provider@example.org", auth.StageFull)
 	// The approved provider is one with a return due whose period has ended, so the form to
 	// make a return is there to find.

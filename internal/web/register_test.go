@@ -157,8 +157,13 @@ func TestRegistration(t *testing.T) {
 		t.Error("the confirmation page does not ask them to sign in")
 	}
 	resp, _ = signIn.Submit(t, "/sign-in", "/sign-in", url.Values{"email": {email}, "password": {webtest.Password}, "next": {"/"}})
+	if loc := location(t, resp); loc.Path != "/sign-in/email-code" {
+		t.Fatalf("sign in after confirming: sent to %s, want the emailed code's page", loc)
+	}
+	code := s.EmailedCode(t, email)
+	resp, _ = signIn.Submit(t, "/sign-in/email-code", "/sign-in/email-code", url.Values{"code": {code}, "next": {"/"}})
 	if loc := location(t, resp); loc.Path != "/" {
-		t.Fatalf("sign in after confirming: sent to %s", loc)
+		t.Fatalf("emailed code after confirming: sent to %s", loc)
 	}
 	resp, doc = signIn.Get(t, "/")
 	if resp.StatusCode != http.StatusOK || doc.Find("[data-organisations] li").Text() != "Acorn Fostering Ltd" {

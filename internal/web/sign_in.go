@@ -64,11 +64,16 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	stage := u.StageAfterPassword()
+	stage := s.auth.StageAfterPassword(u)
 	if err := s.startSession(c, u, stage); err != nil {
 		return err
 	}
 	switch stage {
+	case auth.StageCode:
+		if err := s.auth.SendSignInCode(c.UserContext(), sessionOf(c), u, false); err != nil {
+			return err
+		}
+		return c.Redirect("/sign-in/email-code?next="+urlQueryEscape(next), fiber.StatusSeeOther)
 	case auth.StageEnrol:
 		return c.Redirect("/sign-in/authenticator-app", fiber.StatusSeeOther)
 	case auth.StageMFA:

@@ -371,10 +371,15 @@ func TestSignInNextStaysOnSite(t *testing.T) {
 		{"/admin/users?q=pat", "/admin/users?q=pat"}, // a page of the site is kept
 	}
 	for _, tt := range tests {
+		// Providers carry next through the emailed code's page, which checks it again.
 		c := s.NewClient(t)
 		resp, _ := signInForm(t, c, u.Email, u.Password, tt.next)
+		if loc := location(t, resp); loc.Path != "/sign-in/email-code" || loc.Query().Get("next") != tt.want {
+			t.Errorf("sign in with next=%q: redirected to %s, want the code page carrying %q", tt.next, loc, tt.want)
+		}
+		resp, _ = c.Submit(t, "/sign-in/email-code", "/sign-in/email-code", url.Values{"code": {s.EmailedCode(t, u.Email)}, "next": {tt.next}})
 		if got := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || got != tt.want {
-			t.Errorf("sign in with next=%q: %d to %q, want %q", tt.next, resp.StatusCode, got, tt.want)
+			t.Errorf("emailed code with next=%q: %d to %q, want %q", tt.next, resp.StatusCode, got, tt.want)
 		}
 		// Signed in already, the sign-in page sends them on the same way.
 		resp, _ = c.Get(t, "/sign-in?next="+url.QueryEscape(tt.next))

@@ -12,6 +12,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -110,6 +111,34 @@ type TestUser struct {
 	*auth.User
 	Password   string
 	TOTPSecret string // empty for provider users
+	server     *Server
+}
+
+// EmailedCode returns the sign-in code the portal last emailed the user, read from the
+// outbox as the person would read their inbox.
+func (u *TestUser) EmailedCode(t testing.TB) string {
+	t.Helper()
+	if u.server == nil {
+		t.Fatalf("%s was not made by Server.CreateUser: use Server.EmailedCode", u.Email)
+	}
+	return u.server.EmailedCode(t, u.Email)
+}
+
+// signInCodeRE finds the code in a sign-in code email.
+var signInCodeRE = regexp.MustCompile(`(?m)^(\d{6})$`)
+
+// EmailedCode returns the last sign-in code emailed to the address.
+func (s *Server) EmailedCode(t testing.TB, email string) string {
+	t.Helper()
+	var body string
+	if err := s.DB.Get(&body, `SELECT body FROM outbox WHERE to_address = $1 AND kind = 'signin_code' ORDER BY created_at DESC LIMIT 1`, email); err != nil {
+		t.Fatalf("no sign-in code emailed to %s: %v", email, err)
+	}
+	m := signInCodeRE.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no code in the email to %s:\n%s", email, body)
+	}
+	return m[1]
 }
 
 // OrganisationID of the provider organisation CreateUser puts provider users in, unless told otherwise.
@@ -149,7 +178,7 @@ func (s *Server) CreateUser(t testing.TB, email string, roles []auth.Role, orgID
 	if err != nil {
 		t.Fatalf("create user %s: %v", email, err)
 	}
-	tu := &TestUser{User: u, Password: Password}
+	tu := &TestUser{User: u, Password: Password, server: s}
 	if u.IsStaff() {
 		secret, _, err := auth.NewTOTPSecret("test", email)
 		if err != nil {
@@ -249,8 +278,8 @@ func parse(t testing.TB, resp *http.Response) *goquery.Document {
 	return doc
 }
 
-// SignIn signs the user in through the real pages, with a TOTP code for staff, and returns
-// the client holding the session. step picks the TOTP time step (see Code).
+// SignIn signs the user in through the real pages, with a TOTP code for staff and the code
+// emailed to providers, and returns the client holding the session. step picks the TOTP time step (see Code).
 func (s *Server) SignIn(t testing.TB, u *TestUser, step int) *Client {
 	t.Helper()
 	c := s.NewClient(t)
@@ -258,11 +287,24 @@ func (s *Server) SignIn(t testing.TB, u *TestUser, step int) *Client {
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sign in %s: status %d", u.Email, resp.StatusCode)
 	}
-	if u.TOTPSecret != "" {
+	switch {
+	case u.TOTPSecret != "":
 		resp, _ = c.Submit(t, "/sign-in/code", "/sign-in/code", url.Values{"code": {u.Code(t, step)}, "next": {"/"}})
 		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
 			t.Fatalf("TOTP for %s: status %d location %q", u.Email, resp.StatusCode, resp.Header.Get("Location"))
 		}
+	case strings.HasPrefix(resp.Header.Get("Location"), "/sign-in/email-code"):
+		c.EnterEmailedCode(t, u.Email, s.EmailedCode(t, u.Email))
 	}
 	return c
+}
+
+// EnterEmailedCode submits a code emailed to a provider on the emailed-code page, as they
+// do after their password, and fails the test unless it signs them in.
+func (c *Client) EnterEmailedCode(t testing.TB, email, code string) {
+	t.Helper()
+	resp, _ := c.Submit(t, "/sign-in/email-code", "/sign-in/email-code", url.Values{"code": {code}, "next": {"/"}})
+	if resp.StatusCode != http.StatusSeeOther || strings.HasPrefix(resp.Header.Get("Location"), "/sign-in") {
+		t.Fatalf("emailed code for %s: status %d location %q", email, resp.StatusCode, resp.Header.Get("Location"))
+	}
 }

@@ -58,8 +58,8 @@ func New(cfg *config.Config, d *sqlx.DB, v *vault.Vault, modulus *ukid.ModulusTa
 	docs := document.PostgresStore{}
 	providers := &provider.Service{DB: d, Vault: v, Checks: provider.ChecksAt(modulus, clock), BaseURL: cfg.BaseURL}
 	authn := &auth.Service{DB: d, Vault: v, Throttle: auth.DefaultThrottle, BaseURL: cfg.BaseURL, Now: clock,
-		Timeouts: auth.SessionTimeouts{Idle: cfg.SessionIdle, Absolute: cfg.SessionAbsolute},
-		Issuer:   "Provider Portal (" + cfg.Council.Name + ")"}
+		Timeouts: auth.SessionTimeouts{Idle: cfg.SessionIdle, Absolute: cfg.SessionAbsolute}, ProviderAppRequired: cfg.ProviderAppRequired,
+		Issuer: "Provider Portal (" + cfg.Council.Name + ")"}
 	fin := &finance.Service{DB: d, Vault: v, Providers: providers, Modulus: modulus, Documents: docs,
 		BaseURL: cfg.BaseURL, CouncilPhone: cfg.Council.Phone, Now: clock}
 	return &Services{Config: cfg, DB: d, Vault: v, Log: log, Clock: clock, Modulus: modulus, Documents: docs,
