@@ -493,13 +493,12 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) err
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errResetLink
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $2, updated_at = now(), version = version + 1 WHERE id = $1`, u.ID, hash); err != nil {
+		ended, err := setPassword(ctx, tx, u.ID, hash, nil)
+		if err != nil {
 			return err
 		}
-		if _, err := DeleteUserSessions(ctx, tx, u.ID); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, audit.Event{Action: "user.password_reset.completed", ObjectType: "user", ObjectID: u.ID})
+		return audit.Record(ctx, tx, audit.Event{Action: "user.password_reset.completed", ObjectType: "user", ObjectID: u.ID,
+			Summary: map[string]any{"sessions_ended": ended}})
 	})
 }
 
@@ -523,4 +522,23 @@ func IsThrottled(err error) (time.Duration, bool) {
 		return t.Wait, true
 	}
 	return 0, false
+}
+
+// setPassword stores a new password hash and ends whatever the old password could still
+// open: every link that sets a password (an older reset link, an unused invitation), every
+// emailed sign-in code, and every session but keep (the one changing it, when signed in).
+// It returns how many sessions it ended.
+func setPassword(ctx context.Context, tx *sqlx.Tx, userID, hash string, keep []byte) (int64, error) {
+	if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $2, updated_at = now(), version = version + 1 WHERE id = $1`, userID, hash); err != nil {
+		return 0, fmt.Errorf("set password: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE one_time_tokens SET used_at = now()
+		WHERE user_id = $1 AND purpose IN ('password_reset', 'invitation', 'signin_code') AND used_at IS NULL`, userID); err != nil {
+		return 0, fmt.Errorf("end password links: %w", err)
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND ($2::bytea IS NULL OR token_hash <> $2)`, userID, keep)
+	if err != nil {
+		return 0, fmt.Errorf("end sessions: %w", err)
+	}
+	return res.RowsAffected()
 }

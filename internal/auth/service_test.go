@@ -455,3 +455,46 @@ func TestPasswordResetLinks(t *testing.T) {
 		t.Errorf("new password: %v", err)
 	}
 }
+
+// TestNewPasswordEndsOlderLinks: with two reset links out, using the newer ends the older
+// (and any sign-in code), so a link left in an old email or a stolen mailbox cannot set the
+// password again.
+func TestNewPasswordEndsOlderLinks(t *testing.T) {
+	s := newService(t)
+	u := mustCreate(t, s, "pat@acorn.example", RoleProvider)
+	ctx := systemCtx()
+	var tokens []string
+	for range 2 {
+		if err := s.RequestPasswordReset(ctx, u.Email); err != nil {
+			t.Fatal(err)
+		}
+		var body string
+		if err := s.DB.Get(&body, `SELECT body FROM outbox WHERE to_address = $1 ORDER BY created_at DESC LIMIT 1`, u.Email); err != nil {
+			t.Fatal(err)
+		}
+		prefix := "https://portal.example.gov.uk/password-reset/"
+		tokens = append(tokens, strings.Fields(body[strings.Index(body, prefix)+len(prefix):])[0])
+	}
+	if tokens[0] == tokens[1] {
+		t.Fatal("two requests gave one link")
+	}
+	_, sess, err := NewSession(ctx, s.DB, u.ID, StageCode, "", testTimeouts, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SendSignInCode(ctx, sess, u, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ResetPassword(ctx, tokens[1], "copper lantern meadow quiet"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ResetPassword(ctx, tokens[0], "the attacker's own passphrase"); !apperr.Is(err, apperr.NotFound) {
+		t.Errorf("the older link after the newer was used: %v, want NotFound", err)
+	}
+	if _, err := s.SignIn(ctx, u.Email, "copper lantern meadow quiet", "192.0.2.1"); err != nil {
+		t.Errorf("the new password: %v", err)
+	}
+	if n := countRows(t, s.DB, `SELECT count(*) FROM one_time_tokens WHERE user_id = $1 AND used_at IS NULL`, u.ID); n != 0 {
+		t.Errorf("%d links or codes still open after the password changed", n)
+	}
+}

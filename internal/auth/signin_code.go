@@ -84,7 +84,7 @@ func (s *Service) CheckSignInCode(ctx context.Context, sess *Session, u *User, c
 	if len(code) == 6 {
 		err = db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
 			res, err := tx.ExecContext(ctx, `DELETE FROM one_time_tokens WHERE token_hash = $1 AND user_id = $2
-				AND purpose = 'signin_code' AND expires_at > $3`, signInCodeHash(sess.TokenHash, code), u.ID, s.now())
+				AND purpose = 'signin_code' AND used_at IS NULL AND expires_at > $3`, signInCodeHash(sess.TokenHash, code), u.ID, s.now())
 			if err != nil {
 				return fmt.Errorf("check sign-in code: %w", err)
 			}
