@@ -183,8 +183,19 @@ func lockInvitation(ctx context.Context, tx *sqlx.Tx, token string) (*Invitation
 	return &inv, nil
 }
 
-// join makes u a member through the invitation token and uses the invitation up.
+// join makes u a member through the invitation token and uses the invitation up. An
+// invitation from someone who is no longer a member is refused, as if it had expired (their
+// removal revokes them; this covers an acceptance racing the removal).
 func join(ctx context.Context, tx *sqlx.Tx, token string, inv *Invitation, u *auth.User) error {
+	var inviterGone bool
+	if err := tx.GetContext(ctx, &inviterGone, `SELECT i.invited_by IS NOT NULL AND NOT EXISTS (SELECT 1 FROM memberships m
+			WHERE m.user_id = i.invited_by AND m.organisation_id = i.organisation_id)
+		FROM membership_invitations i WHERE i.token_hash = $1`, auth.HashToken(token)); err != nil {
+		return fmt.Errorf("inviter: %w", err)
+	}
+	if inviterGone {
+		return errInvitationLink
+	}
 	if err := addMember(ctx, tx, u.ID, inv.OrganisationID); err != nil {
 		return err
 	}
@@ -282,4 +293,27 @@ func (s *Service) RegisterByInvitation(ctx context.Context, token string, a Invi
 		return nil, nil, err
 	}
 	return u, inv, nil
+}
+
+// CancelInvitation withdraws the invitation waiting for email, on behalf of by, a member.
+// It returns NotFound when no invitation to that address is waiting.
+func (s *Service) CancelInvitation(ctx context.Context, orgID, email string, by *auth.User) error {
+	email, err := validate.NormaliseEmail(email)
+	if err != nil {
+		return apperr.New(apperr.NotFound, "There is no invitation waiting for that address")
+	}
+	return db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
+		if _, err := lockMemberOrganisation(ctx, tx, orgID, by.ID); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM membership_invitations WHERE organisation_id = $1 AND email = $2 AND accepted_at IS NULL`, orgID, email)
+		if err != nil {
+			return fmt.Errorf("cancel invitation: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.New(apperr.NotFound, "There is no invitation waiting for that address")
+		}
+		return audit.Record(ctx, tx, audit.Event{Action: "membership.invitation_cancelled", ObjectType: "organisation", ObjectID: orgID,
+			Summary: map[string]any{"email": email}})
+	})
 }

@@ -128,8 +128,17 @@ func (s *Service) RemoveMember(ctx context.Context, orgID, memberID string, by *
 		if err := auth.LeaveSessionOrganisation(ctx, tx, memberID, orgID); err != nil {
 			return err
 		}
+		// What they could do for the organisation ends with their membership, including the
+		// invitations they sent and no one has accepted yet.
+		res, err := tx.ExecContext(ctx, `DELETE FROM membership_invitations WHERE organisation_id = $1 AND invited_by = $2 AND accepted_at IS NULL`,
+			orgID, memberID)
+		if err != nil {
+			return fmt.Errorf("revoke their invitations: %w", err)
+		}
+		revoked, _ := res.RowsAffected()
 		return audit.Record(ctx, tx, audit.Event{Action: "membership.removed", ObjectType: "organisation", ObjectID: orgID,
-			Summary: map[string]any{"user_id": memberID, "email": removed.Email, "name": removed.Name, "left": memberID == by.ID}})
+			Summary: map[string]any{"user_id": memberID, "email": removed.Email, "name": removed.Name, "left": memberID == by.ID,
+				"invitations_revoked": revoked}})
 	})
 	if err != nil {
 		return nil, err

@@ -61,6 +61,67 @@ func (s *Server) memberInvite(c *fiber.Ctx) error {
 	return s.redirectWithFlash(c, "/organisation/members", "Invitation sent to "+f.Email+". The link works for 7 days.")
 }
 
+type memberRemovePage struct {
+	Page
+	Member membership.Member
+	Self   bool
+}
+
+// memberRemoveForm asks to confirm removing a member (or leaving), saying what it ends.
+func (s *Server) memberRemoveForm(c *fiber.Ctx) error {
+	orgID, err := s.currentOrgID(c)
+	if err != nil {
+		return err
+	}
+	members, err := membership.Members(c.UserContext(), s.db, orgID)
+	if err != nil {
+		return err
+	}
+	for _, m := range members {
+		if m.UserID == c.Params("id") {
+			self := m.UserID == userOf(c).ID
+			title := "Remove " + m.Name
+			if self {
+				title = "Leave the organisation"
+			}
+			p := s.page(c, title)
+			p.Back = "/organisation/members"
+			return render(c, fiber.StatusOK, "organisation/member_remove", memberRemovePage{Page: p, Member: m, Self: self})
+		}
+	}
+	return apperr.New(apperr.NotFound, "That person is not a member of your organisation")
+}
+
+// invitationCancel withdraws an invitation no one has accepted yet.
+func (s *Server) invitationCancel(c *fiber.Ctx) error {
+	orgID, err := s.currentOrgID(c)
+	if err != nil {
+		return err
+	}
+	email := c.FormValue("email")
+	if err := s.memberships.CancelInvitation(c.UserContext(), orgID, email, userOf(c)); err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/organisation/members", "The invitation has been cancelled. Its link no longer works.")
+}
+
+// invitationResend sends a waiting invitation again, with a new link; the old one stops working.
+func (s *Server) invitationResend(c *fiber.Ctx) error {
+	orgID, err := s.currentOrgID(c)
+	if err != nil {
+		return err
+	}
+	email := c.FormValue("email")
+	err = s.memberships.InviteMember(c.UserContext(), orgID, email, userOf(c))
+	if fields := apperr.FieldsOf(err); fields != nil {
+		return apperr.New(apperr.Invalid, "%s", fields["email"])
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/organisation/members", "Invitation sent again to "+email+". The new link works for 7 days; the old one no longer works.")
+}
+
 // memberRemove takes a person out of the organisation; a member removing themselves leaves it.
 func (s *Server) memberRemove(c *fiber.Ctx) error {
 	orgID, err := s.currentOrgID(c)

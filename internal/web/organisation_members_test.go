@@ -207,7 +207,8 @@ func TestInvitationExpires(t *testing.T) {
 	}
 }
 
-// TestRemoveMember: a member removes another; the last member cannot go.
+// TestRemoveMember: a member removes another, after confirming; what the removed member
+// sent (a pending invitation) stops working; the last member cannot go.
 func TestRemoveMember(t *testing.T) {
 	t.Parallel()
 	s := webtest.Start(t)
@@ -219,11 +220,24 @@ func TestRemoveMember(t *testing.T) {
 	if got := sessionOrganisation(t, s, bc); got != acorn {
 		t.Fatalf("birch acts for %q", got)
 	}
-	_, doc := ac.Get(t, "/organisation/members")
-	if doc.Find(`form[action="/organisation/members/`+birch.ID+`/remove"]`).Length() != 1 {
-		t.Fatal("no button to remove birch")
+	// Birch invites a friend before being removed.
+	if resp, _ := bc.Submit(t, "/organisation/members", "/organisation/members", url.Values{"email": {"friend@elsewhere.example"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("birch's invitation: %d", resp.StatusCode)
 	}
-	resp, _ := ac.Submit(t, "/organisation/members", "/organisation/members/"+birch.ID+"/remove", url.Values{})
+	friendLink := invitationLinkTo(t, s, "friend@elsewhere.example")
+	_, doc := ac.Get(t, "/organisation/members")
+	if doc.Find(`a[href="/organisation/members/`+birch.ID+`/remove"]`).Length() != 1 {
+		t.Fatal("no link to remove birch")
+	}
+	resp, doc := ac.Get(t, "/organisation/members/"+birch.ID+"/remove")
+	if resp.StatusCode != http.StatusOK || doc.Find(`form[action="/organisation/members/`+birch.ID+`/remove"]`).Length() != 1 ||
+		!strings.Contains(doc.Find("h1").Text(), "Are you sure") {
+		t.Fatalf("confirmation page: %d %q", resp.StatusCode, doc.Find("h1").Text())
+	}
+	if !isMember(t, s, birch.ID, acorn) {
+		t.Fatal("opening the confirmation removed birch")
+	}
+	resp, _ = ac.Submit(t, "/organisation/members/"+birch.ID+"/remove", "/organisation/members/"+birch.ID+"/remove", url.Values{})
 	if loc := location(t, resp); loc.Path != "/organisation/members" {
 		t.Errorf("after removing: sent to %s", loc)
 	}
@@ -238,6 +252,16 @@ func TestRemoveMember(t *testing.T) {
 	}
 	if n := count(t, s, `SELECT count(*) FROM audit_events WHERE action = 'membership.removed' AND actor_id = $1 AND summary->>'user_id' = $2`, ash.ID, birch.ID); n != 1 {
 		t.Errorf("%d removals audited, want 1", n)
+	}
+	// The invitation birch sent no longer admits anyone.
+	friend := s.CreateUser(t, "friend@elsewhere.example", []auth.Role{auth.RoleProvider}, "")
+	fc := s.SignIn(t, friend, 0)
+	if resp, _ := fc.Get(t, friendLink); resp.StatusCode == http.StatusOK && doc.Find(`form[action$="/accept"]`).Length() > 0 {
+		t.Error("the removed member's invitation still offers to join")
+	}
+	fc.Post(t, friendLink+"/accept", url.Values{"_csrf": {fc.CSRF(t, "/")}})
+	if isMember(t, s, friend.ID, acorn) {
+		t.Error("an invitation sent by a removed member still admitted someone")
 	}
 	// Ash is now the only member.
 	resp, doc = ac.Submit(t, "/organisation/members", "/organisation/members/"+ash.ID+"/remove", url.Values{})
@@ -299,5 +323,69 @@ func TestSwitchOrganisation(t *testing.T) {
 	}
 	if n := count(t, s, `SELECT count(*) FROM audit_events WHERE action = 'organisation.switched' AND object_id = $1`, other); n != 1 {
 		t.Errorf("%d switches audited, want 1", n)
+	}
+}
+
+// invitationLinkTo is the path of the last invitation emailed to an address.
+func invitationLinkTo(t *testing.T, s *webtest.Server, email string) string {
+	t.Helper()
+	var body string
+	if err := s.DB.Get(&body, `SELECT body FROM outbox WHERE to_address = $1 AND kind = 'membership_invitation' ORDER BY created_at DESC LIMIT 1`, email); err != nil {
+		t.Fatalf("no invitation to %s: %v", email, err)
+	}
+	m := regexp.MustCompile(`/invitations/[A-Za-z0-9_-]+`).FindString(body)
+	if m == "" {
+		t.Fatalf("no link in the invitation to %s", email)
+	}
+	return m
+}
+
+// TestCancelAndResendInvitations: a member cancels an invitation (its link stops working)
+// and sends another again (a new link; the old one stops working).
+func TestCancelAndResendInvitations(t *testing.T) {
+	t.Parallel()
+	s := webtest.Start(t)
+	acorn := s.NewOrganisation(t, "Acorn Fostering Ltd")
+	ash := s.CreateUser(t, "ash@acorn.example", []auth.Role{auth.RoleProvider}, acorn)
+	ac := s.SignIn(t, ash, 0)
+	for _, email := range []string{"cy@elsewhere.example", "di@elsewhere.example"} {
+		if resp, _ := ac.Submit(t, "/organisation/members", "/organisation/members", url.Values{"email": {email}}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("invite %s: %d", email, resp.StatusCode)
+		}
+	}
+	cyOld, diOld := invitationLinkTo(t, s, "cy@elsewhere.example"), invitationLinkTo(t, s, "di@elsewhere.example")
+	_, doc := ac.Get(t, "/organisation/members")
+	if doc.Find("[data-cancel-invitation]").Length() != 2 || doc.Find("[data-resend-invitation]").Length() != 2 {
+		t.Fatal("no cancel and resend buttons for the waiting invitations")
+	}
+	if resp, _ := ac.Submit(t, "/organisation/members", "/organisation/members/invitations/cancel", url.Values{"email": {"cy@elsewhere.example"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("cancel: %d", resp.StatusCode)
+	}
+	if resp, _ := ac.Submit(t, "/organisation/members", "/organisation/members/invitations/cancel", url.Values{"email": {"nobody@elsewhere.example"}}); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("cancelling an invitation that does not exist: %d, want 404", resp.StatusCode)
+	}
+	if resp, _ := ac.Submit(t, "/organisation/members", "/organisation/members/invitations/resend", url.Values{"email": {"di@elsewhere.example"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("resend: %d", resp.StatusCode)
+	}
+	diNew := invitationLinkTo(t, s, "di@elsewhere.example")
+	if diNew == diOld {
+		t.Fatal("resending sent the same link")
+	}
+	for _, tc := range []struct {
+		email, link string
+		joins       bool
+	}{{"cy@elsewhere.example", cyOld, false}, {"di@elsewhere.example", diOld, false}, {"di@elsewhere.example", diNew, true}} {
+		u, err := auth.UserByEmail(t.Context(), s.DB, tc.email)
+		var tu *webtest.TestUser
+		if err != nil {
+			tu = s.CreateUser(t, tc.email, []auth.Role{auth.RoleProvider}, "")
+		} else {
+			tu = &webtest.TestUser{User: u, Password: webtest.Password}
+		}
+		c := s.SignIn(t, tu, 0)
+		c.Post(t, tc.link+"/accept", url.Values{"_csrf": {c.CSRF(t, "/")}})
+		if got := isMember(t, s, tu.ID, acorn); got != tc.joins {
+			t.Errorf("%s through %s: member %v, want %v", tc.email, tc.link, got, tc.joins)
+		}
 	}
 }

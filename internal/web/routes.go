@@ -69,7 +69,10 @@ func (s *Server) Routes() []Route {
 
 		{"GET", "/organisation/members", provider, s.members},
 		{"POST", "/organisation/members", provider, s.memberInvite},
+		{"GET", "/organisation/members/:id/remove", provider, s.memberRemoveForm},
 		{"POST", "/organisation/members/:id/remove", provider, s.memberRemove},
+		{"POST", "/organisation/members/invitations/cancel", provider, s.invitationCancel},
+		{"POST", "/organisation/members/invitations/resend", provider, s.invitationResend},
 		{"GET", "/organisation/switch", provider, s.organisationSwitchForm},
 		{"POST", "/organisation/switch", provider, s.organisationSwitch},
 		{"GET", "/invitations/:token", Public, s.invitation},
