@@ -423,17 +423,24 @@ func (s *Service) sendStaffInvitation(ctx context.Context, tx *sqlx.Tx, u *User)
 
 // RequestPasswordReset emails a single-use link when the address belongs to an active user.
 // It returns nil either way, so the page cannot be used to find out who has an account.
-func (s *Service) RequestPasswordReset(ctx context.Context, email string) error {
-	u, err := UserByEmail(ctx, s.DB, email)
-	if apperr.Is(err, apperr.NotFound) || (u != nil && u.Disabled()) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
+// Requests are limited per client (ErrThrottled, whatever the address) and per address (a
+// flood sends at most a few emails an hour; the answer is the same).
+func (s *Service) RequestPasswordReset(ctx context.Context, email, ip string) error {
+	email = strings.ToLower(strings.TrimSpace(email))
 	token := NewToken()
 	link := s.BaseURL.JoinPath("/password-reset", token).String()
 	return db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
+		send, err := emailRequest(ctx, tx, "password_reset", email, ip, s.now())
+		if err != nil || !send {
+			return err
+		}
+		u, err := UserByEmail(ctx, tx, email)
+		if apperr.Is(err, apperr.NotFound) || (u != nil && u.Disabled()) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO one_time_tokens (token_hash, purpose, user_id, expires_at)
 			VALUES ($1, 'password_reset', $2, now() + $3 * interval '1 second')`, HashToken(token), u.ID, resetLinkLife.Seconds()); err != nil {
 			return fmt.Errorf("store reset token: %w", err)
@@ -447,6 +454,41 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string) error 
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Event{Action: "user.password_reset.requested", ObjectType: "user", ObjectID: u.ID})
+	})
+}
+
+// RegistrationAttempt limits registrations like password resets (per client, then per
+// address) and, when the address already has an account, emails its holder instead of
+// saying so on the page: the registration form must not tell anyone who is registered.
+// It reports whether the address has an account (the caller then creates nothing and
+// answers as for a new registration).
+func (s *Service) RegistrationAttempt(ctx context.Context, tx *sqlx.Tx, email, ip string) (hasAccount bool, err error) {
+	send, err := emailRequest(ctx, tx, "registration", email, ip, s.now())
+	if err != nil {
+		return false, err
+	}
+	u, err := UserByEmail(ctx, tx, email)
+	if apperr.Is(err, apperr.NotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	// The same work as a new account, so the answer takes as long.
+	if _, err := HashPassword(NewToken()); err != nil {
+		return true, err
+	}
+	if err := audit.Record(ctx, tx, audit.Event{Action: "user.registration.existing_address", ObjectType: "user", ObjectID: u.ID}); err != nil {
+		return true, err
+	}
+	if !send {
+		return true, nil
+	}
+	return true, notify.Enqueue(ctx, tx, notify.Message{To: u.Email, Kind: "registration_existing",
+		Subject: "Someone tried to register with your email address",
+		Body: fmt.Sprintf("Dear %s,\n\nSomeone tried to register for the Provider Portal with this email address, which already has an account.\n\n"+
+			"If it was you, sign in instead:\n\n%s\n\nIf you have forgotten your password, reset it from the sign-in page. "+
+			"If it was not you, you can ignore this email: nothing has changed.\n", u.Name, s.BaseURL.JoinPath("/sign-in").String()),
 	})
 }
 

@@ -416,7 +416,7 @@ func TestPasswordResetLinks(t *testing.T) {
 	}
 	ctx := systemCtx()
 	for _, email := range []string{"nobody@acorn.example", off.Email, u.Email} {
-		if err := s.RequestPasswordReset(ctx, email); err != nil {
+		if err := s.RequestPasswordReset(ctx, email, "192.0.2.1"); err != nil {
 			t.Errorf("request for %s: %v", email, err)
 		}
 	}
@@ -465,7 +465,7 @@ func TestNewPasswordEndsOlderLinks(t *testing.T) {
 	ctx := systemCtx()
 	var tokens []string
 	for range 2 {
-		if err := s.RequestPasswordReset(ctx, u.Email); err != nil {
+		if err := s.RequestPasswordReset(ctx, u.Email, "192.0.2.1"); err != nil {
 			t.Fatal(err)
 		}
 		var body string
@@ -496,5 +496,29 @@ func TestNewPasswordEndsOlderLinks(t *testing.T) {
 	}
 	if n := countRows(t, s.DB, `SELECT count(*) FROM one_time_tokens WHERE user_id = $1 AND used_at IS NULL`, u.ID); n != 0 {
 		t.Errorf("%d links or codes still open after the password changed", n)
+	}
+}
+
+// TestPasswordResetRequestsAreLimited: a flood of reset requests for one address sends it a
+// few emails an hour, answering every request alike; one client is stopped after the limit
+// whatever addresses it tries, known or not.
+func TestPasswordResetRequestsAreLimited(t *testing.T) {
+	s := newService(t)
+	u := mustCreate(t, s, "pat@acorn.example", RoleProvider)
+	ctx := systemCtx()
+	for i := 0; i < 10; i++ {
+		if err := s.RequestPasswordReset(ctx, u.Email, fmt.Sprintf("192.0.2.%d", i+1)); err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
+	}
+	if n := countRows(t, s.DB, `SELECT count(*) FROM outbox WHERE to_address = $1`, u.Email); n != emailsPerAddressPerHour {
+		t.Errorf("%d reset emails for 10 requests, want %d", n, emailsPerAddressPerHour)
+	}
+	var err error
+	for i := 0; i < emailRequestsPerClientPerHour+1 && err == nil; i++ {
+		err = s.RequestPasswordReset(ctx, fmt.Sprintf("someone%d@acorn.example", i), "203.0.113.9")
+	}
+	if _, throttled := IsThrottled(err); !throttled {
+		t.Errorf("one client's %d requests: %v, want throttled", emailRequestsPerClientPerHour+1, err)
 	}
 }

@@ -16,6 +16,7 @@ var TableOwners = map[string]string{
 	"signin_attempts": "auth",
 	"one_time_tokens": "auth",
 	"role_grants":     "auth",
+	"email_requests":  "auth",
 
 	// Who belongs to which organisation, and how people join one.
 	"memberships":            "membership",

@@ -20,6 +20,11 @@ import (
 // organisation, after reading the privacy notice in full, and confirms their email address
 // through a single-use link (auth) before they can sign in.
 
+// ErrEmailHasAccount is Register's answer for an address that already has an account. The
+// account holder has been emailed; the caller shows the same "check your email" page as
+// for a new registration, so the form does not tell anyone who is registered.
+var ErrEmailHasAccount = apperr.New(apperr.Conflict, "This address already has an account; its holder has been emailed")
+
 // MsgEmailTaken is the registration form's message for an address that has an account.
 const MsgEmailTaken = "An account with this email address already exists. Sign in or reset your password"
 
@@ -38,6 +43,8 @@ type Registration struct {
 	// of the above, and when: recorded as the new user's acknowledgement.
 	NoticeID     string
 	NoticeReadAt time.Time
+	// IP is the client's address, for the limit on registrations per client.
+	IP string
 }
 
 // Register creates, in one transaction, a provider user whose email is not yet confirmed,
@@ -48,6 +55,7 @@ type Registration struct {
 func (s *Service) Register(ctx context.Context, r Registration) (*auth.User, string, error) {
 	var u *auth.User
 	var orgID string
+	hasAccount := false
 	err := db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
 		if err := checkNoticeCurrent(ctx, tx, r.NoticeID); err != nil {
 			return err
@@ -60,19 +68,13 @@ func (s *Service) Register(ctx context.Context, r Registration) (*auth.User, str
 		case utf8.RuneCountInString(orgName) > provider.MaxOrganisationNameLength:
 			fields["organisation"] = fmt.Sprintf("Organisation name must be %d characters or fewer", provider.MaxOrganisationNameLength)
 		}
-		if _, bad := fields["email"]; !bad {
-			taken, err := auth.EmailTaken(ctx, tx, email)
-			if err != nil {
-				return err
-			}
-			if taken {
-				fields["email"] = MsgEmailTaken
-			}
-		}
 		if len(fields) > 0 {
 			return apperr.InvalidFields(fields)
 		}
 		var err error
+		if hasAccount, err = s.Auth.RegistrationAttempt(ctx, tx, email, r.IP); err != nil || hasAccount {
+			return err // with an account: commit the email to its holder, create nothing
+		}
 		u, err = s.Auth.CreateUser(ctx, tx, auth.NewUser{Email: email, Name: r.Name, Roles: []auth.Role{auth.RoleProvider}, Password: r.Password})
 		if err != nil {
 			return takenMessage(err)
@@ -95,6 +97,9 @@ func (s *Service) Register(ctx context.Context, r Registration) (*auth.User, str
 	})
 	if err != nil {
 		return nil, "", err
+	}
+	if hasAccount {
+		return nil, "", ErrEmailHasAccount
 	}
 	return u, orgID, nil
 }

@@ -3,6 +3,7 @@ package membership
 import (
 	"context"
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -137,7 +138,6 @@ func TestRegisterRefuses(t *testing.T) {
 		{"everything missing", func(r *Registration) { *r = Registration{NoticeID: r.NoticeID} }, map[string]string{
 			"name": "Enter your full name", "email": "Enter an email address",
 			"organisation": "Enter the name of your organisation", "password": auth.MsgPasswordMissing}},
-		{"email taken, in another case", func(r *Registration) { r.Email = "Taken@Acorn.example" }, map[string]string{"email": MsgEmailTaken}},
 		{"email malformed", func(r *Registration) { r.Email = "robin at acorn" }, map[string]string{"email": "Enter an email address in the correct format, like name@example.com"}},
 		{"password short", func(r *Registration) { r.Password, r.PasswordConfirm = "copper lantern", "copper lantern" }, map[string]string{"password": auth.MsgPasswordTooShort(15)}},
 		{"password holds the name", func(r *Registration) {
@@ -172,5 +172,40 @@ func TestRegisterRefuses(t *testing.T) {
 		if got := countRows(t, s.DB, `SELECT count(*) FROM `+table); got != want {
 			t.Errorf("%d rows in %s after refused registrations, want %d", got, table, want)
 		}
+	}
+}
+
+// TestRegisterDoesNotSayWhoHasAnAccount: registering with an address that has an account
+// answers as a new registration would (the caller shows "check your email"), creates
+// nothing, and emails the account holder instead; registrations are limited per client.
+func TestRegisterDoesNotSayWhoHasAnAccount(t *testing.T) {
+	t.Parallel()
+	s := newService(t)
+	ctx := systemCtx()
+	n := currentNotice(t, s)
+	mustCreate(t, s, "taken@acorn.example", auth.RoleProvider)
+	users := countRows(t, s.DB, `SELECT count(*) FROM users`)
+	r := validRegistration(n)
+	r.Email, r.IP = "Taken@Acorn.example", "198.51.100.7"
+	_, _, err := s.Register(ctx, r)
+	if !errors.Is(err, ErrEmailHasAccount) || apperr.FieldsOf(err) != nil {
+		t.Fatalf("registering a taken address: %v, want ErrEmailHasAccount with no field message", err)
+	}
+	if n := countRows(t, s.DB, `SELECT count(*) FROM users`); n != users {
+		t.Errorf("%d users after, %d before", n, users)
+	}
+	if n := countRows(t, s.DB, `SELECT count(*) FROM outbox WHERE to_address = 'taken@acorn.example' AND kind = 'registration_existing'`); n != 1 {
+		t.Errorf("%d emails to the account holder, want 1", n)
+	}
+	// From one client, registrations stop after the limit whatever the address.
+	throttled := false
+	for i := 0; i < 25 && !throttled; i++ {
+		r := validRegistration(n)
+		r.Email, r.IP = fmt.Sprintf("new%d@acorn.example", i), "198.51.100.7"
+		_, _, err := s.Register(ctx, r)
+		_, throttled = auth.IsThrottled(err)
+	}
+	if !throttled {
+		t.Error("25 registrations from one client were never limited")
 	}
 }

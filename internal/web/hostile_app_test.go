@@ -237,7 +237,7 @@ func (a *hostileApp) fixtures(t *testing.T) {
 	if err := s.Services.Members.InviteMember(providerCtx, demo.DemoOrganisationID, "new.member@example.org", provider); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Auth.RequestPasswordReset(ctx, other.Email); err != nil {
+	if err := s.Auth.RequestPasswordReset(ctx, other.Email, "192.0.2.1"); err != nil {
 		t.Fatal(err)
 	}
 	var approved string

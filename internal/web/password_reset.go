@@ -1,6 +1,8 @@
 package web
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/council/provider-portal/internal/apperr"
@@ -31,7 +33,14 @@ func (s *Server) passwordResetRequest(c *fiber.Ctx) error {
 		p.Errors = []FieldError{{Field: "email", Message: apperr.MessageOf(err)}}
 		return render(c, fiber.StatusUnprocessableEntity, "password_reset/request", passwordResetRequestPage{Page: p, Email: email})
 	}
-	if err := s.auth.RequestPasswordReset(c.UserContext(), email); err != nil {
+	err := s.auth.RequestPasswordReset(c.UserContext(), email, c.IP())
+	if wait, throttled := auth.IsThrottled(err); throttled {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(wait.Seconds())))
+		p := s.page(c, "Reset your password")
+		p.Errors = []FieldError{{Field: "email", Message: fmt.Sprintf("There have been too many requests from your connection. Wait %s and try again", wait)}}
+		return render(c, fiber.StatusTooManyRequests, "password_reset/request", passwordResetRequestPage{Page: p, Email: email})
+	}
+	if err != nil {
 		return err
 	}
 	return render(c, fiber.StatusOK, "password_reset/request", passwordResetRequestPage{Page: s.page(c, "Check your email"), Email: email, Sent: true})

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"strconv"
 
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/auth"
@@ -108,8 +109,15 @@ func (s *Server) registerAccount(c *fiber.Ctx) error {
 	_, _, err = s.memberships.Register(c.UserContext(), membership.Registration{
 		Name: f.Name, Email: f.Email, OrganisationName: f.OrganisationName,
 		Password: c.FormValue("password"), PasswordConfirm: c.FormValue("password_confirm"),
-		NoticeID: n.ID, NoticeReadAt: *readAt,
+		NoticeID: n.ID, NoticeReadAt: *readAt, IP: c.IP(),
 	})
+	if errors.Is(err, membership.ErrEmailHasAccount) {
+		err = nil // the same page as a new registration: the account holder has been emailed
+	}
+	if wait, throttled := auth.IsThrottled(err); throttled {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(wait.Seconds())))
+		return apperr.New(apperr.TooMany, "There have been too many registrations from your connection. Wait %s and try again", wait)
+	}
 	if errors.Is(err, membership.ErrNoticeChanged) {
 		return s.renderRegisterNotice(c, fiber.StatusConflict, true)
 	}

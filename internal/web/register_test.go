@@ -235,7 +235,6 @@ func TestRegistrationRefusesBadInput(t *testing.T) {
 		{"no name", map[string]string{"name": ""}, "name", "Enter your full name"},
 		{"no organisation", map[string]string{"organisation": "  "}, "organisation", "Enter the name of your organisation"},
 		{"malformed email", map[string]string{"email": "robin.acorn.example"}, "email", "Enter an email address in the correct format, like name@example.com"},
-		{"taken email", map[string]string{"email": "TAKEN@acorn.example"}, "email", membership.MsgEmailTaken},
 		{"short password", map[string]string{"password": "copper lantern", "password_confirm": "copper lantern"}, "password", auth.MsgPasswordTooShort(15)},
 		{"common password", map[string]string{"password": "1qaz2wsx3edc4rfv", "password_confirm": "1qaz2wsx3edc4rfv"}, "password", auth.MsgPasswordCommon},
 		{"different confirmation", map[string]string{"password_confirm": webtest.Password + "!"}, "password_confirm", auth.MsgPasswordMismatch},
@@ -341,5 +340,32 @@ func TestSignInPageOffersRegistration(t *testing.T) {
 	}
 	if resp, _ := s.NewClient(t).Get(t, "/register/resend"); resp.StatusCode != http.StatusOK {
 		t.Errorf("resend page: %d", resp.StatusCode)
+	}
+}
+
+// TestRegistrationDoesNotSayWhoHasAnAccount: the form answers a registered address exactly
+// as it answers a new one ("Check your email"), and the account holder is emailed instead.
+func TestRegistrationDoesNotSayWhoHasAnAccount(t *testing.T) {
+	t.Parallel()
+	s := webtest.Start(t)
+	org := s.NewOrganisation(t, "Oak Homes")
+	s.CreateUser(t, "taken@acorn.example", []auth.Role{auth.RoleProvider}, org)
+	pages := map[string]string{}
+	for _, email := range []string{"TAKEN@acorn.example", "robin@acorn.example"} {
+		c := readRegistrationNotice(t, s)
+		resp, doc := c.Submit(t, "/register/account", "/register/account", registrationValues(email))
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: status %d", email, resp.StatusCode)
+		}
+		pages[email] = strings.ReplaceAll(strings.Join(strings.Fields(doc.Find("main").Text()), " "), email, "ADDRESS")
+	}
+	if pages["TAKEN@acorn.example"] != pages["robin@acorn.example"] {
+		t.Errorf("the pages differ:\ntaken: %s\nnew:   %s", pages["TAKEN@acorn.example"], pages["robin@acorn.example"])
+	}
+	if n := count(t, s, `SELECT count(*) FROM outbox WHERE to_address = 'taken@acorn.example' AND kind = 'registration_existing'`); n != 1 {
+		t.Errorf("%d emails to the account holder, want 1", n)
+	}
+	if n := count(t, s, `SELECT count(*) FROM users WHERE email = 'taken@acorn.example'`); n != 1 {
+		t.Errorf("%d accounts for the taken address", n)
 	}
 }

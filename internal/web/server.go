@@ -24,6 +24,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/template/html/v2"
 	"github.com/jmoiron/sqlx"
+	"github.com/valyala/fasthttp"
 )
 
 // Server holds what the handlers need.
@@ -107,7 +108,17 @@ func New(d Deps) (*fiber.App, error) {
 		ReadBufferSize:        16 << 10,
 	})
 	s.mount(app)
+	warmRenderer(app)
 	return app, nil
+}
+
+// warmRenderer renders once before any request: fiber fills its list of mounted apps on
+// the first render, without a lock, so two first renders at once race (the race detector
+// caught it under parallel browser tests). The render's own result does not matter.
+func warmRenderer(app *fiber.App) {
+	c := app.AcquireCtx(&fasthttp.RequestCtx{})
+	defer app.ReleaseCtx(c)
+	_ = c.Render("pages/cookies", nil)
 }
 
 func proxyHeader(trust bool) string {
