@@ -85,6 +85,9 @@ func (s *Server) apiAuthorise(c *fiber.Ctx, r Route) error {
 				" scope needs, so the token no longer carries it. Ask an administrator for a new token."
 		}
 		p := newProblem(fiber.StatusForbidden, problemScopeMissing, "Scope missing", detail)
+		c.SetUserContext(audit.WithActor(c.UserContext(), audit.Actor{Email: tok.Actor(), Roles: []string{"api-token"},
+			IP: c.IP(), RequestID: requestIDOf(c)}))
+		s.refused(c, "scope "+string(r.Rule.Scope), "token scope")
 		p.authenticate = `Bearer realm="` + apiRealm + `", error="insufficient_scope", scope="` + string(r.Rule.Scope) + `"`
 		return p
 	}

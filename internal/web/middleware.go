@@ -257,6 +257,7 @@ func (s *Server) guard(r Route) fiber.Handler {
 			}
 			return apperr.New(apperr.Unauthorized, "Sign in to continue")
 		case forbidden:
+			s.refused(c, r.Rule.Name, "role or sign-in stage")
 			return apperr.New(apperr.Forbidden, "You do not have permission to see this page")
 		case notAvailable:
 			return fiber.ErrNotFound

@@ -46,6 +46,8 @@ type Server struct {
 	metrics     *Metrics
 	// apiLimits rate-limits the JSON API per token (api_ratelimit.go).
 	apiLimits *rateLimiter
+	// refusals counts requests refused by access rules, to audit repeated ones.
+	refusals *refusalWatch
 }
 
 // Deps are the server's collaborators, wired once by internal/cli/wire (wire.New), which the
@@ -78,6 +80,7 @@ func New(d Deps) (*fiber.App, error) {
 	if s.clock == nil {
 		s.clock = time.Now
 	}
+	s.refusals = newRefusalWatch(s.clock)
 	if s.metrics == nil {
 		s.metrics = NewMetrics(nil)
 	}
