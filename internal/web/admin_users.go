@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -188,4 +189,26 @@ func (s *Server) userEnable(c *fiber.Ctx) error {
 		return err
 	}
 	return s.redirectWithFlash(c, "/admin/users/"+c.Params("id"), "User enabled. They can sign in again.")
+}
+
+// userEndSessions signs a user out everywhere without disabling them.
+func (s *Server) userEndSessions(c *fiber.Ctx) error {
+	n, err := s.auth.EndUserSessions(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/admin/users/"+c.Params("id"), fmt.Sprintf("Signed out of %d %s. They can sign in again.", n, plural(int(n), "session", "sessions")))
+}
+
+// userResetAuthenticator forgets a user's lost authenticator app, with a reason that is
+// audited; they set up a new one at their next sign-in.
+func (s *Server) userResetAuthenticator(c *fiber.Ctx) error {
+	err := s.auth.ResetAuthenticator(c.UserContext(), c.Params("id"), c.FormValue("reason"))
+	if fields := apperr.FieldsOf(err); fields != nil {
+		return s.renderUser(c, fiber.StatusUnprocessableEntity, fieldErrors([]string{"reason"}, fields), nil)
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/admin/users/"+c.Params("id"), "Authenticator app reset. They will set up a new one when they next sign in.")
 }

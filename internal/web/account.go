@@ -1,0 +1,84 @@
+package web
+
+import (
+	"fmt"
+
+	"github.com/council/provider-portal/internal/apperr"
+	"github.com/council/provider-portal/internal/auth"
+	"github.com/gofiber/fiber/v2"
+)
+
+// A person's own account (/account): where they are signed in, ending any of those
+// sessions, and changing their password.
+
+type accountPage struct {
+	Page
+	Sessions []auth.SessionInfo
+	Current  string
+}
+
+func (s *Server) account(c *fiber.Ctx) error {
+	sessions, err := auth.UserSessions(c.UserContext(), s.db, userOf(c).ID, s.clock())
+	if err != nil {
+		return err
+	}
+	return render(c, fiber.StatusOK, "account/home", accountPage{Page: s.page(c, "Your account"), Sessions: sessions,
+		Current: auth.RefOf(sessionOf(c))})
+}
+
+// accountSessionEnd signs one of the person's sessions out; ending this one signs them out.
+func (s *Server) accountSessionEnd(c *fiber.Ctx) error {
+	ref := c.FormValue("session")
+	if err := s.auth.EndSession(c.UserContext(), userOf(c), ref); err != nil {
+		return err
+	}
+	if ref == auth.RefOf(sessionOf(c)) {
+		s.clearSessionCookie(c)
+		return c.Redirect("/sign-in?signed-out=1", fiber.StatusSeeOther)
+	}
+	return s.redirectWithFlash(c, "/account", "That session has been signed out.")
+}
+
+// accountSessionsEndOthers signs the person out everywhere else.
+func (s *Server) accountSessionsEndOthers(c *fiber.Ctx) error {
+	n, err := s.auth.EndOtherSessions(c.UserContext(), userOf(c), sessionOf(c))
+	if err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/account", fmt.Sprintf("Signed out of %d other %s.", n, plural(int(n), "session", "sessions")))
+}
+
+type accountPasswordPage struct {
+	Page
+	MinLength int
+}
+
+func (s *Server) accountPasswordForm(c *fiber.Ctx) error {
+	p := s.page(c, "Change your password")
+	p.Back = "/account"
+	return render(c, fiber.StatusOK, "account/password", accountPasswordPage{Page: p, MinLength: minPasswordLength(userOf(c))})
+}
+
+// accountPassword changes the password of a signed-in person who gives their current one;
+// it ends every other session and every outstanding reset link.
+func (s *Server) accountPassword(c *fiber.Ctx) error {
+	err := s.auth.ChangePassword(c.UserContext(), userOf(c), sessionOf(c), c.FormValue("current_password"),
+		c.FormValue("password"), c.FormValue("password_confirm"))
+	if fields := apperr.FieldsOf(err); fields != nil {
+		p := s.page(c, "Change your password")
+		p.Back = "/account"
+		p.Errors = fieldErrors([]string{"current_password", "password", "password_confirm"}, fields)
+		return render(c, fiber.StatusUnprocessableEntity, "account/password", accountPasswordPage{Page: p, MinLength: minPasswordLength(userOf(c))})
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/account", "Your password has been changed. You have been signed out everywhere else.")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
