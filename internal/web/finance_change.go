@@ -39,7 +39,7 @@ var changeFieldOrder = []string{"number_used", "outcome", "notes", "effective_fr
 
 func (s *Server) financeChange(c *fiber.Ctx) error {
 	today := s.finance.Today()
-	return s.renderFinanceChange(c, fiber.StatusOK, financeChangePage{EffectiveFrom: form.DateInputOf(&today)}, nil)
+	return s.renderFinanceChange(c, fiber.StatusOK, financeChangePage{EffectiveFrom: form.DateInputOf(&today), RevealReason: c.Query("reason")}, nil)
 }
 
 // renderFinanceChange shows a request, with data carrying any values typed into its forms.

@@ -21,7 +21,7 @@ type financeProviderPage struct {
 // financeProvider shows a provider's payment details, masked, with their history and every
 // request made; a form reveals the details in force after a step-up.
 func (s *Server) financeProvider(c *fiber.Ctx) error {
-	return s.renderFinanceProvider(c, fiber.StatusOK, c.Params("id"), "", nil)
+	return s.renderFinanceProvider(c, fiber.StatusOK, c.Params("id"), c.Query("reason"), nil)
 }
 
 func (s *Server) renderFinanceProvider(c *fiber.Ctx, status int, orgID, reason string, errs map[string]string) error {

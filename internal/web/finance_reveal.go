@@ -1,6 +1,8 @@
 package web
 
 import (
+	"net/url"
+
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/finance"
 	"github.com/gofiber/fiber/v2"
@@ -23,10 +25,10 @@ func (s *Server) financeRevealDetails(c *fiber.Ctx) error {
 		return err
 	}
 	back := "/finance/providers/" + details.OrganisationID
-	if !steppedUp(c) {
-		return toStepUp(c, back)
-	}
 	reason := c.FormValue("reason")
+	if !steppedUp(c) {
+		return toStepUp(c, withReason(back, reason))
+	}
 	r, err := s.finance.RevealDetails(ctx, details.ID, reason)
 	if fields := apperr.FieldsOf(err); fields != nil {
 		return s.renderFinanceProvider(c, fiber.StatusUnprocessableEntity, details.OrganisationID, reason, fields)
@@ -47,10 +49,10 @@ func (s *Server) financeRevealRequested(c *fiber.Ctx) error {
 	if _, err := finance.ChangeByID(ctx, s.db, id); err != nil {
 		return err
 	}
-	if !steppedUp(c) {
-		return toStepUp(c, "/finance/changes/"+id)
-	}
 	reason := c.FormValue("reason")
+	if !steppedUp(c) {
+		return toStepUp(c, withReason("/finance/changes/"+id, reason))
+	}
 	r, err := s.finance.RevealRequested(ctx, id, reason)
 	if fields := apperr.FieldsOf(err); fields != nil {
 		return s.renderFinanceChange(c, fiber.StatusUnprocessableEntity, financeChangePage{RevealReason: reason}, fields)
@@ -61,4 +63,14 @@ func (s *Server) financeRevealRequested(c *fiber.Ctx) error {
 	p := s.page(c, "Requested bank details in full")
 	p.Back = "/finance/changes/" + id
 	return render(c, fiber.StatusOK, "finance/revealed", financeRevealedPage{Page: p, Revealed: r, Title: "Bank details asked for", Reason: reason})
+}
+
+// withReason carries the reason an officer typed through the step-up and back to the page
+// with the reveal form, which shows it again so they need not type it twice. A reason is
+// audited anyway, so it may ride in the address.
+func withReason(page, reason string) string {
+	if reason == "" || len(reason) > 500 {
+		return page
+	}
+	return page + "?reason=" + url.QueryEscape(reason) + "#reveal"
 }

@@ -418,7 +418,7 @@ func TestFinanceRevealNeedsStepUpAndReason(t *testing.T) {
 	}
 	action := "/finance/payment-details/" + detailsID + "/reveal"
 	resp, _ := c.Submit(t, page, action, url.Values{"reason": {"Returned payment"}})
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/finance/step-up?next="+url.QueryEscape(page) {
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/finance/step-up?next="+url.QueryEscape(page+"?reason=Returned+payment#reveal") {
 		t.Fatalf("reveal without step-up: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	finStepUp(t, c, w.fay, 1, page)
@@ -518,5 +518,31 @@ func TestDocumentsOnlyToTheirKindsReaders(t *testing.T) {
 		if resp, _ := c.Get(t, "/documents/"+doc.ID); resp.StatusCode != http.StatusOK {
 			t.Errorf("%s reads an insurance certificate: status %d, want 200", who, resp.StatusCode)
 		}
+	}
+}
+
+// TestStepUpKeepsTheReasonTyped: asking to see bank details before the step-up carries the
+// reason typed through the code page and back, so the officer does not type it again.
+func TestStepUpKeepsTheReasonTyped(t *testing.T) {
+	t.Parallel()
+	w := finSetUp(t, "Acorn Fostering Ltd")
+	c := w.s.SignIn(t, w.fay, 0)
+	active, err := finance.ActiveDetails(t.Context(), w.s.DB, w.org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := "/finance/providers/" + w.org
+	reason := "Checking the account before the March payment run"
+	resp, _ := c.Submit(t, page, "/finance/payment-details/"+active.ID+"/reveal", url.Values{"reason": {reason}})
+	loc := location(t, resp)
+	if loc.Path != "/finance/step-up" {
+		t.Fatalf("reveal without a step-up: sent to %s", loc)
+	}
+	next := loc.Query().Get("next")
+	resp = finStepUp(t, c, w.fay, 1, next)
+	back := location(t, resp)
+	_, doc := c.Get(t, back.RequestURI())
+	if got, _ := inputValue(doc, "reason"); got != reason {
+		t.Errorf("after the step-up the reason field holds %q, want %q", got, reason)
 	}
 }
