@@ -141,6 +141,37 @@ func ActiveDetails(ctx context.Context, q sqlx.QueryerContext, orgID string) (*P
 	return &p, nil
 }
 
+// DetailsInForce returns the details the council pays a provider on day (approved, in
+// effect from on or before day, not superseded by then), or an apperr.NotFound. Approved
+// details that take effect later are UpcomingDetails, not these.
+func DetailsInForce(ctx context.Context, q sqlx.QueryerContext, orgID string, day time.Time) (*PaymentDetails, error) {
+	history, err := DetailsHistory(ctx, q, orgID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range history {
+		if history[i].InForce(day) {
+			return &history[i], nil
+		}
+	}
+	return nil, apperr.New(apperr.NotFound, "This provider has no verified payment details in force today")
+}
+
+// UpcomingDetails returns approved details that take effect after day, or an
+// apperr.NotFound: shown beside the details in force, never as them.
+func UpcomingDetails(ctx context.Context, q sqlx.QueryerContext, orgID string, day time.Time) (*PaymentDetails, error) {
+	history, err := DetailsHistory(ctx, q, orgID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range history {
+		if history[i].EffectiveFrom.After(day) && history[i].SupersededOn == nil {
+			return &history[i], nil
+		}
+	}
+	return nil, apperr.New(apperr.NotFound, "No approved bank details are waiting to take effect")
+}
+
 // DetailsHistory lists every approved set of an organisation, newest first.
 func DetailsHistory(ctx context.Context, q sqlx.QueryerContext, orgID string) ([]PaymentDetails, error) {
 	if !db.IsUUID(orgID) {

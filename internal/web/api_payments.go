@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/finance"
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/gofiber/fiber/v2"
@@ -40,20 +39,9 @@ func (s *Server) apiPaymentDetails(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	history, err := finance.DetailsHistory(ctx, s.db, org.ID)
+	current, err := finance.DetailsInForce(ctx, s.db, org.ID, s.finance.Today())
 	if err != nil {
 		return err
-	}
-	today := s.finance.Today()
-	var current *finance.PaymentDetails
-	for i := range history {
-		if history[i].InForce(today) {
-			current = &history[i]
-			break
-		}
-	}
-	if current == nil {
-		return apperr.New(apperr.NotFound, "This provider has no verified payment details in force today.")
 	}
 	tok := apiTokenOf(c)
 	createdBy := tok.CreatedByEmail

@@ -16,6 +16,8 @@ type financeProviderPage struct {
 	Open      *finance.Change
 	SteppedUp bool
 	Reason    string
+	// Upcoming are approved details that take effect after today.
+	Upcoming *finance.PaymentDetails
 }
 
 // financeProvider shows a provider's payment details, masked, with their history and every
@@ -31,7 +33,12 @@ func (s *Server) renderFinanceProvider(c *fiber.Ctx, status int, orgID, reason s
 		return err
 	}
 	data := financeProviderPage{Org: org, SteppedUp: steppedUp(c), Reason: reason}
-	if data.Active, err = finance.ActiveDetails(ctx, s.db, org.ID); err != nil && !apperr.Is(err, apperr.NotFound) {
+	// In use is what is paid today; approved details dated later are shown as upcoming.
+	today := s.finance.Today()
+	if data.Active, err = finance.DetailsInForce(ctx, s.db, org.ID, today); err != nil && !apperr.Is(err, apperr.NotFound) {
+		return err
+	}
+	if data.Upcoming, err = finance.UpcomingDetails(ctx, s.db, org.ID, today); err != nil && !apperr.Is(err, apperr.NotFound) {
 		return err
 	}
 	if data.History, err = finance.DetailsHistory(ctx, s.db, org.ID); err != nil {

@@ -546,3 +546,38 @@ func TestStepUpKeepsTheReasonTyped(t *testing.T) {
 		t.Errorf("after the step-up the reason field holds %q, want %q", got, reason)
 	}
 }
+
+// TestBankDetailsInUseAreTodays: details approved to take effect next month are shown as
+// upcoming; the details in use (and those the API gives) stay the ones paid today.
+func TestBankDetailsInUseAreTodays(t *testing.T) {
+	t.Parallel()
+	w := finSetUp(t, "Acorn Fostering Ltd")
+	ch := finChange(t, w) // to account 88837491
+	if err := w.s.Finance.RecordCall(finActor(w.fay), ch.ID, ch.Version, finance.CallInput{NumberUsed: "07700900982", Outcome: finance.OutcomeConfirmed}); err != nil {
+		t.Fatal(err)
+	}
+	next := w.s.Finance.Today().AddDate(0, 1, 0)
+	if err := w.s.Finance.Approve(finActor(w.finn), ch.ID, ch.Version+1, next); err != nil {
+		t.Fatal(err)
+	}
+	for _, view := range []struct {
+		who  *webtest.TestUser
+		page string
+	}{{w.fay, "/finance/providers/" + w.org}, {w.pat, "/provider/bank-details"}} {
+		c := w.s.SignIn(t, view.who, 0)
+		_, doc := c.Get(t, view.page)
+		if got := strings.TrimSpace(doc.Find("[data-active] [data-account]").Text()); got != "••••4958" {
+			t.Errorf("%s: in use %q, want today's account ••••4958", view.page, got)
+		}
+		if up := doc.Find("[data-upcoming]").Text(); !strings.Contains(up, "7491") {
+			t.Errorf("%s: upcoming %q, want the account ending 7491", view.page, strings.TrimSpace(up))
+		}
+	}
+	current, err := finance.DetailsInForce(t.Context(), w.s.DB, w.org, w.s.Finance.Today())
+	if err != nil || current.AccountLast4 != "4958" {
+		t.Errorf("in force today: %+v, %v", current, err)
+	}
+	if later, err := finance.DetailsInForce(t.Context(), w.s.DB, w.org, next); err != nil || later.AccountLast4 != "7491" {
+		t.Errorf("in force next month: %+v, %v", later, err)
+	}
+}

@@ -14,6 +14,8 @@ type providerBankPage struct {
 	Changes   []finance.Change
 	Open      *finance.Change
 	CanChange bool
+	// Upcoming are approved details that take effect after today.
+	Upcoming *finance.PaymentDetails
 }
 
 // providerBankDetails shows a provider the account the council pays (masked) and their
@@ -29,7 +31,12 @@ func (s *Server) providerBankDetails(c *fiber.Ctx) error {
 		return err
 	}
 	data := providerBankPage{Org: org, CanChange: org.Status.Approved()}
-	if data.Active, err = finance.ActiveDetails(ctx, s.db, orgID); err != nil && !apperr.Is(err, apperr.NotFound) {
+	// In use is what is paid today; approved details dated later are shown as upcoming.
+	today := s.finance.Today()
+	if data.Active, err = finance.DetailsInForce(ctx, s.db, orgID, today); err != nil && !apperr.Is(err, apperr.NotFound) {
+		return err
+	}
+	if data.Upcoming, err = finance.UpcomingDetails(ctx, s.db, orgID, today); err != nil && !apperr.Is(err, apperr.NotFound) {
 		return err
 	}
 	if data.Changes, err = finance.Changes(ctx, s.db, finance.ChangeFilter{OrganisationID: orgID, Limit: 50}); err != nil {
