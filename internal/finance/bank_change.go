@@ -631,12 +631,14 @@ func (s *Service) expire(ctx context.Context, tx *sqlx.Tx, cond string, args ...
 	return len(rows), nil
 }
 
-// tell emails the key contact and every user of the organisation, at the addresses on file.
+// tell emails every contact on file and every user of the organisation, at the addresses
+// on file: anyone there might be the one to spot a change that was not theirs.
 func (s *Service) tell(ctx context.Context, tx *sqlx.Tx, orgID, subject, body string) error {
-	to, err := provider.Recipients(ctx, tx, orgID)
+	all, err := provider.EveryContactOf(ctx, tx, []string{orgID})
 	if err != nil {
 		return err
 	}
+	to := all[orgID]
 	var ref string
 	if err := tx.GetContext(ctx, &ref, `SELECT supplier_ref FROM organisations WHERE id = $1`, orgID); err != nil {
 		return fmt.Errorf("supplier reference: %w", err)

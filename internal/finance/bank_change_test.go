@@ -207,9 +207,9 @@ func TestFinanceChangeRequestNotifiesAddressesOnFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := f.outbox("bank_details_change", since)
-	want := []string{"kim@acorn.example", "pat@acorn.example", "sam@acorn.example"}
+	want := []string{"fin@acorn.example", "kim@acorn.example", "pat@acorn.example", "sam@acorn.example"}
 	if !slices.Equal(got, want) {
-		t.Errorf("emailed %v, want %v (key contact and users, not the remittance address)", got, want)
+		t.Errorf("emailed %v, want %v (every contact on file, the finance lead included, and users; not the remittance address)", got, want)
 	}
 	var body string
 	if err := f.db.Get(&body, `SELECT body FROM outbox WHERE to_address = 'kim@acorn.example'`); err != nil {

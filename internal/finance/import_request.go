@@ -269,7 +269,7 @@ func (s *Service) tellImported(ctx context.Context, tx *sqlx.Tx, accounts []Impo
 	for i, a := range accounts {
 		ids[i] = a.OrganisationID
 	}
-	to, err := provider.RecipientsOf(ctx, tx, ids)
+	to, err := provider.EveryContactOf(ctx, tx, ids)
 	if err != nil {
 		return err
 	}

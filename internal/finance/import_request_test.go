@@ -92,8 +92,8 @@ func TestImportRequestsWaitForVerification(t *testing.T) {
 	if res, err := audit.Verify(ctx, f.db); err != nil || !res.OK() {
 		t.Errorf("audit chain: %+v (%v)", res, err)
 	}
-	if got, want := f.outbox("bank_details_change", since), []string{"kim@acorn.example", "kim@birch.example", "pat@acorn.example", "sam@birch.example"}; !slices.Equal(got, want) {
-		t.Errorf("told %v, want the key contacts and users on file %v", got, want)
+	if got, want := f.outbox("bank_details_change", since), []string{"fin@acorn.example", "fin@birch.example", "kim@acorn.example", "kim@birch.example", "pat@acorn.example", "sam@birch.example"}; !slices.Equal(got, want) {
+		t.Errorf("told %v, want every contact and user on file %v", got, want)
 	}
 	if n := f.count(`SELECT count(*) FROM outbox WHERE kind = 'bank_details_change' AND to_address LIKE 'accounts@%'`); n != 0 {
 		t.Errorf("%d emails to the remittance address in the import rather than the addresses on file", n)

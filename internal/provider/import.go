@@ -419,33 +419,3 @@ func nullString(s *string) sql.NullString {
 	}
 	return sql.NullString{String: *s, Valid: true}
 }
-
-// RecipientsOf is Recipients for many organisations at once: for each, the key contact's
-// address and every active user's, lower-cased, once each, in order. Organisations with
-// nobody to tell are left out. A caller that tells many providers about one batch of changes
-// reads their addresses in one query rather than one per provider.
-func RecipientsOf(ctx context.Context, q sqlx.QueryerContext, orgIDs []string) (map[string][]string, error) {
-	out := make(map[string][]string, len(orgIDs))
-	if len(orgIDs) == 0 {
-		return out, nil
-	}
-	var rows []struct {
-		Org  string `db:"org"`
-		Addr string `db:"addr"`
-	}
-	err := sqlx.SelectContext(ctx, q, &rows, `
-		SELECT DISTINCT org, lower(addr) AS addr FROM (
-			SELECT m.organisation_id AS org, u.email::text AS addr FROM users u JOIN memberships m ON m.user_id = u.id
-			WHERE m.organisation_id = ANY($1::uuid[]) AND u.disabled_at IS NULL
-			UNION
-			SELECT organisation_id, coalesce(approved_data, data)->>'key_contact_email' FROM provider_sections
-			WHERE organisation_id = ANY($1::uuid[]) AND section = 'contacts'
-		) a WHERE addr IS NOT NULL AND addr <> '' ORDER BY 1, 2`, pq.StringArray(orgIDs))
-	if err != nil {
-		return nil, fmt.Errorf("recipients: %w", err)
-	}
-	for _, r := range rows {
-		out[r.Org] = append(out[r.Org], r.Addr)
-	}
-	return out, nil
-}

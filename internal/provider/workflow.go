@@ -13,6 +13,7 @@ import (
 	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/notify"
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 )
 
 // Task is a section as the task list shows it.
@@ -361,17 +362,51 @@ func (s *Service) tellProvider(ctx context.Context, tx *sqlx.Tx, orgID, subject,
 
 // Recipients are the addresses on file for an organisation: its users and its key contact.
 func Recipients(ctx context.Context, q sqlx.QueryerContext, orgID string) ([]string, error) {
-	var out []string
-	err := sqlx.SelectContext(ctx, q, &out, `
-		SELECT DISTINCT lower(addr) FROM (
-			SELECT u.email::text AS addr FROM users u JOIN memberships m ON m.user_id = u.id
-			WHERE m.organisation_id = $1 AND u.disabled_at IS NULL
+	out, err := recipientsOf(ctx, q, []string{orgID}, false)
+	return out[orgID], err
+}
+
+// RecipientsOf is Recipients for many organisations at once: for each, the key contact's
+// address and every active user's, lower-cased, once each, in order. Organisations with
+// nobody to tell are left out. A caller that tells many providers about one batch of changes
+// reads their addresses in one query rather than one per provider.
+func RecipientsOf(ctx context.Context, q sqlx.QueryerContext, orgIDs []string) (map[string][]string, error) {
+	return recipientsOf(ctx, q, orgIDs, false)
+}
+
+// EveryContactOf is RecipientsOf with every other contact on file too (a finance lead,
+// say): a change of bank details is told to everyone who might spot that it was not theirs.
+func EveryContactOf(ctx context.Context, q sqlx.QueryerContext, orgIDs []string) (map[string][]string, error) {
+	return recipientsOf(ctx, q, orgIDs, true)
+}
+
+func recipientsOf(ctx context.Context, q sqlx.QueryerContext, orgIDs []string, others bool) (map[string][]string, error) {
+	out := make(map[string][]string, len(orgIDs))
+	if len(orgIDs) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		Org  string `db:"org"`
+		Addr string `db:"addr"`
+	}
+	err := sqlx.SelectContext(ctx, q, &rows, `
+		SELECT DISTINCT org, lower(addr) AS addr FROM (
+			SELECT m.organisation_id AS org, u.email::text AS addr FROM users u JOIN memberships m ON m.user_id = u.id
+			WHERE m.organisation_id = ANY($1::uuid[]) AND u.disabled_at IS NULL
 			UNION
-			SELECT coalesce(approved_data, data)->>'key_contact_email' FROM provider_sections
-			WHERE organisation_id = $1 AND section = 'contacts'
-		) a WHERE addr IS NOT NULL AND addr <> '' ORDER BY 1`, orgID)
+			SELECT organisation_id, coalesce(approved_data, data)->>'key_contact_email' FROM provider_sections
+			WHERE organisation_id = ANY($1::uuid[]) AND section = 'contacts'
+			UNION
+			SELECT s.organisation_id, o->>'email' FROM provider_sections s,
+				jsonb_array_elements(CASE WHEN jsonb_typeof(coalesce(s.approved_data, s.data)->'contacts') = 'array'
+					THEN coalesce(s.approved_data, s.data)->'contacts' ELSE '[]'::jsonb END) o
+			WHERE $2 AND s.organisation_id = ANY($1::uuid[]) AND s.section = 'contacts'
+		) a WHERE addr IS NOT NULL AND addr <> '' ORDER BY 1, 2`, pq.StringArray(orgIDs), others)
 	if err != nil {
 		return nil, fmt.Errorf("recipients: %w", err)
+	}
+	for _, r := range rows {
+		out[r.Org] = append(out[r.Org], r.Addr)
 	}
 	return out, nil
 }
