@@ -137,6 +137,11 @@ func printReport(w io.Writer, rep importer.Report, dryRun bool, mode importer.Mo
 		}
 		fmt.Fprintf(w, "Row %d (%s): %s\n", r.Row, ref, strings.Join(parts, "; "))
 	}
+	for _, r := range rep.Rows {
+		if len(r.Warnings) > 0 {
+			fmt.Fprintf(w, "Check row %d (%s) before finance verifies it: %s\n", r.Row, r.SupplierRef, strings.Join(r.Warnings, "; "))
+		}
+	}
 }
 
 // summary is the one line that says what the run found and did.

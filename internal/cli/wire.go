@@ -107,6 +107,11 @@ func (s *services) scheduler() *jobs.Scheduler {
 			_, err := s.Finance.ExpireOverdue(audit.WithActor(ctx, audit.System))
 			return err
 		}},
+		// Gives bank details written before account matching began their keyed hash.
+		{Name: "bank-account-matches", Interval: 10 * time.Minute, Run: func(ctx context.Context) error {
+			_, err := s.Finance.FillAccountMatches(ctx, 500)
+			return err
+		}},
 		{Name: "open-bank-detail-verifications", Interval: 10 * time.Minute, Run: func(ctx context.Context) error {
 			_, err := s.Finance.OpenInitialRequests(audit.WithActor(ctx, audit.System))
 			return err

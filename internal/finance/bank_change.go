@@ -184,6 +184,9 @@ func (s *Service) insertChange(ctx context.Context, tx *sqlx.Tx, orgID string, k
 	if err != nil {
 		return nil, fmt.Errorf("store bank details change: %w", err)
 	}
+	if err := s.recordChangeMatch(ctx, tx, []string{id}, []ClearAccount{a}); err != nil {
+		return nil, err
+	}
 	return ChangeByID(ctx, tx, id)
 }
 
@@ -489,6 +492,9 @@ func (s *Service) Approve(ctx context.Context, changeID string, version int, eff
 			sealed.SortCodeLast2, sealed.AccountLast4, account.RemittanceEmail, from, holdUntil, c.RequestedBy, c.VerifiedBy,
 			deref(c.VerifiedByName), who.ID, who.Name, s.now()); err != nil {
 			return segregationOr(err, "store payment details")
+		}
+		if err := s.recordDetailsMatch(ctx, tx, detailsID, account); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE bank_detail_changes SET status = 'approved', approved_by = $2, approved_by_name = $3,
 			approved_at = $4, closed_at = $4, effective_from = $5, payment_details_id = $6, version = version + 1 WHERE id = $1`,

@@ -33,6 +33,9 @@ type ReportEntry struct {
 	DecidedBy      string
 	SuspectedFraud bool
 	ChangeID       string
+	// Warnings are the provider's signs of mandate fraud as the report is made: its account
+	// or a phone number on file shared with another supplier.
+	Warnings []string
 }
 
 // ParseMonth reads "2026-05" as the first of that month; empty is the current month.
@@ -63,6 +66,19 @@ func ChangeReport(ctx context.Context, q sqlx.QueryerContext, month time.Time) (
 	}
 	out := append(bank, contacts...)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
+	orgs := make([]string, 0, len(out))
+	for _, e := range out {
+		orgs = append(orgs, e.OrganisationID)
+	}
+	flags, err := FraudFlags(ctx, q, orgs)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		for _, f := range flags[out[i].OrganisationID] {
+			out[i].Warnings = append(out[i].Warnings, f.Message())
+		}
+	}
 	return out, nil
 }
 
@@ -212,7 +228,7 @@ func text(v any) string {
 var reportColumns = []export.Column{
 	{Header: "When"}, {Header: "Supplier reference"}, {Header: "Provider"}, {Header: "Subject"}, {Header: "What changed"},
 	{Header: "Outcome"}, {Header: "Suspected fraud"}, {Header: "Requested by"}, {Header: "Requested at"},
-	{Header: "Verified by"}, {Header: "Approved or decided by"},
+	{Header: "Verified by"}, {Header: "Approved or decided by"}, {Header: "Warnings", Width: 60},
 }
 
 // ChangeReportExport prepares the month's change report as CSV. It holds no account in full
@@ -243,7 +259,8 @@ func (s *Service) ChangeReportExport(ctx context.Context, month time.Time) (*Exp
 				fraud = "Yes"
 			}
 			if err := w.Row([]string{r.At.In(london).Format(when), r.SupplierRef, r.OrganisationName, r.Subject, r.What,
-				r.Outcome, fraud, r.RequestedBy, r.RequestedAt.In(london).Format(when), r.VerifiedBy, r.DecidedBy}); err != nil {
+				r.Outcome, fraud, r.RequestedBy, r.RequestedAt.In(london).Format(when), r.VerifiedBy, r.DecidedBy,
+				strings.Join(r.Warnings, "; ")}); err != nil {
 				return 0, err
 			}
 		}

@@ -42,7 +42,7 @@ func newFixture(t testing.TB) *fixture {
 	}
 	base, _ := url.Parse("https://portal.example.gov.uk")
 	providers := &provider.Service{DB: d, Vault: v, Checks: provider.ChecksWith(ukid.DefaultModulusTable()), BaseURL: base}
-	svc := &finance.Service{DB: d, Vault: v, Providers: providers, Modulus: ukid.DefaultModulusTable(),
+	svc := &finance.Service{DB: d, Vault: v, Providers: providers, Modulus: ukid.DefaultModulusTable(), MatchKey: finance.MatchKeyFrom([]byte("finance tests audit key, 32 byte")),
 		Documents: document.PostgresStore{}, BaseURL: base, CouncilPhone: "01234 567 890"}
 	return &fixture{t: t, db: d, svc: svc, providers: providers, vault: v}
 }

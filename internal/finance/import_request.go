@@ -198,6 +198,13 @@ func (s *Service) OpenImportRequests(ctx context.Context, tx *sqlx.Tx, accounts 
 	if err != nil {
 		return nil, fmt.Errorf("store imported bank details requests: %w", err)
 	}
+	clear := make([]ClearAccount, len(accounts))
+	for i, a := range accounts {
+		clear[i] = ClearAccount{SortCode: a.SortCode, AccountNumber: a.AccountNumber}
+	}
+	if err := s.recordChangeMatch(ctx, tx, ids, clear); err != nil {
+		return nil, err
+	}
 	if err := audit.RecordBatch(ctx, tx, events); err != nil {
 		return nil, err
 	}

@@ -31,6 +31,9 @@ type Service struct {
 	CouncilPhone string
 	// Now is the clock; time.Now when nil. Tests move it to expire requests.
 	Now func() time.Time
+	// MatchKey keys the hash that finds one account given by two suppliers (MatchKeyFrom);
+	// nil turns the matching off.
+	MatchKey []byte
 }
 
 // london is the council's time zone: "today" and effective dates are UK dates.

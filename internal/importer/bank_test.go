@@ -3,6 +3,7 @@ package importer_test
 import (
 	"bytes"
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/council/provider-portal/internal/apperr"
@@ -254,5 +255,27 @@ func TestBankDetailsNeedFinance(t *testing.T) {
 	}
 	if n := f.count(t, `SELECT count(*) FROM organisations`); n != 0 {
 		t.Errorf("%d organisations written", n)
+	}
+}
+
+// TestImportFlagsSharedAccounts: two rows giving one account are imported as requests, and
+// the report tells finance to check both before verifying them.
+func TestImportFlagsSharedAccounts(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	rows := f.rows(3)
+	rows[2]["sort_code"], rows[2]["account_number"] = rows[0]["sort_code"], rows[0]["account_number"]
+	rep := f.run(t, importtest.CSV(rows), importer.Options{})
+	if rep.Created != 3 || rep.BankRequests != 3 {
+		t.Fatalf("report %+v", rep)
+	}
+	for i, want := range []bool{true, false, true} {
+		got := false
+		for _, w := range rep.Rows[i].Warnings {
+			got = got || strings.Contains(w, "same sort code and account number")
+		}
+		if got != want {
+			t.Errorf("row %d warned of a shared account %v, want %v: %v", rep.Rows[i].Row, got, want, rep.Rows[i].Warnings)
+		}
 	}
 }

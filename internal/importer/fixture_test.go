@@ -43,7 +43,8 @@ func newFixture(t *testing.T) *fixture {
 	svc := importer.NewService(d, v, checks, base)
 	svc.Checks = func() provider.Checks { return checks }
 	svc.Finance = &finance.Service{DB: d, Vault: v, Providers: svc.Providers, Modulus: checks.Modulus,
-		Documents: document.PostgresStore{}, BaseURL: base, CouncilPhone: "01632 960 000"}
+		Documents: document.PostgresStore{}, BaseURL: base, CouncilPhone: "01632 960 000",
+		MatchKey: finance.MatchKeyFrom([]byte("importer tests audit key, 32 by"))}
 	var userID string
 	if err := d.Get(&userID, `INSERT INTO users (email, name, password_hash, roles)
 		VALUES ('olive@council.example.gov.uk', 'Olive Officer', 'x', '{officer}') RETURNING id`); err != nil {

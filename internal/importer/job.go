@@ -152,7 +152,13 @@ type JobReport struct {
 	// BankRequests is how many bank-detail requests the import opened for finance.
 	BankRequests int         `json:"bank_requests"`
 	FailedRows   []RowReport `json:"failed_rows,omitempty"`
+	// WarnedRows are imported rows with signs of mandate fraud (the first maxWarnedRows),
+	// for finance to check before verifying their bank details.
+	WarnedRows []RowReport `json:"warned_rows,omitempty"`
 }
+
+// maxWarnedRows bounds the warned rows a job keeps in its report.
+const maxWarnedRows = 500
 
 // OK reports whether the file was readable and every row passed.
 func (r JobReport) OK() bool { return len(r.FileErrors) == 0 && r.Failed == 0 }
@@ -167,6 +173,9 @@ func jobReport(r Report) JobReport {
 	for _, row := range r.Rows {
 		if len(row.Errors) > 0 {
 			out.FailedRows = append(out.FailedRows, row)
+		}
+		if len(row.Warnings) > 0 && len(out.WarnedRows) < maxWarnedRows {
+			out.WarnedRows = append(out.WarnedRows, row)
 		}
 	}
 	return out

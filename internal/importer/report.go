@@ -36,6 +36,9 @@ type RowReport struct {
 	// Outcome is "created" or "updated" for a row written, "skipped" for a failed row of a
 	// real run, and "" on a dry run or for a good row of an all-or-nothing run that wrote nothing.
 	Outcome string `json:"-"`
+	// Warnings are signs of mandate fraud in a row written: its account, or a phone number
+	// on file, is also another supplier's (in this file or already on record).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Failed reports whether the row has errors.

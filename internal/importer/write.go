@@ -85,6 +85,19 @@ func (r *importRun) writeBatch(ctx context.Context, tx *sqlx.Tx, batch []int) er
 		for k, id := range ids {
 			requests[accountOf[k]] = id
 		}
+		orgs := make([]string, len(accounts))
+		for k, a := range accounts {
+			orgs[k] = a.OrganisationID
+		}
+		flags, err := finance.FraudFlags(ctx, tx, orgs)
+		if err != nil {
+			return fmt.Errorf("import: %w", err)
+		}
+		for k, a := range accounts {
+			for _, f := range flags[a.OrganisationID] {
+				r.rep.Rows[batch[accountOf[k]]].Warnings = append(r.rep.Rows[batch[accountOf[k]]].Warnings, f.Message())
+			}
+		}
 	}
 
 	events := make([]audit.Event, len(suppliers))

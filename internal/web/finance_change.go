@@ -26,6 +26,9 @@ type financeChangePage struct {
 	EffectiveFrom   form.DateInput
 	RejectionReason string
 	RevealReason    string
+	// Flags are signs of mandate fraud to check before verifying: the account or a phone
+	// number on file shared with another supplier.
+	Flags []finance.FraudFlag
 }
 
 var outcomeOptions = []provider.Option{
@@ -63,6 +66,11 @@ func (s *Server) renderFinanceChange(c *fiber.Ctx, status int, data financeChang
 	for _, ct := range contacts {
 		data.ContactOptions = append(data.ContactOptions, provider.Option{Value: ct.Phone, Label: ct.Name + " (" + ct.Role + "): " + ct.Phone})
 	}
+	flags, err := finance.FraudFlags(ctx, s.db, []string{ch.OrganisationID})
+	if err != nil {
+		return err
+	}
+	data.Flags = flags[ch.OrganisationID]
 	u := userOf(c)
 	data.Change, data.OutcomeOptions, data.SteppedUp = ch, outcomeOptions, steppedUp(c)
 	data.IsRequester, data.IsVerifier = ch.Requested(u.ID), ch.Verified(u.ID)

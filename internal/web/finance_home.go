@@ -14,6 +14,8 @@ type financeHomePage struct {
 	Without  []finance.ProviderWithoutDetails
 	Settings *finance.Settings
 	Now      time.Time
+	// Flags are the signs of mandate fraud for each waiting request's provider.
+	Flags map[string][]finance.FraudFlag
 }
 
 // financeHome is the finance officer's starting point: requests waiting, oldest first, with
@@ -37,6 +39,14 @@ func (s *Server) financeHome(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	orgs := make([]string, len(pending))
+	for i, p := range pending {
+		orgs[i] = p.OrganisationID
+	}
+	flags, err := finance.FraudFlags(ctx, s.db, orgs)
+	if err != nil {
+		return err
+	}
 	return render(c, fiber.StatusOK, "finance/home", financeHomePage{Page: s.page(c, "Finance"), Pending: pending, Recent: recent,
-		Without: without, Settings: settings, Now: s.clock()})
+		Without: without, Settings: settings, Now: s.clock(), Flags: flags})
 }

@@ -581,3 +581,28 @@ func TestBankDetailsInUseAreTodays(t *testing.T) {
 		t.Errorf("in force next month: %+v, %v", later, err)
 	}
 }
+
+// TestFraudFlagsShowWhereFinanceLooks: a phone number on file shared with another supplier
+// is flagged on the change page, the finance home and the monthly change report.
+func TestFraudFlagsShowWhereFinanceLooks(t *testing.T) {
+	t.Parallel()
+	w := finSetUp(t, "Acorn Fostering Ltd")
+	birch := w.s.NewOrganisation(t, "Birch Care Ltd")
+	w.s.DB.MustExec(`UPDATE organisations SET legal_name = 'Birch Care Ltd' WHERE id = $1`, birch)
+	w.s.DB.MustExec(`INSERT INTO provider_sections (organisation_id, section, data, approved_data, completed)
+		VALUES ($1, 'contacts', '{"key_contact_name":"Bo","key_contact_phone":"+44 7700 900982"}', '{"key_contact_name":"Bo","key_contact_phone":"+44 7700 900982"}', true)`, birch)
+	ch := finChange(t, w)
+	c := w.s.SignIn(t, w.fay, 0)
+	_, doc := c.Get(t, "/finance/changes/"+ch.ID)
+	if flag := doc.Find(`[data-fraud-flags] [data-flag="phone"]`).Text(); !strings.Contains(flag, "Birch Care Ltd") {
+		t.Errorf("change page flags %q", flag)
+	}
+	_, doc = c.Get(t, "/finance")
+	if doc.Find(`[data-change="`+ch.ID+`"] [data-fraud-flag]`).Length() != 1 {
+		t.Error("the finance home does not flag the waiting request")
+	}
+	_, doc = c.Get(t, "/finance/reports/changes")
+	if !strings.Contains(doc.Find("[data-warning]").Text(), "Birch Care Ltd") {
+		t.Error("the change report does not carry the warning")
+	}
+}

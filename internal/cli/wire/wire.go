@@ -61,7 +61,7 @@ func New(cfg *config.Config, d *sqlx.DB, v *vault.Vault, modulus *ukid.ModulusTa
 		Timeouts: auth.SessionTimeouts{Idle: cfg.SessionIdle, Absolute: cfg.SessionAbsolute}, ProviderAppRequired: cfg.ProviderAppRequired,
 		Issuer: "Provider Portal (" + cfg.Council.Name + ")"}
 	fin := &finance.Service{DB: d, Vault: v, Providers: providers, Modulus: modulus, Documents: docs,
-		BaseURL: cfg.BaseURL, CouncilPhone: cfg.Council.Phone, Now: clock}
+		BaseURL: cfg.BaseURL, CouncilPhone: cfg.Council.Phone, Now: clock, MatchKey: finance.MatchKeyFrom(cfg.AuditKey)}
 	return &Services{Config: cfg, DB: d, Vault: v, Log: log, Clock: clock, Modulus: modulus, Documents: docs,
 		Providers: providers,
 		Auth:      authn,
