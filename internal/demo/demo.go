@@ -91,5 +91,5 @@ func PrintSignIns(w io.Writer, baseURL string) {
 		fmt.Fprintf(w, "  %-26s %-24s TOTP secret %s\n", a.Email, role, a.TOTPSecret)
 	}
 	fmt.Fprintf(w, "\nStaff need a code: add the secret to an authenticator app, or run `go run ./cmd/portal totp SECRET`.\n"+
-		"Mail (reset links, invitations) is readable at %s/admin/outbox when signed in as admin.\nPress Ctrl-C to stop.\n\n", baseURL)
+		"Mail (reset links, invitations, providers' sign-in codes) is readable at %s/admin/outbox when signed in as admin.\nPress Ctrl-C to stop.\n\n", baseURL)
 }

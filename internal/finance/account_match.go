@@ -129,6 +129,16 @@ func (f FraudFlag) Message() string {
 // FraudFlags lists, for each organisation, the other suppliers whose open requests or
 // approved details give the same account as its own, or who share a phone number on file.
 func FraudFlags(ctx context.Context, q sqlx.QueryerContext, orgIDs []string) (map[string][]FraudFlag, error) {
+	return fraudFlags(ctx, q, orgIDs, true)
+}
+
+// AccountFlags is FraudFlags for shared accounts only, which the index on the account hash
+// answers at any size: an import of thousands of suppliers checks these.
+func AccountFlags(ctx context.Context, q sqlx.QueryerContext, orgIDs []string) (map[string][]FraudFlag, error) {
+	return fraudFlags(ctx, q, orgIDs, false)
+}
+
+func fraudFlags(ctx context.Context, q sqlx.QueryerContext, orgIDs []string, phones bool) (map[string][]FraudFlag, error) {
 	out := map[string][]FraudFlag{}
 	if len(orgIDs) == 0 {
 		return out, nil
@@ -139,12 +149,13 @@ func FraudFlags(ctx context.Context, q sqlx.QueryerContext, orgIDs []string) (ma
 		Name string `db:"name"`
 	}
 	err := sqlx.SelectContext(ctx, q, &rows, `
-		WITH mine AS (
-			SELECT organisation_id AS org, account_match FROM bank_detail_changes
-			WHERE organisation_id = ANY($1::uuid[]) AND status IN ('pending_verification', 'verified') AND account_match IS NOT NULL
+		WITH asked AS (SELECT DISTINCT unnest($1::uuid[]) AS org),
+		mine AS (
+			SELECT c.organisation_id AS org, c.account_match FROM asked JOIN bank_detail_changes c ON c.organisation_id = asked.org
+			WHERE c.status IN ('pending_verification', 'verified') AND c.account_match IS NOT NULL
 			UNION
-			SELECT organisation_id, account_match FROM payment_details
-			WHERE organisation_id = ANY($1::uuid[]) AND status = 'active' AND account_match IS NOT NULL),
+			SELECT p.organisation_id, p.account_match FROM asked JOIN payment_details p ON p.organisation_id = asked.org
+			WHERE p.status = 'active' AND p.account_match IS NOT NULL),
 		theirs AS (
 			SELECT organisation_id AS other, account_match FROM bank_detail_changes
 			WHERE status IN ('pending_verification', 'verified') AND account_match IN (SELECT account_match FROM mine)
@@ -160,11 +171,14 @@ func FraudFlags(ctx context.Context, q sqlx.QueryerContext, orgIDs []string) (ma
 	for _, r := range rows {
 		out[r.Org] = append(out[r.Org], FraudFlag{Kind: "account", SupplierRef: r.Ref, Name: r.Name})
 	}
-	phones, err := provider.SharedPhones(ctx, q, orgIDs)
+	if !phones {
+		return out, nil
+	}
+	shared, err := provider.SharedPhones(ctx, q, orgIDs)
 	if err != nil {
 		return nil, err
 	}
-	for org, shares := range phones {
+	for org, shares := range shared {
 		for _, sh := range shares {
 			out[org] = append(out[org], FraudFlag{Kind: "phone", SupplierRef: sh.SupplierRef, Name: sh.Name, Detail: sh.Phone})
 		}

@@ -28,8 +28,10 @@ func SharedPhones(ctx context.Context, q sqlx.QueryerContext, orgIDs []string) (
 		Org string `db:"org"`
 		SharedPhone
 	}
+	// One pass over the contacts on file; the asked organisations' numbers (few) are then
+	// looked up among them by a hash join.
 	err := sqlx.SelectContext(ctx, q, &rows, `
-		WITH phones AS (
+		WITH phones AS MATERIALIZED (
 			SELECT s.organisation_id AS org, x.p AS phone,
 				regexp_replace(regexp_replace(x.p, '\D', '', 'g'), '^44', '0') AS digits
 			FROM provider_sections s,
@@ -39,11 +41,13 @@ func SharedPhones(ctx context.Context, q sqlx.QueryerContext, orgIDs []string) (
 				SELECT c->>'phone' FROM jsonb_array_elements(CASE WHEN jsonb_typeof(coalesce(s.approved_data, s.data)->'contacts') = 'array'
 					THEN coalesce(s.approved_data, s.data)->'contacts' ELSE '[]'::jsonb END) c
 			) x
-			WHERE s.section = 'contacts' AND x.p IS NOT NULL)
-		SELECT DISTINCT a.org, a.phone, o.supplier_ref, coalesce(nullif(o.legal_name, ''), o.name) AS name
-		FROM phones a JOIN phones b ON a.digits = b.digits AND a.org <> b.org
-		JOIN organisations o ON o.id = b.org
-		WHERE a.org = ANY($1::uuid[]) AND length(a.digits) >= 10 ORDER BY 1, 3`, pq.StringArray(orgIDs))
+			WHERE s.section = 'contacts' AND x.p IS NOT NULL),
+		mine AS (
+			SELECT DISTINCT p.org, p.phone, p.digits FROM phones p JOIN (SELECT DISTINCT unnest($1::uuid[]) AS org) asked ON asked.org = p.org
+			WHERE length(p.digits) >= 10)
+		SELECT DISTINCT m.org, m.phone, o.supplier_ref, coalesce(nullif(o.legal_name, ''), o.name) AS name
+		FROM mine m JOIN phones b ON b.digits = m.digits AND b.org <> m.org
+		JOIN organisations o ON o.id = b.org ORDER BY 1, 3`, pq.StringArray(orgIDs))
 	if err != nil {
 		return nil, fmt.Errorf("shared phone numbers: %w", err)
 	}
