@@ -72,11 +72,22 @@ func (s *Server) requireCurrentNotice(c *fiber.Ctx, r Route) (bool, error) {
 	if err != nil || !due {
 		return false, err
 	}
-	next := "/"
+	return true, c.Redirect(noticeAcknowledgePath+"?next="+url.QueryEscape(returnAfterGate(c)), fiber.StatusSeeOther)
+}
+
+// returnAfterGate is where the person goes once they have read the notice: the page they
+// asked for, or for a form they sent (a POST cannot be replayed by a redirect), the page of
+// this site the form was on, so they can send it again: joining an organisation from an
+// invitation must not end, silently, on the home page.
+func returnAfterGate(c *fiber.Ctx) string {
 	if c.Method() == fiber.MethodGet {
-		next = safeNext(c.OriginalURL())
+		return safeNext(c.OriginalURL())
 	}
-	return true, c.Redirect(noticeAcknowledgePath+"?next="+url.QueryEscape(next), fiber.StatusSeeOther)
+	if ref, err := url.Parse(c.Get(fiber.HeaderReferer)); err == nil && ref.Path != "" &&
+		(ref.Host == "" || ref.Host == c.Hostname() || ref.Host == string(c.Request().Host())) {
+		return safeNext(ref.RequestURI())
+	}
+	return "/"
 }
 
 // newerNoticeDue reports whether the user has yet to acknowledge the current provider
@@ -102,6 +113,9 @@ type noticeAcknowledgePage struct {
 	Page
 	noticeView
 	Next string
+	// Updated says they acknowledged an earlier version; otherwise this is the first
+	// time they are asked to read it.
+	Updated bool
 }
 
 // noticeAcknowledgeForm shows the current notice in full with a button to continue, to a
@@ -116,11 +130,21 @@ func (s *Server) noticeAcknowledgeForm(c *fiber.Ctx) error {
 	if !needs {
 		return c.Redirect(next, fiber.StatusSeeOther)
 	}
-	nv, err := s.currentNotice(ctx, "Our privacy notice has changed")
+	_, err = privacy.LatestAcknowledgement(ctx, s.db, userOf(c).ID, privacy.AudienceProvider)
+	if err != nil && !apperr.Is(err, apperr.NotFound) {
+		return err
+	}
+	updated := err == nil
+	caption := "Our privacy notice"
+	if updated {
+		caption = "Our privacy notice has changed"
+	}
+	nv, err := s.currentNotice(ctx, caption)
 	if err != nil {
 		return err
 	}
-	return render(c, fiber.StatusOK, "privacy/acknowledge", noticeAcknowledgePage{Page: s.page(c, nv.Notice.Title), noticeView: nv, Next: next})
+	return render(c, fiber.StatusOK, "privacy/acknowledge", noticeAcknowledgePage{Page: s.page(c, nv.Notice.Title), noticeView: nv,
+		Next: next, Updated: updated})
 }
 
 // noticeAcknowledge records that the provider read the notice they were shown, if it is
