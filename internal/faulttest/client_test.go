@@ -7,12 +7,12 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/council/provider-portal/internal/webtest"
 )
 
 // client is a browser-like HTTP client: a cookie jar, no following of redirects, and the
@@ -181,12 +181,12 @@ func (w *world) signIn(t testing.TB, c *client, email, password string) {
 	if err := w.DB.Get(&body, `SELECT body FROM outbox WHERE to_address = $1 AND kind = 'signin_code' ORDER BY created_at DESC LIMIT 1`, email); err != nil {
 		t.Fatalf("no sign-in code emailed to %s: %v", email, err)
 	}
-	code := regexp.MustCompile(`(?m)^(\d{6})$`).FindStringSubmatch(body)
-	if code == nil {
+	code := webtest.SignInCodeIn(body)
+	if code == "" {
 		t.Fatalf("no code in the email to %s", email)
 	}
 	f = c.mustGet(t, p.Location, http.StatusOK).form(t, "/sign-in/email-code")
-	f.Set("code", code[1])
+	f.Set("code", code)
 	if p = c.mustPost(t, "/sign-in/email-code", f, http.StatusSeeOther); p.Location != "/provider" {
 		t.Fatalf("sign in %s: the code redirected to %q, want /provider", email, p.Location)
 	}

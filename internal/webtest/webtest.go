@@ -134,11 +134,19 @@ func (s *Server) EmailedCode(t testing.TB, email string) string {
 	if err := s.DB.Get(&body, `SELECT body FROM outbox WHERE to_address = $1 AND kind = 'signin_code' ORDER BY created_at DESC LIMIT 1`, email); err != nil {
 		t.Fatalf("no sign-in code emailed to %s: %v", email, err)
 	}
-	m := signInCodeRE.FindStringSubmatch(body)
-	if m == nil {
+	code := SignInCodeIn(body)
+	if code == "" {
 		t.Fatalf("no code in the email to %s:\n%s", email, body)
 	}
-	return m[1]
+	return code
+}
+
+// SignInCodeIn finds the code in a sign-in code email's body, or "".
+func SignInCodeIn(body string) string {
+	if m := signInCodeRE.FindStringSubmatch(body); m != nil {
+		return m[1]
+	}
+	return ""
 }
 
 // OrganisationID of the provider organisation CreateUser puts provider users in, unless told otherwise.
