@@ -149,10 +149,17 @@ func (s *Service) ConfirmEmail(ctx context.Context, token string) (*User, error)
 // their address yet, at most once every ConfirmationResendInterval. It returns nil whether
 // or not anything was sent, so the page cannot be used to find out who has an account; only
 // a malformed address is refused (Invalid, field "email").
-func (s *Service) ResendConfirmation(ctx context.Context, email string) error {
+func (s *Service) ResendConfirmation(ctx context.Context, email, ip string) error {
 	email, err := validate.NormaliseEmail(email)
 	if err != nil {
 		return apperr.InvalidFields(map[string]string{"email": apperr.MessageOf(err)})
+	}
+	// Limited per client like registrations, whatever the address (ErrThrottled).
+	if err := db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
+		_, err := emailRequest(ctx, tx, "registration", email, ip, s.now())
+		return err
+	}); err != nil {
+		return err
 	}
 	u, err := UserByEmail(ctx, s.DB, email)
 	if apperr.Is(err, apperr.NotFound) {

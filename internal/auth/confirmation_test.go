@@ -126,7 +126,7 @@ func TestResendConfirmation(t *testing.T) {
 		if st.before != nil {
 			st.before()
 		}
-		if err := s.ResendConfirmation(ctx, st.email); err != nil {
+		if err := s.ResendConfirmation(ctx, st.email, "192.0.2.1"); err != nil {
 			t.Fatalf("%s: %v", st.name, err)
 		}
 		if got := len(confirmationTokens(t, s, robin)); got != st.wantMails {
@@ -136,7 +136,7 @@ func TestResendConfirmation(t *testing.T) {
 	if n := countRows(t, s.DB, `SELECT count(*) FROM outbox WHERE to_address <> $1`, robin); n != 0 {
 		t.Errorf("%d mails to other addresses, want none", n)
 	}
-	if err := s.ResendConfirmation(ctx, "not an address"); apperr.FieldsOf(err)["email"] == "" {
+	if err := s.ResendConfirmation(ctx, "not an address", "192.0.2.1"); apperr.FieldsOf(err)["email"] == "" {
 		t.Errorf("malformed address: %v, want a message for the email field", err)
 	}
 	// Both links work until one is used.

@@ -521,4 +521,8 @@ func TestPasswordResetRequestsAreLimited(t *testing.T) {
 	if _, throttled := IsThrottled(err); !throttled {
 		t.Errorf("one client's %d requests: %v, want throttled", emailRequestsPerClientPerHour+1, err)
 	}
+	// The same client asking for confirmation links instead is held by the same limit.
+	if err := s.ResendConfirmation(ctx, "someone@acorn.example", "203.0.113.9"); !func() bool { _, ok := IsThrottled(err); return ok }() {
+		t.Errorf("a confirmation link from the limited client: %v, want throttled", err)
+	}
 }

@@ -129,16 +129,7 @@ func (f FraudFlag) Message() string {
 // FraudFlags lists, for each organisation, the other suppliers whose open requests or
 // approved details give the same account as its own, or who share a phone number on file.
 func FraudFlags(ctx context.Context, q sqlx.QueryerContext, orgIDs []string) (map[string][]FraudFlag, error) {
-	return fraudFlags(ctx, q, orgIDs, true)
-}
 
-// AccountFlags is FraudFlags for shared accounts only, which the index on the account hash
-// answers at any size: an import of thousands of suppliers checks these.
-func AccountFlags(ctx context.Context, q sqlx.QueryerContext, orgIDs []string) (map[string][]FraudFlag, error) {
-	return fraudFlags(ctx, q, orgIDs, false)
-}
-
-func fraudFlags(ctx context.Context, q sqlx.QueryerContext, orgIDs []string, phones bool) (map[string][]FraudFlag, error) {
 	out := map[string][]FraudFlag{}
 	if len(orgIDs) == 0 {
 		return out, nil
@@ -170,9 +161,6 @@ func fraudFlags(ctx context.Context, q sqlx.QueryerContext, orgIDs []string, pho
 	}
 	for _, r := range rows {
 		out[r.Org] = append(out[r.Org], FraudFlag{Kind: "account", SupplierRef: r.Ref, Name: r.Name})
-	}
-	if !phones {
-		return out, nil
 	}
 	shared, err := provider.SharedPhones(ctx, q, orgIDs)
 	if err != nil {

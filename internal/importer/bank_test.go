@@ -258,24 +258,27 @@ func TestBankDetailsNeedFinance(t *testing.T) {
 	}
 }
 
-// TestImportFlagsSharedAccounts: two rows giving one account are imported as requests, and
-// the report tells finance to check both before verifying them.
+// TestImportFlagsSharedAccounts: two rows giving one account, or one phone number, are
+// imported as requests, and the report tells finance to check them before verifying.
 func TestImportFlagsSharedAccounts(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	rows := f.rows(3)
 	rows[2]["sort_code"], rows[2]["account_number"] = rows[0]["sort_code"], rows[0]["account_number"]
+	rows[0]["key_contact_phone"], rows[1]["key_contact_phone"], rows[2]["key_contact_phone"] = "01632 960 101", "01632 960 202", "+44 1632 960 202"
 	rep := f.run(t, importtest.CSV(rows), importer.Options{})
 	if rep.Created != 3 || rep.BankRequests != 3 {
 		t.Fatalf("report %+v", rep)
 	}
-	for i, want := range []bool{true, false, true} {
-		got := false
+	for i, want := range []struct{ account, phone bool }{{true, false}, {false, true}, {true, true}} {
+		account, phone := false, false
 		for _, w := range rep.Rows[i].Warnings {
-			got = got || strings.Contains(w, "same sort code and account number")
+			account = account || strings.Contains(w, "same sort code and account number")
+			phone = phone || strings.Contains(w, "phone number")
 		}
-		if got != want {
-			t.Errorf("row %d warned of a shared account %v, want %v: %v", rep.Rows[i].Row, got, want, rep.Rows[i].Warnings)
+		if account != want.account || phone != want.phone {
+			t.Errorf("row %d warned of a shared account %v and phone %v, want %v and %v: %v", rep.Rows[i].Row, account, phone,
+				want.account, want.phone, rep.Rows[i].Warnings)
 		}
 	}
 }

@@ -89,7 +89,7 @@ func (r *importRun) writeBatch(ctx context.Context, tx *sqlx.Tx, batch []int) er
 		for k, a := range accounts {
 			orgs[k] = a.OrganisationID
 		}
-		flags, err := finance.AccountFlags(ctx, tx, orgs)
+		flags, err := finance.FraudFlags(ctx, tx, orgs)
 		if err != nil {
 			return fmt.Errorf("import: %w", err)
 		}

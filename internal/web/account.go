@@ -82,3 +82,33 @@ func plural(n int, one, many string) string {
 	}
 	return many
 }
+
+// accountAppForm lets a provider who is emailed sign-in codes use an authenticator app
+// instead (staff set one up at their first sign-in).
+func (s *Server) accountAppForm(c *fiber.Ctx) error {
+	if userOf(c).TOTPSecret != nil {
+		return s.redirectWithFlash(c, "/account", "Your authenticator app is already set up.")
+	}
+	return s.renderEnrol(c, fiber.StatusOK, nil, "/account/authenticator-app")
+}
+
+// accountApp completes setting up the app: from the next sign-in its codes replace the
+// emailed ones.
+func (s *Server) accountApp(c *fiber.Ctx) error {
+	sess, u := sessionOf(c), userOf(c)
+	if u.TOTPSecret != nil || sess.PendingTOTPSecret == nil {
+		return c.Redirect("/account/authenticator-app", fiber.StatusSeeOther)
+	}
+	secret, err := s.auth.OpenPendingSecret(sess.TokenHash, *sess.PendingTOTPSecret)
+	if err != nil {
+		return err
+	}
+	err = s.auth.CompleteTOTPEnrolment(c.UserContext(), u, secret, c.FormValue("code"))
+	if apperr.Is(err, apperr.Invalid) {
+		return s.renderEnrol(c, fiber.StatusUnprocessableEntity, []FieldError{{Field: "code", Message: apperr.MessageOf(err)}}, "/account/authenticator-app")
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/account", "Your authenticator app is set up. From your next sign-in you will give a code from it instead of one by email.")
+}

@@ -179,7 +179,11 @@ func (s *Server) registerResend(c *fiber.Ctx) error {
 	}
 	fields := decodeForm(c, &f)
 	if len(fields) == 0 {
-		err := s.auth.ResendConfirmation(c.UserContext(), f.Email)
+		err := s.auth.ResendConfirmation(c.UserContext(), f.Email, c.IP())
+		if wait, throttled := auth.IsThrottled(err); throttled {
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(wait.Seconds())))
+			return apperr.New(apperr.TooMany, "There have been too many requests from your connection. Wait %s and try again", wait)
+		}
 		if fields = apperr.FieldsOf(err); fields == nil && err != nil {
 			return err
 		}

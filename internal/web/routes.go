@@ -47,6 +47,8 @@ func (s *Server) Routes() []Route {
 		{"GET", "/account", SignedIn, s.account},
 		{"POST", "/account/sessions/end", SignedIn, s.accountSessionEnd},
 		{"POST", "/account/sessions/end-others", SignedIn, s.accountSessionsEndOthers},
+		{"GET", "/account/authenticator-app", SignedIn, s.accountAppForm},
+		{"POST", "/account/authenticator-app", SignedIn, s.accountApp},
 		{"GET", "/account/password", SignedIn, s.accountPasswordForm},
 		{"POST", "/account/password", SignedIn, s.accountPassword},
 

@@ -53,15 +53,16 @@ type enrolPage struct {
 	Page
 	QRCode template.URL // data: URL of a PNG, marked safe: html/template blocks data: URLs otherwise
 	Secret string       // the same secret as text, grouped for typing
+	Action string       // where the code is sent: the sign-in step, or the account page
 }
 
 // enrolForm shows a new secret as a QR code and as text. The secret waits, encrypted, in the
 // session until the user proves their app has it by entering a code.
 func (s *Server) enrolForm(c *fiber.Ctx) error {
-	return s.renderEnrol(c, fiber.StatusOK, nil)
+	return s.renderEnrol(c, fiber.StatusOK, nil, "/sign-in/authenticator-app")
 }
 
-func (s *Server) renderEnrol(c *fiber.Ctx, status int, errs []FieldError) error {
+func (s *Server) renderEnrol(c *fiber.Ctx, status int, errs []FieldError, action string) error {
 	ctx := c.UserContext()
 	sess, u := sessionOf(c), userOf(c)
 	secret, err := s.auth.EnrolmentSecret(ctx, sess, u)
@@ -77,7 +78,7 @@ func (s *Server) renderEnrol(c *fiber.Ctx, status int, errs []FieldError) error 
 	p.Errors = errs
 	return render(c, status, "sign_in/authenticator_app", enrolPage{Page: p,
 		QRCode: template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png)),
-		Secret: auth.FormatTOTPSecret(secret)})
+		Secret: auth.FormatTOTPSecret(secret), Action: action})
 }
 
 func (s *Server) enrol(c *fiber.Ctx) error {
@@ -91,7 +92,7 @@ func (s *Server) enrol(c *fiber.Ctx) error {
 	}
 	err = s.auth.CompleteTOTPEnrolment(c.UserContext(), u, secret, c.FormValue("code"))
 	if apperr.Is(err, apperr.Invalid) {
-		return s.renderEnrol(c, fiber.StatusUnprocessableEntity, []FieldError{{Field: "code", Message: apperr.MessageOf(err)}})
+		return s.renderEnrol(c, fiber.StatusUnprocessableEntity, []FieldError{{Field: "code", Message: apperr.MessageOf(err)}}, "/sign-in/authenticator-app")
 	}
 	if err != nil {
 		return err

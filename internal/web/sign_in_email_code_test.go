@@ -3,10 +3,13 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/webtest"
+	"github.com/pquerna/otp/totp"
 )
 
 // TestProvidersGiveASecondFactor: a provider's password alone opens nothing; the code
@@ -85,5 +88,39 @@ func TestCouncilCanRequireTheApp(t *testing.T) {
 	}
 	if resp, _ := c.Get(t, "/provider"); resp.StatusCode == http.StatusOK {
 		t.Error("/provider before setting up the app: status 200")
+	}
+}
+
+// TestProviderChoosesTheApp: a provider emailed sign-in codes sets up an authenticator
+// app from their account page; from their next sign-in they give its code instead.
+func TestProviderChoosesTheApp(t *testing.T) {
+	t.Parallel()
+	s := webtest.Start(t)
+	org := s.NewOrganisation(t, "Acorn Fostering Ltd")
+	pat := s.CreateUser(t, "pat@acorn.example", []auth.Role{auth.RoleProvider}, org)
+	c := s.SignIn(t, pat, 0)
+	_, doc := c.Get(t, "/account")
+	if doc.Find("[data-use-app]").Length() != 1 {
+		t.Fatal("the account page does not offer an authenticator app")
+	}
+	_, doc = c.Get(t, "/account/authenticator-app")
+	secret := strings.ReplaceAll(doc.Find("[data-totp-secret]").Text(), " ", "")
+	if secret == "" || doc.Find(`form[action="/account/authenticator-app"]`).Length() != 1 {
+		t.Fatal("no secret or form to set up the app")
+	}
+	if resp, _ := c.Submit(t, "/account/authenticator-app", "/account/authenticator-app", url.Values{"code": {"000000"}}); resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("a wrong code: %d, want 422", resp.StatusCode)
+	}
+	code, err := totp.GenerateCode(secret, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp, _ := c.Submit(t, "/account/authenticator-app", "/account/authenticator-app", url.Values{"code": {code}}); location(t, resp).Path != "/account" {
+		t.Fatalf("setting up the app: %d", resp.StatusCode)
+	}
+	next := s.NewClient(t)
+	resp, _ := signInForm(t, next, pat.Email, pat.Password, "/")
+	if loc := location(t, resp); loc.Path != "/sign-in/code" {
+		t.Errorf("the next sign-in: %s, want the app's code", loc)
 	}
 }
