@@ -162,6 +162,9 @@ var actionWords = map[string]string{
 	"retention.hold.released":              "Released a legal hold",
 }
 
+// Words says in words what the event's action was, or "" for a code with no words.
+func (e Entry) Words() string { return actionWords[e.Action] }
+
 // ActionWords says in words what an action code means ("Viewed a provider's DBS records"
 // for provider.dbs.viewed), and false for a code with no words (one recorded by an older
 // version, say), which the viewer then shows as it is.
