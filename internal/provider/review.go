@@ -136,6 +136,18 @@ func (r *SectionRecord) ReviewBaseline(def Definition) (Answers, error) {
 	return decodeAnswers(def, data)
 }
 
+// ErrNotDecided is Decided's answer for a section no decision was made on yet.
+var ErrNotDecided = apperr.New(apperr.NotFound, "No decision has been made on this section yet")
+
+// Decided decodes the answers kept from the last decision, or returns ErrNotDecided (an
+// apperr.NotFound). Subject access reads this copy as well as the other two.
+func (r *SectionRecord) Decided(def Definition) (Answers, error) {
+	if len(r.DecidedData) == 0 {
+		return nil, ErrNotDecided
+	}
+	return decodeAnswers(def, r.DecidedData)
+}
+
 // checkNotOwnRecord enforces segregation of duties on an officer's decision: no one
 // reviews a record of an organisation they belong to. Decisions made with no signed-in
 // person (commands, jobs) are not people deciding about themselves.
