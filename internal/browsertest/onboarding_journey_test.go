@@ -336,10 +336,13 @@ func TestOnboardingJourney(t *testing.T) {
 			t.Errorf("queue status %q, want Resubmitted", got)
 		}
 		press(t, officerTab, row+" a", http.StatusOK, "/review/providers/"+orgID)
-		if got := browsertest.Text(t, officerTab, `[data-section="health-and-safety"] [data-answers]`); !strings.Contains(got, "Alex Smith") {
+		// A resubmission leads with what changed since the officer asked for changes.
+		if got := browsertest.Text(t, officerTab, `[data-section="health-and-safety"] [data-changes-list]`); !strings.Contains(got, "Alex Smith") {
 			t.Errorf("the officer does not see the fix: %s", got)
 		}
-		press(t, officerTab, `button[name="decision"][value="approve"]`, http.StatusOK, "/review")
+		// Approving asks for confirmation first.
+		press(t, officerTab, `button[name="decision"][value="approve"]`, http.StatusOK, "/review/providers/"+orgID+"/decision")
+		press(t, officerTab, `button[data-confirm]`, http.StatusOK, "/review")
 		if got := browsertest.Text(t, officerTab, ".govuk-notification-banner__heading"); !strings.Contains(got, organisation+" is approved") {
 			t.Errorf("after approving the banner says %q", got)
 		}

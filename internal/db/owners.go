@@ -30,6 +30,8 @@ var TableOwners = map[string]string{
 	"provider_dbs_checks":       "provider",
 	"provider_policy_expiries":  "provider",
 
+	"provider_section_comment_replies": "provider",
+
 	// Payment details under dual control, and the exports.
 	"payment_details":     "finance",
 	"bank_detail_changes": "finance",

@@ -115,8 +115,10 @@ func (s *Service) SaveSection(ctx context.Context, orgID string, def Definition,
 			_, err = tx.ExecContext(ctx, `INSERT INTO provider_sections (organisation_id, section, data, updated_by, pending_review)
 				VALUES ($1, $2, $3, $4, $5)`, orgID, string(def.Key), data, by, pending)
 		} else {
+			// A change ends an officer's acceptance of the section: what they accepted is gone.
 			_, err = tx.ExecContext(ctx, `UPDATE provider_sections SET data = $3, completed = false, pending_review = $5,
-				version = version + 1, updated_at = now(), updated_by = $4 WHERE organisation_id = $1 AND section = $2`,
+				version = version + 1, updated_at = now(), updated_by = $4,
+				accepted_at = NULL, accepted_by = NULL, accepted_by_name = NULL WHERE organisation_id = $1 AND section = $2`,
 				orgID, string(def.Key), data, by, pending)
 		}
 		if err != nil {

@@ -71,6 +71,8 @@ func (s *Server) Routes() []Route {
 		{"GET", "/provider/sections/:section/check", provider, s.providerSectionCheck},
 		{"POST", "/provider/sections/:section/complete", provider, s.providerSectionComplete},
 		{"POST", "/provider/submit", provider, s.providerSubmit},
+		{"GET", "/provider/comments/:id/reply", provider, s.providerCommentReplyForm},
+		{"POST", "/provider/comments/:id/reply", provider, s.providerCommentReply},
 		{"GET", "/provider/submitted", provider, s.providerSubmitted},
 		{"GET", "/documents/:id", Roles(auth.RoleProvider, auth.RoleOfficer), s.documentDownload},
 
@@ -91,6 +93,7 @@ func (s *Server) Routes() []Route {
 		{"GET", "/review/providers/:id", officer, s.reviewProvider},
 		{"POST", "/review/providers/:id/decision", officer, s.reviewDecision},
 		{"POST", "/review/providers/:id/sections/:section/decision", officer, s.reviewSectionDecision},
+		{"POST", "/review/providers/:id/sections/:section/accept", officer, s.reviewSectionAccept},
 
 		{"GET", "/privacy", Public, s.privacyNotice},
 		{"GET", "/privacy-notice", Public, s.privacyNotice},
