@@ -49,6 +49,8 @@ func Tasks(ctx context.Context, q sqlx.QueryerContext, orgID string) ([]Task, er
 		if r := recs[def.Key]; r != nil {
 			t.Version = r.Version
 			switch {
+			case r.HasDraft():
+				t.Status = TaskInProgress // a draft is never checked, reviewed or submitted
 			case r.PendingReview:
 				t.Status = TaskChangesPending
 			case r.Completed:

@@ -3,9 +3,11 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -200,8 +202,9 @@ func TestSectionsBInsuranceUploadsRefused(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			resp, doc := postInsuranceB(t, c, tc.values, tc.files...)
 			wantFieldErrorsB(t, resp, doc, tc.want)
-			if n := count(t, s, `SELECT count(*) FROM documents`); n != 0 {
-				t.Errorf("a refused save left %d documents", n)
+			// Files that passed their own checks are kept as pending uploads, and nothing else.
+			if docs, pending := count(t, s, `SELECT count(*) FROM documents`), count(t, s, `SELECT count(*) FROM provider_pending_uploads`); docs != pending {
+				t.Errorf("a refused save left %d documents, of which %d are pending uploads", docs, pending)
 			}
 			if data := sectionDataB(t, s, org, "insurance"); data != "" {
 				t.Errorf("a refused save stored the section: %s", data)
@@ -209,8 +212,17 @@ func TestSectionsBInsuranceUploadsRefused(t *testing.T) {
 			if got := doc.Find("#policies-0-insurer").AttrOr("value", ""); got != "Hiscox" {
 				t.Errorf("the insurer typed was not kept: %q", got)
 			}
-			if doc.Find(`a[href^="/documents/"]`).Length() != 0 {
-				t.Error("the page links to a certificate that was not kept")
+			for i := 0; i < 3; i++ {
+				field := fmt.Sprintf("policies-%d-certificate", i)
+				shown := doc.Find(`[data-policy] #` + field + `-current[data-uploaded] a[href^="/documents/"]`).Length()
+				refused := tc.want[field] != ""
+				sent := slices.ContainsFunc(tc.files, func(f fileUpload) bool { return f.field == field })
+				if shown != 0 && refused {
+					t.Errorf("%s: the page shows a refused file as uploaded", field)
+				}
+				if shown != 1 && sent && !refused {
+					t.Errorf("%s: a file that passed its checks is not shown as uploaded", field)
+				}
 			}
 		})
 	}
@@ -224,8 +236,8 @@ func TestSectionsBInsuranceUploadsRefused(t *testing.T) {
 		default:
 			t.Fatalf("status %d, want 422 or 413", resp.StatusCode)
 		}
-		if n := count(t, s, `SELECT count(*) FROM documents`); n != 0 {
-			t.Errorf("a refused save left %d documents", n)
+		if docs, pending := count(t, s, `SELECT count(*) FROM documents`), count(t, s, `SELECT count(*) FROM provider_pending_uploads`); docs != pending {
+			t.Errorf("a refused save left %d documents, of which %d are pending uploads", docs, pending)
 		}
 	})
 }
@@ -288,16 +300,15 @@ func TestSectionsBInsuranceUploadsStored(t *testing.T) {
 		}
 	}
 
-	// A failed save with new files keeps the stored certificates and adds nothing.
+	// A failed save with new files keeps them as pending uploads, shown as uploaded, and
+	// leaves the stored certificates as they were.
 	resp, doc = postInsuranceB(t, c, withB(fillInsuranceForm(), "policies-0-cover", "1000000"), fillCertificates()...)
 	wantFieldErrorsB(t, resp, doc, map[string]string{"policies-0-cover": "must be at least £5,000,000"})
-	if n := count(t, s, `SELECT count(*) FROM documents`); n != 3 {
-		t.Errorf("%d documents after a failed save, want the 3 stored", n)
+	if n := count(t, s, `SELECT count(*) FROM provider_pending_uploads`); n != 3 {
+		t.Errorf("%d pending uploads after a failed save with three new files, want 3", n)
 	}
-	for _, d := range docs {
-		if doc.Find(`a[href="/documents/`+d.ID+`"]`).Length() != 1 {
-			t.Errorf("after a failed save the page does not show stored certificate %s", d.Filename)
-		}
+	if n := doc.Find(`[data-uploaded] a[href^="/documents/"]`).Length(); n != 3 {
+		t.Errorf("after a failed save the page shows %d uploaded files, want 3", n)
 	}
 	if after := sectionDataB(t, s, org, "insurance"); after != data {
 		t.Error("a failed save changed the section")
