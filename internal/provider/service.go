@@ -89,6 +89,16 @@ func openForEdit(ctx context.Context, tx *sqlx.Tx, orgID string, def Definition,
 // Check runs a section's full checks on answers without saving them, so a page with a
 // refused upload or a mistyped field shows every other problem at the same time.
 func (s *Service) Check(ctx context.Context, orgID string, def Definition, answers Answers) (map[string]string, error) {
+	org, err := OrganisationByID(ctx, s.DB, orgID)
+	if err != nil {
+		return nil, err
+	}
+	if !org.Status.Editable() {
+		return nil, apperr.New(apperr.Forbidden, "The record cannot be changed while it is %s", lower(org.Status.Label()))
+	}
+	if def.Locked(org.Status) {
+		return nil, apperr.New(apperr.Forbidden, "Approved bank details can only be changed by asking the finance team to verify the change")
+	}
 	current, err := SectionRecordByKey(ctx, s.DB, orgID, def.Key)
 	if err != nil && !apperr.Is(err, apperr.NotFound) {
 		return nil, err

@@ -126,7 +126,11 @@ func (s *Server) providerSectionSave(c *fiber.Ctx) error {
 	for k, v := range s.attachUploads(c, orgID, def, answers) {
 		errs[k] = v
 	}
-	switch action := c.FormValue("action"); action {
+	action := c.FormValue("action")
+	if handled, err := s.sectionBankCheck(c, def, orgID, answers, version, action, errs); handled {
+		return s.sectionSaveError(c, def, orgID, answers, version, err)
+	}
+	switch action {
 	case "", "save":
 	case "draft":
 		return s.saveSectionDraft(c, def, orgID, answers, version)
@@ -161,29 +165,30 @@ func (s *Server) providerSectionSave(c *fiber.Ctx) error {
 		}
 		return s.renderSection(c, fiber.StatusUnprocessableEntity, def, orgID, answers, version, errs)
 	}
-	err = s.providers.SaveSection(ctx, orgID, def, answers, version)
+	if err := s.providers.SaveSection(ctx, orgID, def, answers, version); err != nil {
+		return s.sectionSaveError(c, def, orgID, answers, version, err)
+	}
+	return c.Redirect("/provider/sections/"+string(def.Key)+"/check", fiber.StatusSeeOther)
+}
+
+// sectionSaveError shows a refused save: someone else's newer version side by side, or the
+// form with the section's own messages; other errors go to the error pages.
+func (s *Server) sectionSaveError(c *fiber.Ctx, def provider.Definition, orgID string, answers provider.Answers, version int, err error) error {
 	var conflict *provider.ConflictError
 	switch {
 	case errors.As(err, &conflict):
 		return s.renderConflict(c, def, answers, conflict)
 	case apperr.FieldsOf(err) != nil:
 		return s.renderSection(c, fiber.StatusUnprocessableEntity, def, orgID, answers, version, apperr.FieldsOf(err))
-	case err != nil:
-		return err
 	}
-	return c.Redirect("/provider/sections/"+string(def.Key)+"/check", fiber.StatusSeeOther)
+	return err
 }
 
 // saveSectionDraft keeps the section as typed, mistakes and all, and returns to the task
 // list, where the section shows "In progress".
 func (s *Server) saveSectionDraft(c *fiber.Ctx, def provider.Definition, orgID string, answers provider.Answers, version int) error {
-	err := s.providers.SaveDraft(c.UserContext(), orgID, def, answers, version)
-	var conflict *provider.ConflictError
-	switch {
-	case errors.As(err, &conflict):
-		return s.renderConflict(c, def, answers, conflict)
-	case err != nil:
-		return err
+	if err := s.providers.SaveDraft(c.UserContext(), orgID, def, answers, version); err != nil {
+		return s.sectionSaveError(c, def, orgID, answers, version, err)
 	}
 	msg := fmt.Sprintf("%s saved as a draft. It will be checked when you select Save and continue.", def.Title)
 	if def.Key == provider.SectionBank {

@@ -50,6 +50,9 @@ func reviewSaveSection(t *testing.T, c *webtest.Client, key string, values url.V
 	values.Set("version", page.Find(`form input[name="version"]`).AttrOr("value", ""))
 	values.Set("_csrf", page.Find(`input[name="_csrf"]`).First().AttrOr("value", ""))
 	values.Set("action", "save")
+	if key == "bank-details" {
+		values.Set("action", "confirm") // past their own check page
+	}
 	resp, doc := c.Post(t, "/provider/sections/"+key, values)
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save %s: status %d, errors %v", key, resp.StatusCode, summaryLinks(doc))
