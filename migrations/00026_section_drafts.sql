@@ -7,7 +7,12 @@
 -- are kept as the organisation's pending uploads, so nobody uploads a file twice. A save that
 -- names one claims it; one never used is deleted by the daily tidy-up after a day.
 
+-- Each submission keeps a copy of the record as sent, in words (masked as the provider saw
+-- it), so the provider can print or download exactly what was sent, when and by whom.
+
 -- +goose Up
+ALTER TABLE provider_status_history ADD COLUMN record jsonb;
+
 ALTER TABLE provider_sections
     ADD COLUMN draft_data jsonb,
     ADD COLUMN draft_saved_at timestamptz;
@@ -23,5 +28,6 @@ CREATE INDEX provider_pending_uploads_org ON provider_pending_uploads (organisat
 CREATE INDEX provider_pending_uploads_age ON provider_pending_uploads (uploaded_at);
 
 -- +goose Down
+ALTER TABLE provider_status_history DROP COLUMN record;
 DROP TABLE provider_pending_uploads;
 ALTER TABLE provider_sections DROP COLUMN draft_saved_at, DROP COLUMN draft_data;

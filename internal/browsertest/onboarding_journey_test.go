@@ -267,6 +267,11 @@ func TestOnboardingJourney(t *testing.T) {
 			t.Fatalf("task list statuses %q, want every section Completed", got)
 		}
 		browsertest.AssertAccessible(t, provider) // the task list, every section done
+		press(t, provider, `a[data-check-record]`, http.StatusOK, "/provider/check")
+		if got := browsertest.Count(t, provider, "[data-record-section]"); got != 10 {
+			t.Errorf("the whole-record check shows %d sections, want all 10", got)
+		}
+		browsertest.AssertAccessible(t, provider) // the whole record on one page
 		press(t, provider, `form[action="/provider/submit"] button[type="submit"]`, http.StatusOK, "/provider/submitted")
 		if got := browsertest.Text(t, provider, ".govuk-panel--confirmation h1"); got != "Registration submitted" {
 			t.Errorf("confirmation panel title %q", got)
@@ -329,6 +334,7 @@ func TestOnboardingJourney(t *testing.T) {
 			t.Errorf("check your answers after the fix: %s", got)
 		}
 		press(t, provider, `form[action="`+path+`/complete"] button[type="submit"]`, http.StatusOK, "/provider")
+		press(t, provider, `a[data-check-record]`, http.StatusOK, "/provider/check")
 		press(t, provider, `form[action="/provider/submit"] button[type="submit"]`, http.StatusOK, "/provider/submitted")
 		if got := browsertest.Text(t, provider, "[data-supplier-ref]"); got != supplierRef {
 			t.Errorf("resubmitted: supplier reference %q, want %q", got, supplierRef)

@@ -177,6 +177,9 @@ func (s *Service) Submit(ctx context.Context, orgID string, version int) error {
 		if _, err := transition(ctx, tx, orgID, version, []Status{StatusDraft, StatusChangesRequested}, to, ""); err != nil {
 			return err
 		}
+		if err := keepSubmittedCopy(ctx, tx, orgID); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE provider_section_comments SET resolved_at = now() WHERE organisation_id = $1 AND resolved_at IS NULL`, orgID); err != nil {
 			return err
 		}

@@ -74,6 +74,17 @@ func (s *Server) providerSectionForm(c *fiber.Ctx) error {
 	if err := s.auditRestrictedView(c, def, orgID); err != nil {
 		return err
 	}
+	org, err := provider.OrganisationByID(c.UserContext(), s.db, orgID)
+	if err != nil {
+		return err
+	}
+	if !org.Status.Editable() {
+		// Sent for review, rejected or suspended: the answers as they stand, read-only.
+		p := s.page(c, def.Title)
+		p.Back = "/provider"
+		return render(c, fiber.StatusOK, "provider/check", checkPage{Page: p, Def: def, Rows: answers.Summary(), Version: version,
+			Locked: true, Org: org})
+	}
 	return s.renderSection(c, fiber.StatusOK, def, orgID, answers, version, nil)
 }
 
@@ -255,6 +266,7 @@ func (s *Server) renderConflict(c *fiber.Ctx, def provider.Definition, mine prov
 
 type checkPage struct {
 	Page
+	Org     *provider.Organisation
 	Def     provider.Definition
 	Rows    []provider.SummaryRow
 	Version int
@@ -286,7 +298,7 @@ func (s *Server) providerSectionCheck(c *fiber.Ctx) error {
 	}
 	p := s.page(c, "Check your answers: "+strings.ToLower(def.Title[:1])+def.Title[1:])
 	p.Back = "/provider/sections/" + string(def.Key)
-	return render(c, fiber.StatusOK, "provider/check", checkPage{Page: p, Def: def, Rows: answers.Summary(), Version: rec.Version,
+	return render(c, fiber.StatusOK, "provider/check", checkPage{Page: p, Org: org, Def: def, Rows: answers.Summary(), Version: rec.Version,
 		Locked: !org.Status.Editable(), Pending: rec.PendingReview})
 }
 

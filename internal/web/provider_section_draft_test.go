@@ -35,9 +35,15 @@ func TestSectionDraftKeepsWorkUnchecked(t *testing.T) {
 	}
 
 	// Submission waits for the draft to be finished.
-	_, home := c.Get(t, "/provider")
-	if home.Find(`form[action="/provider/submit"]`).Length() != 0 {
-		t.Error("the task list offers to submit a record with a section in draft")
+	_, whole := c.Get(t, "/provider/check")
+	if whole.Find(`form[action="/provider/submit"]`).Length() != 0 || whole.Find(`[data-unfinished="contacts"]`).Length() != 1 {
+		t.Error("the whole-record check offers to submit a record with a section in draft, or does not say which")
+	}
+	if pressSubmit := func() int {
+		resp, _ := c.Post(t, "/provider/submit", url.Values{"_csrf": {c.CSRF(t, "/provider")}, "version": {"1"}})
+		return resp.StatusCode
+	}(); pressSubmit < 400 {
+		t.Errorf("a crafted submit with a section in draft: status %d", pressSubmit)
 	}
 
 	// "Save and continue" checks the draft in full and refuses it, keeping what was typed.
@@ -58,7 +64,7 @@ func TestSectionDraftKeepsWorkUnchecked(t *testing.T) {
 	if strings.Contains(draft, "12345678") || strings.Contains(draft, "309430") {
 		t.Errorf("a bank draft holds account numbers: %s", draft)
 	}
-	_, home = c.Get(t, "/provider")
+	_, home := c.Get(t, "/provider")
 	if !strings.Contains(home.Find(".govuk-notification-banner").Text(), "not kept in a draft") {
 		t.Error("the provider is not told the account numbers were not kept")
 	}

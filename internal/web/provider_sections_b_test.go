@@ -693,7 +693,7 @@ func TestSectionsBSubmitWholeRecord(t *testing.T) {
 	}
 
 	// Two presses of the same button (a double click) carry the same version.
-	_, doc := c.Get(t, "/provider")
+	_, doc := c.Get(t, "/provider/check")
 	submit := doc.Find(`form[action="/provider/submit"]`)
 	values := url.Values{"_csrf": {submit.Find(`input[name="_csrf"]`).AttrOr("value", "")}, "version": {submit.Find(`input[name="version"]`).AttrOr("value", "")}}
 	for press := 1; press <= 2; press++ {
@@ -717,6 +717,45 @@ func TestSectionsBSubmitWholeRecord(t *testing.T) {
 	}
 	if got := strings.TrimSpace(page.Find("[data-record-status]").Text()); got != "Submitted" {
 		t.Errorf("task list status %q", got)
+	}
+
+	// Sections are shown read-only while the record waits for a decision, not as inputs.
+	_, section := c.Get(t, "/provider/sections/contacts")
+	if section.Find("main form input, main form textarea, main form select").Length() != 0 || section.Find("[data-summary]").Length() != 1 {
+		t.Error("a submitted section is shown as a form, want its answers read-only")
+	}
+	if section.Find(`a[href^="/provider/sections/contacts#"]`).Length() != 0 {
+		t.Error("a submitted section offers change links")
+	}
+
+	// A copy of what was sent, when and by whom, to print or download.
+	if page.Find(`a[href="/provider/record"]`).Length() != 1 {
+		t.Error("the task list does not link to a copy of the record as sent")
+	}
+	resp, record := c.Get(t, "/provider/record")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("record copy: status %d", resp.StatusCode)
+	}
+	if sent := record.Find("[data-sent]").Text(); !strings.Contains(sent, "Submitted on") || !strings.Contains(sent, "pat@acorn.example") && !strings.Contains(sent, "Pat") {
+		t.Errorf("the copy says %q, want when and by whom it was sent", sent)
+	}
+	if rows := record.Find("[data-copy-section] .govuk-summary-list__row").Length(); rows < 10 {
+		t.Errorf("the copy shows %d answers", rows)
+	}
+	if strings.Contains(record.Text(), "66374958") {
+		t.Error("the copy shows the whole account number")
+	}
+	pdf, err := c.Client.Get(c.Base + "/provider/record.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(pdf.Body)
+	pdf.Body.Close()
+	if pdf.StatusCode != http.StatusOK || pdf.Header.Get("Content-Type") != "application/pdf" || !bytes.HasPrefix(body, []byte("%PDF-")) {
+		t.Errorf("PDF download: status %d, type %q, starts %q", pdf.StatusCode, pdf.Header.Get("Content-Type"), body[:min(8, len(body))])
+	}
+	if n := count(t, s, `SELECT count(*) FROM audit_events WHERE action = 'provider.record.downloaded' AND object_id = $1`, org); n != 1 {
+		t.Errorf("%d audited downloads of the record, want 1", n)
 	}
 }
 

@@ -95,11 +95,11 @@ func newFilledProvider(t *testing.T, s *webtest.Server, slug, legalName string) 
 	return p
 }
 
-// submitForReview presses "Submit for review" on the task list and expects the
-// confirmation.
+// submitForReview presses "Submit for review" on the whole-record check page and expects
+// the confirmation.
 func submitForReview(t *testing.T, c *webtest.Client) {
 	t.Helper()
-	_, doc := c.Get(t, "/provider")
+	_, doc := c.Get(t, "/provider/check")
 	submit := doc.Find(`form[action="/provider/submit"]`)
 	if submit.Length() == 0 {
 		t.Fatal("the task list offers no submit button")

@@ -70,7 +70,10 @@ func (s *Server) Routes() []Route {
 		{"POST", "/provider/sections/:section", provider, s.providerSectionSave},
 		{"GET", "/provider/sections/:section/check", provider, s.providerSectionCheck},
 		{"POST", "/provider/sections/:section/complete", provider, s.providerSectionComplete},
+		{"GET", "/provider/check", provider, s.providerRecordCheck},
 		{"POST", "/provider/submit", provider, s.providerSubmit},
+		{"GET", "/provider/record", provider, s.providerRecordCopy},
+		{"GET", "/provider/record.pdf", provider, s.providerRecordPDF},
 		{"GET", "/provider/submitted", provider, s.providerSubmitted},
 		{"GET", "/documents/:id", Roles(auth.RoleProvider, auth.RoleOfficer), s.documentDownload},
 
