@@ -25,6 +25,7 @@ var TableOwners = map[string]string{
 	// The provider record.
 	"organisations":             "provider",
 	"provider_sections":         "provider",
+	"provider_pending_uploads":  "provider",
 	"provider_section_comments": "provider",
 	"provider_status_history":   "provider",
 	"provider_dbs_checks":       "provider",

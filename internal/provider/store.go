@@ -62,11 +62,27 @@ type SectionRecord struct {
 	// AcceptedAt and AcceptedByName say an officer accepted the section in this review.
 	AcceptedAt     *time.Time `db:"accepted_at"`
 	AcceptedByName *string    `db:"accepted_by_name"`
+	// DraftData is what the provider saved part-done ("Save as draft"), unchecked; nil when
+	// there is no draft. Only the provider's own forms read it.
+	DraftData    []byte     `db:"draft_data"`
+	DraftSavedAt *time.Time `db:"draft_saved_at"`
+}
+
+// HasDraft reports whether the provider saved this section part-done since last finishing it.
+func (r *SectionRecord) HasDraft() bool { return len(r.DraftData) > 0 }
+
+// Draft decodes the draft answers, or the working answers when there is no draft: what the
+// provider's form shows.
+func (r *SectionRecord) Draft(def Definition) (Answers, error) {
+	if !r.HasDraft() {
+		return r.Answers(def)
+	}
+	return decodeAnswers(def, r.DraftData)
 }
 
 // sectionColumns are the columns a SectionRecord reads.
 const sectionColumns = `section, data, approved_data, completed, pending_review, version, updated_at, updated_by,
-	decided_data, accepted_at, accepted_by_name`
+	decided_data, accepted_at, accepted_by_name, draft_data, draft_saved_at`
 
 // Answers decodes the working answers into the section's type.
 func (r *SectionRecord) Answers(def Definition) (Answers, error) {

@@ -52,6 +52,8 @@ func Tasks(ctx context.Context, q sqlx.QueryerContext, orgID string) ([]Task, er
 		if r := recs[def.Key]; r != nil {
 			t.Version = r.Version
 			switch {
+			case r.HasDraft():
+				t.Status = TaskInProgress // a draft is never checked, reviewed or submitted
 			case r.PendingReview:
 				t.Status = TaskChangesPending
 			case r.Completed:
@@ -176,6 +178,9 @@ func (s *Service) Submit(ctx context.Context, orgID string, version int) error {
 		}
 		// The statuses CanSubmit allows (Status.Submittable).
 		if _, err := transition(ctx, tx, orgID, version, []Status{StatusDraft, StatusChangesRequested}, to, ""); err != nil {
+			return err
+		}
+		if err := keepSubmittedCopy(ctx, tx, orgID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE provider_section_comments SET resolved_at = now() WHERE organisation_id = $1 AND resolved_at IS NULL`, orgID); err != nil {

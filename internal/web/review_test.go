@@ -50,6 +50,9 @@ func reviewSaveSection(t *testing.T, c *webtest.Client, key string, values url.V
 	values.Set("version", page.Find(`form input[name="version"]`).AttrOr("value", ""))
 	values.Set("_csrf", page.Find(`input[name="_csrf"]`).First().AttrOr("value", ""))
 	values.Set("action", "save")
+	if key == "bank-details" {
+		values.Set("action", "confirm") // past their own check page
+	}
 	resp, doc := c.Post(t, "/provider/sections/"+key, values)
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save %s: status %d, errors %v", key, resp.StatusCode, summaryLinks(doc))
@@ -92,11 +95,11 @@ func newFilledProvider(t *testing.T, s *webtest.Server, slug, legalName string) 
 	return p
 }
 
-// submitForReview presses "Submit for review" on the task list and expects the
-// confirmation.
+// submitForReview presses "Submit for review" on the whole-record check page and expects
+// the confirmation.
 func submitForReview(t *testing.T, c *webtest.Client) {
 	t.Helper()
-	_, doc := c.Get(t, "/provider")
+	_, doc := c.Get(t, "/provider/check")
 	submit := doc.Find(`form[action="/provider/submit"]`)
 	if submit.Length() == 0 {
 		t.Fatal("the task list offers no submit button")

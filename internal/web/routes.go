@@ -70,9 +70,12 @@ func (s *Server) Routes() []Route {
 		{"POST", "/provider/sections/:section", provider, s.providerSectionSave},
 		{"GET", "/provider/sections/:section/check", provider, s.providerSectionCheck},
 		{"POST", "/provider/sections/:section/complete", provider, s.providerSectionComplete},
+		{"GET", "/provider/check", provider, s.providerRecordCheck},
 		{"POST", "/provider/submit", provider, s.providerSubmit},
 		{"GET", "/provider/comments/:id/reply", provider, s.providerCommentReplyForm},
 		{"POST", "/provider/comments/:id/reply", provider, s.providerCommentReply},
+		{"GET", "/provider/record", provider, s.providerRecordCopy},
+		{"GET", "/provider/record.pdf", provider, s.providerRecordPDF},
 		{"GET", "/provider/submitted", provider, s.providerSubmitted},
 		{"GET", "/documents/:id", Roles(auth.RoleProvider, auth.RoleOfficer), s.documentDownload},
 
