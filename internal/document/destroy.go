@@ -15,7 +15,8 @@ const destroyUnreferencedSQL = `DELETE FROM documents d WHERE d.id::text = ANY($
 	AND NOT EXISTS (SELECT 1 FROM contract_documents r WHERE r.document_id = d.id)
 	AND NOT EXISTS (SELECT 1 FROM monitoring_returns r WHERE r.evidence_document_id = d.id)
 	AND NOT EXISTS (SELECT 1 FROM bank_detail_changes r WHERE r.evidence_document_id = d.id)
-	AND NOT EXISTS (SELECT 1 FROM qa_action_responses r WHERE r.evidence_document_id = d.id)`
+	AND NOT EXISTS (SELECT 1 FROM qa_action_responses r WHERE r.evidence_document_id = d.id)
+	AND NOT EXISTS (SELECT 1 FROM provider_pending_uploads r WHERE r.document_id = d.id)`
 
 // DestroyUnreferenced deletes those of the documents ids that nothing refers to any more, in
 // the caller's transaction, and returns how many went.

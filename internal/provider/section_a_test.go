@@ -54,7 +54,7 @@ func TestContactsValidate(t *testing.T) {
 			a.KeyContactEmail, a.KeyContactPhone = "pat@acorn", "+1 202 555 0100"
 		}, map[string]string{
 			"key_contact_email": "Enter the email address in the correct format, like name@example.com",
-			"key_contact_phone": "Enter a UK telephone number, like 01632 960 001 or 07700 900 982",
+			"key_contact_phone": "Enter a UK telephone number, like 01632 960001 or 07700 900982",
 		}, nil},
 		{"further contacts named by position", func(a *provider.ContactsAnswers) {
 			second := sam

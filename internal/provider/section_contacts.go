@@ -66,10 +66,10 @@ func (a *ContactsAnswers) Summary() []SummaryRow {
 	rows := []SummaryRow{
 		{"Key contact", a.KeyContactName + ", " + a.KeyContactRole, "key_contact_name"},
 		{"Key contact email", a.KeyContactEmail, "key_contact_email"},
-		{"Key contact telephone", a.KeyContactPhone, "key_contact_phone"},
+		{"Key contact telephone", ukid.FormatPhone(a.KeyContactPhone), "key_contact_phone"},
 	}
 	for i, c := range a.Others {
-		rows = append(rows, SummaryRow{fmt.Sprintf("Contact %d", i+2), fmt.Sprintf("%s, %s, %s, %s", c.Name, c.Role, c.Email, c.Phone), fmt.Sprintf("contacts-%d-name", i)})
+		rows = append(rows, SummaryRow{fmt.Sprintf("Contact %d", i+2), fmt.Sprintf("%s, %s, %s, %s", c.Name, c.Role, c.Email, ukid.FormatPhone(c.Phone)), fmt.Sprintf("contacts-%d-name", i)})
 	}
 	return rows
 }

@@ -1,6 +1,10 @@
 package provider
 
-import "slices"
+import (
+	"slices"
+	"strings"
+	"unicode"
+)
 
 // SectionKey names a section of the record in URLs and the database.
 type SectionKey string
@@ -68,3 +72,14 @@ const (
 	TaskCannotStartYet TaskStatus = "Cannot start yet"
 	TaskChangesPending TaskStatus = "Changes submitted"
 )
+
+// InSentence is the section's title as it reads mid-sentence: "your change to bank details",
+// but "VAT registration" and "Ofsted and CQC registration" keep the capitals of an acronym
+// or a name.
+func (d Definition) InSentence() string {
+	first, _, _ := strings.Cut(d.Title, " ")
+	if len(first) > 1 && (unicode.IsUpper(rune(first[1])) || first == "Ofsted") {
+		return d.Title
+	}
+	return lower(d.Title)
+}

@@ -103,6 +103,7 @@ func (s *Service) Check(ctx context.Context, orgID string, def Definition, answe
 	if err != nil && !apperr.Is(err, apperr.NotFound) {
 		return nil, err
 	}
+	dropEmptyRows(answers)
 	if keeper, ok := answers.(Keeper); ok && current != nil {
 		previous, err := current.Answers(def)
 		if err != nil {
@@ -124,6 +125,7 @@ func (s *Service) SaveSection(ctx context.Context, orgID string, def Definition,
 		if err != nil {
 			return err
 		}
+		dropEmptyRows(answers)
 		if keeper, ok := answers.(Keeper); ok && previous != nil {
 			keeper.KeepFrom(previous)
 		}

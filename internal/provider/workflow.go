@@ -152,6 +152,10 @@ func transition(ctx context.Context, tx *sqlx.Tx, orgID string, version int, all
 	return org, nil
 }
 
+// ReviewWorkingDays is how long the commissioning team aims to take to decide on a record
+// sent for review; providers are told it when they send it.
+const ReviewWorkingDays = 10
+
 // Submit sends a complete record for review: every section must be completed.
 func (s *Service) Submit(ctx context.Context, orgID string, version int) error {
 	return db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
@@ -187,7 +191,7 @@ func (s *Service) Submit(ctx context.Context, orgID string, version int) error {
 			return err
 		}
 		return s.tellProvider(ctx, tx, orgID, "We have received your registration",
-			"Thank you. Your supplier record has been sent to the commissioning team, who will review it and let you know the outcome.")
+			fmt.Sprintf("Thank you. Your supplier record has been sent to the commissioning team, who will review it and let you know the outcome, usually within %d working days.", ReviewWorkingDays))
 	})
 }
 
@@ -260,6 +264,9 @@ func (s *Service) Approve(ctx context.Context, orgID string, version int) error 
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE provider_sections SET approved_data = data, pending_review = false WHERE organisation_id = $1`, orgID); err != nil {
 			return fmt.Errorf("approve sections: %w", err)
+		}
+		if err := followApprovedLegalName(ctx, tx, orgID); err != nil {
+			return err
 		}
 		return s.tellProvider(ctx, tx, orgID, "Your registration has been approved",
 			"The commissioning team has approved your supplier record. You can now be offered contracts.\n\n"+
@@ -363,7 +370,7 @@ func (s *Service) decideSectionChange(ctx context.Context, orgID string, key Sec
 			return apperr.New(apperr.Forbidden, "You made this change, so another officer must review it")
 		}
 		action, subject, body := "accepted", "Your change has been accepted",
-			fmt.Sprintf("The commissioning team has accepted your change to %s. It is now in force.", lower(def.Title))
+			fmt.Sprintf("The commissioning team has accepted your change to %s. It is now in force.", def.InSentence())
 		if accept {
 			_, err = tx.ExecContext(ctx, `UPDATE provider_sections SET approved_data = data, decided_data = data, pending_review = false, completed = true,
 				version = version + 1 WHERE organisation_id = $1 AND section = $2`, orgID, string(key))
@@ -372,10 +379,13 @@ func (s *Service) decideSectionChange(ctx context.Context, orgID string, key Sec
 				if answers, err = rec.Answers(def); err == nil {
 					err = updateSearchColumns(ctx, tx, orgID, answers)
 				}
+				if err == nil {
+					err = followApprovedLegalName(ctx, tx, orgID)
+				}
 			}
 		} else {
 			action, subject, body = "declined", "Your change has not been accepted",
-				fmt.Sprintf("The commissioning team has not accepted your change to %s, for this reason:\n\n%s\n\nThe details approved before stay in force.", lower(def.Title), reason)
+				fmt.Sprintf("The commissioning team has not accepted your change to %s, for this reason:\n\n%s\n\nThe details approved before stay in force.", def.InSentence(), reason)
 			_, err = tx.ExecContext(ctx, `UPDATE provider_sections SET data = approved_data, decided_data = approved_data, pending_review = false,
 				completed = true, version = version + 1 WHERE organisation_id = $1 AND section = $2`, orgID, string(key))
 		}
@@ -524,4 +534,15 @@ func PendingChanges(ctx context.Context, q sqlx.QueryerContext, limit, offset in
 		return nil, 0, fmt.Errorf("pending changes: %w", err)
 	}
 	return out, total, nil
+}
+
+// followApprovedLegalName makes the approved legal name the organisation's name, the one
+// every page, list and email uses: the name typed at registration is only a first guess.
+func followApprovedLegalName(ctx context.Context, tx *sqlx.Tx, orgID string) error {
+	_, err := tx.ExecContext(ctx, `UPDATE organisations SET name = legal_name, updated_at = now()
+		WHERE id = $1 AND coalesce(legal_name, '') <> '' AND name IS DISTINCT FROM legal_name`, orgID)
+	if err != nil {
+		return fmt.Errorf("follow legal name: %w", err)
+	}
+	return nil
 }

@@ -33,3 +33,19 @@ func FuzzPhone(f *testing.F) {
 		}
 	})
 }
+
+func TestFormatPhone(t *testing.T) {
+	for in, want := range map[string]string{
+		"02079460018": "020 7946 0018", "01134960000": "0113 496 0000", "01614960000": "0161 496 0000",
+		"01632960001": "01632 960001", "07700900982": "07700 900982", "03001234567": "0300 123 4567",
+		"08001234567": "0800 123 4567", "0800123456": "0800 123456", "0169773456": "01697 73456",
+		"not a phone": "not a phone", "0123": "0123",
+	} {
+		if got := FormatPhone(in); got != want {
+			t.Errorf("FormatPhone(%q) = %q, want %q", in, got, want)
+		}
+		if n, err := Phone(FormatPhone(in)); err == nil && n != in {
+			t.Errorf("the grouped %q reads back as %q", FormatPhone(in), n)
+		}
+	}
+}

@@ -15,10 +15,11 @@ import (
 // recordCheckPage is the whole-record "Check your answers" before submitting.
 type recordCheckPage struct {
 	Page
-	Org       *provider.Organisation
-	Sections  []provider.SectionCopy
-	CanSubmit bool
-	Editable  bool
+	Org        *provider.Organisation
+	Sections   []provider.SectionCopy
+	CanSubmit  bool
+	Editable   bool
+	ReviewDays int
 }
 
 // providerRecordCheck shows every section's answers on one page, each with its change link,
@@ -44,7 +45,7 @@ func (s *Server) providerRecordCheck(c *fiber.Ctx) error {
 	p := s.page(c, "Check your answers before sending your record")
 	p.Back = "/provider"
 	return render(c, fiber.StatusOK, "provider/record_check", recordCheckPage{Page: p, Org: org, Sections: sections,
-		CanSubmit: provider.CanSubmit(org.Status, tasks), Editable: org.Status.Editable()})
+		CanSubmit: provider.CanSubmit(org.Status, tasks), Editable: org.Status.Editable(), ReviewDays: provider.ReviewWorkingDays})
 }
 
 // recordCopyPage is the printable copy of the record as it was last sent.

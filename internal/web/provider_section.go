@@ -296,7 +296,7 @@ func (s *Server) providerSectionCheck(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "Check your answers: "+strings.ToLower(def.Title[:1])+def.Title[1:])
+	p := s.page(c, "Check your answers: "+def.InSentence())
 	p.Back = "/provider/sections/" + string(def.Key)
 	return render(c, fiber.StatusOK, "provider/check", checkPage{Page: p, Org: org, Def: def, Rows: answers.Summary(), Version: rec.Version,
 		Locked: !org.Status.Editable(), Pending: rec.PendingReview})

@@ -440,7 +440,7 @@ func TestSectionsABankDetailsSealedMaskedAndLocked(t *testing.T) {
 			t.Errorf("#%s inputmode=%q", id, im)
 		}
 	}
-	if hint := form.Find("#account_number-hint").Text(); !strings.Contains(hint, "Leave blank to keep ••••4958") {
+	if hint := form.Find("#account_number-hint").Text(); !strings.Contains(hint, "We have the account number ending 4958") {
 		t.Errorf("account number hint %q", hint)
 	}
 

@@ -78,7 +78,8 @@ func (s *Server) providerSubmit(c *fiber.Ctx) error {
 
 type submittedPage struct {
 	Page
-	Org *provider.Organisation
+	Org        *provider.Organisation
+	ReviewDays int
 }
 
 func (s *Server) providerSubmitted(c *fiber.Ctx) error {
@@ -93,5 +94,6 @@ func (s *Server) providerSubmitted(c *fiber.Ctx) error {
 	if !org.Status.AwaitingReview() {
 		return c.Redirect("/provider", fiber.StatusSeeOther)
 	}
-	return render(c, fiber.StatusOK, "provider/submitted", submittedPage{Page: s.page(c, "Registration submitted"), Org: org})
+	return render(c, fiber.StatusOK, "provider/submitted", submittedPage{Page: s.page(c, "Registration submitted"), Org: org,
+		ReviewDays: provider.ReviewWorkingDays})
 }

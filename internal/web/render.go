@@ -9,6 +9,7 @@ import (
 	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/form"
 	"github.com/council/provider-portal/internal/membership"
+	"github.com/council/provider-portal/internal/ukid"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -57,6 +58,8 @@ var templateFuncs = template.FuncMap{
 	"pounds":       func(p form.Pounds) string { return string(p) },
 	"rolesField":   rolesFieldOf,
 	"add":          func(a, b int) int { return a + b },
+	// phone groups a stored UK telephone number as people write it.
+	"phone": ukid.FormatPhone,
 	// sortCode shows six digits the way a bank statement prints them: 30-94-30.
 	"sortCode": func(s string) string {
 		if len(s) != 6 {

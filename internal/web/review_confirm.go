@@ -82,12 +82,12 @@ func (s *Server) confirmSectionDecision(c *fiber.Ctx, orgID string, def provider
 	data := reviewConfirmPage{Org: org, Action: "/review/providers/" + orgID + "/sections/" + string(def.Key) + "/decision",
 		Hidden: []hiddenField{{"version", strconv.Itoa(version)}, {"decision", decision}, {"confirm", "yes"}}}
 	if decision == "accept" {
-		data.Page = s.page(c, "Accept the change to "+lower(def.Title)+"?")
+		data.Page = s.page(c, "Accept the change to "+def.InSentence()+"?")
 		data.Button = "Yes, accept the change"
 		data.Consequences = []string{"The proposed answers replace the approved ones and are in force at once.",
 			"The provider is emailed that the change is accepted."}
 	} else {
-		data.Page = s.page(c, "Decline the change to "+lower(def.Title)+"?")
+		data.Page = s.page(c, "Decline the change to "+def.InSentence()+"?")
 		data.Button, data.Warning, data.Reason = "Yes, decline the change", true, reason
 		data.Hidden = append(data.Hidden, hiddenField{"reason-" + string(def.Key), reason})
 		data.Consequences = []string{"The proposed answers are discarded; the approved ones stay in force.",
@@ -110,12 +110,4 @@ func joinTitles(titles []string) string {
 		out += ", " + t
 	}
 	return out + " and " + titles[len(titles)-1]
-}
-
-// lower makes a section title fit mid-sentence ("Bank details" → "bank details").
-func lower(s string) string {
-	if s == "" {
-		return s
-	}
-	return string(s[0]|0x20) + s[1:]
 }
