@@ -54,7 +54,7 @@ func TestKilledMidSubmissionLeavesNothingAndARestartedPortalSubmitsAll(t *testin
 	a := startPortal(t, "portal A", w.settings)
 	c := newClient(t, a.URL)
 	w.signIn(t, c, p.Email, p.Password)
-	form := c.mustGet(t, "/provider", http.StatusOK).form(t, "/provider/submit")
+	form := c.mustGet(t, "/provider/check", http.StatusOK).form(t, "/provider/submit")
 	before := w.submission(t, p.OrgID)
 	if before.Status != "draft" || before.History != 0 || before.Audit != 0 || before.Mail != 0 {
 		t.Fatalf("before submitting: %+v, want a draft with no history, audit or mail", before)
