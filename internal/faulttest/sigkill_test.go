@@ -120,7 +120,7 @@ func TestKilledMidSubmissionLeavesNothingAndARestartedPortalSubmitsAll(t *testin
 	// commits whole.
 	b := startPortal(t, "portal B", w.settings)
 	c = c.at(b.URL)
-	form = c.mustGet(t, "/provider", http.StatusOK).form(t, "/provider/submit")
+	form = c.mustGet(t, "/provider/check", http.StatusOK).form(t, "/provider/submit")
 	if res := c.mustPost(t, "/provider/submit", form, http.StatusSeeOther); res.Location != "/provider/submitted" {
 		t.Fatalf("submit redirected to %q, want /provider/submitted", res.Location)
 	}
