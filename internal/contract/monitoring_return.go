@@ -43,6 +43,7 @@ type MonitoringReturn struct {
 	ManagerEmail       *string      `db:"manager_email"`
 	KPIName            string       `db:"kpi_name"`
 	Unit               string       `db:"unit"`
+	Measure            Measure      `db:"measure"`
 	Target             float64      `db:"target"`
 	Direction          Direction    `db:"direction"`
 	Amber              float64      `db:"amber_threshold"`
@@ -60,8 +61,13 @@ type MonitoringReturn struct {
 	RecordedByOfficer  bool         `db:"recorded_by_officer"`
 	AcceptedAt         *time.Time   `db:"accepted_at"`
 	AcceptedByName     string       `db:"accepted_by_name"`
-	Version            int          `db:"version"`
-	UpdatedAt          time.Time    `db:"updated_at"`
+	// Revision is which submission Value is: 1, and one more for each correction.
+	Revision int `db:"revision"`
+	// AcceptedValue is the value of the latest revision an officer accepted, or nil when none
+	// has been: the only value the chart, the dashboards and the published data use.
+	AcceptedValue *float64  `db:"accepted_value"`
+	Version       int       `db:"version"`
+	UpdatedAt     time.Time `db:"updated_at"`
 	// Today is the day the return was read on; the flags below are as of then.
 	Today time.Time `db:"-"`
 }
@@ -79,7 +85,7 @@ func (r *MonitoringReturn) Period() Period {
 
 // KPI is the return's KPI, enough of it to rate and format values.
 func (r *MonitoringReturn) KPI() *KPI {
-	return &KPI{ID: r.KPIID, ContractID: r.ContractID, Name: r.KPIName, Unit: r.Unit, Target: r.Target, Direction: r.Direction, Amber: r.Amber, Red: r.Red}
+	return &KPI{ID: r.KPIID, ContractID: r.ContractID, Name: r.KPIName, Unit: r.Unit, Measure: r.Measure, Target: r.Target, Direction: r.Direction, Amber: r.Amber, Red: r.Red}
 }
 
 // RAG rates the return's value; NoRAG when there is none.
@@ -97,6 +103,29 @@ func (r *MonitoringReturn) ValueText() string {
 	}
 	return r.KPI().Format(*r.Value)
 }
+
+// AcceptedRAG rates the accepted value; NoRAG when no revision has been accepted.
+func (r *MonitoringReturn) AcceptedRAG() RAG {
+	if r.AcceptedValue == nil {
+		return NoRAG
+	}
+	return r.KPI().Rate(*r.AcceptedValue)
+}
+
+// AcceptedValueText is the accepted value with its unit, or "" when none has been accepted.
+func (r *MonitoringReturn) AcceptedValueText() string {
+	if r.AcceptedValue == nil {
+		return ""
+	}
+	return r.KPI().Format(*r.AcceptedValue)
+}
+
+// Corrected reports whether the provider has corrected the return since it was first made.
+func (r *MonitoringReturn) Corrected() bool { return r.Revision > 1 }
+
+// Correctable reports whether the provider may send a corrected revision now: while an
+// officer's question about the current one waits.
+func (r *MonitoringReturn) Correctable() bool { return r.Status == ReturnQueried && r.Monitored() }
 
 // Overdue reports a return not submitted whose due date has passed.
 func (r *MonitoringReturn) Overdue() bool {
@@ -126,6 +155,9 @@ func (r *MonitoringReturn) StatusLabel() string {
 		}
 		return "Not due yet"
 	case ReturnSubmitted:
+		if r.Corrected() {
+			return "Corrected, awaiting review"
+		}
 		return "Awaiting review"
 	case ReturnQueried:
 		return "Queried"
@@ -168,9 +200,15 @@ func (n Note) IsQuery() bool { return n.Kind == "query" }
 const returnColumns = `r.id, r.kpi_id, k.contract_id, c.reference AS contract_reference, c.title AS contract_title,
 	c.status AS contract_status, c.organisation_id,
 	coalesce(nullif(o.legal_name, ''), o.name) AS provider_name, m.email::text AS manager_email,
-	k.name AS kpi_name, k.unit, k.target, k.direction, k.amber_threshold, k.red_threshold,
+	k.name AS kpi_name, k.unit, k.measure, k.target, k.direction, k.amber_threshold, k.red_threshold,
 	r.period_start, r.period_end, r.due_date, r.status, r.value, r.commentary, r.evidence_document_id, d.filename AS evidence_filename,
-	r.submitted_at, r.submitted_by_name, r.recorded_by_officer, r.accepted_at, r.accepted_by_name, r.version, r.updated_at`
+	r.submitted_at, r.submitted_by_name, r.recorded_by_officer, r.accepted_at, r.accepted_by_name, r.revision,
+	` + acceptedValue + ` AS accepted_value, r.version, r.updated_at`
+
+// acceptedValue is the value of a return's latest accepted revision: the current one's when
+// it was accepted, else the latest earlier revision accepted before a correction replaced it.
+const acceptedValue = `CASE WHEN r.accepted_at IS NOT NULL THEN r.value ELSE (SELECT v.value FROM monitoring_return_revisions v
+	WHERE v.return_id = r.id AND v.accepted_at IS NOT NULL ORDER BY v.revision DESC LIMIT 1) END`
 
 const returnFrom = ` FROM monitoring_returns r JOIN kpis k ON k.id = r.kpi_id JOIN contracts c ON c.id = k.contract_id
 	JOIN organisations o ON o.id = c.organisation_id LEFT JOIN users m ON m.id = c.manager_id
@@ -205,6 +243,8 @@ type ReturnFilter struct {
 	Started bool
 	// HasValue keeps returns made (submitted, queried, answered or accepted).
 	HasValue bool
+	// Accepted keeps returns with an accepted value, the only ones whose figures count.
+	Accepted bool
 	// Overdue keeps returns not submitted whose due date has passed, for contracts in force
 	// or ended (not drafts, not terminated ones).
 	Overdue bool
@@ -242,6 +282,9 @@ func Returns(ctx context.Context, q sqlx.QueryerContext, f ReturnFilter) ([]Moni
 	}
 	if f.HasValue {
 		conds = append(conds, "r.value IS NOT NULL")
+	}
+	if f.Accepted {
+		conds = append(conds, "("+acceptedValue+") IS NOT NULL")
 	}
 	if f.Overdue {
 		conds = append(conds, "r.status = 'due' AND r.due_date < "+arg(today)+"::date AND c.status IN ('active','ended')")

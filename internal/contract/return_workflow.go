@@ -26,11 +26,15 @@ var ReturnFormOrder = []string{"value", "commentary", "evidence"}
 // maxNote is the longest commentary, query or answer kept.
 const maxNote = 5000
 
-// check reads the value and requires commentary when the value misses its KPI's amber
-// boundary: the council needs the reason and what is being done about it.
+// check reads the value, which must be possible for the KPI's measure (no negative count,
+// no 120%), and requires commentary when the value misses its KPI's amber boundary: the
+// council needs the reason and what is being done about it.
 func (f *ReturnForm) check(k *KPI, evidence *Upload) (float64, map[string]string) {
 	errs := map[string]string{}
 	v, msg := ParseNumber(f.Value, "the value")
+	if msg == "" {
+		msg = k.Measure.Check(v, "the value")
+	}
 	if msg != "" {
 		errs["value"] = msg
 	}
