@@ -115,7 +115,7 @@ func newCTWorld(t *testing.T) *ctWorld {
 		t.Fatalf("create contract: %d %v", resp.StatusCode, summaryLinks(doc))
 	}
 	w.contractID = strings.TrimPrefix(location(t, resp).Path, "/contracts/")
-	resp, doc = w.oc.Post(t, "/contracts/"+w.contractID+"/kpis", form(csrf, "name", "Placement stability", "unit", "%", "target", "95",
+	resp, doc = w.oc.Post(t, "/contracts/"+w.contractID+"/kpis", form(csrf, "name", "Placement stability", "unit", "%", "measure", "percentage", "target", "95",
 		"direction", "higher", "amber_threshold", "90", "red_threshold", "80", "frequency", "monthly"))
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("create KPI: %d %v", resp.StatusCode, summaryLinks(doc))
@@ -631,6 +631,22 @@ func TestKPIPageDrawsTheTrend(t *testing.T) {
 	for id, v := range map[string]string{w.firstReturnID: "85", w.secondReturnID: "97"} {
 		if resp, doc := ctSubmit(t, w.acorn.Client, id, url.Values{"value": {v}, "commentary": {"As counted"}}, "", nil); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("submit %s: %d %v", v, resp.StatusCode, summaryLinks(doc))
+		}
+	}
+	// Values not yet accepted are not drawn: the trend is of figures the council agreed.
+	doc := ctPage(t, w.oc, "/kpis/"+w.kpiID)
+	if n := doc.Find("figure[data-chart] [data-points] [data-rag]").Length(); n != 0 {
+		t.Errorf("%d points drawn before any value was accepted", n)
+	}
+	if got := strings.TrimSpace(doc.Find("[data-chart-table] tbody tr [data-value]").First().Text()); got != "Not accepted yet" {
+		t.Errorf("the table shows %q for a value under review", got)
+	}
+	for _, id := range []string{w.firstReturnID, w.secondReturnID} {
+		path := "/returns/" + id
+		doc := ctPage(t, w.oc, path)
+		csrf := doc.Find(`input[name="_csrf"]`).First().AttrOr("value", "")
+		if resp, _ := w.oc.Post(t, path+"/accept", form(csrf, "version", ctVersion(doc, path+"/accept"))); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("accept: %d", resp.StatusCode)
 		}
 	}
 	for _, path := range []string{"/kpis/" + w.kpiID, "/provider/kpis/" + w.kpiID} {
