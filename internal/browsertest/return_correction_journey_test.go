@@ -47,6 +47,26 @@ func TestReturnCorrectionJourney(t *testing.T) {
 		t.Fatalf("the first two returns %+v (%v)", returns, err)
 	}
 
+	t.Run("the KPI form refuses a target its measure cannot have", func(t *testing.T) {
+		tab := browsertest.NewTab(t, browser)
+		browsertest.SignIn(t, tab, s.URL, officer)
+		path := "/contracts/" + c.ID + "/kpis"
+		cjOpen(t, tab, s.URL+path+"/new")
+		browsertest.Fill(t, tab, map[string]string{"name": "Children in education", "unit": "%", "target": "120",
+			"amber_threshold": "90", "red_threshold": "80"})
+		cjTick(t, tab, "measure", "count")
+		cjPress(t, tab, "form[data-kpi-form] button[type=submit]", http.StatusUnprocessableEntity, path)
+		if got := browsertest.Text(t, tab, `.govuk-error-summary a[href="#measure"]`); !strings.HasPrefix(got, "A value in % is a percentage") {
+			t.Errorf("a count in %% is refused with %q%s", got, cjErrors(t, tab))
+		}
+		browsertest.AssertAccessible(t, tab) // the KPI form with its measure, refused
+		cjTick(t, tab, "measure", "percentage")
+		cjPress(t, tab, "form[data-kpi-form] button[type=submit]", http.StatusUnprocessableEntity, path)
+		if got := browsertest.Text(t, tab, `.govuk-error-summary a[href="#target"]`); got != "The target must be a percentage from 0 to 100" {
+			t.Errorf("a target of 120%% is refused with %q%s", got, cjErrors(t, tab))
+		}
+	})
+
 	for i, mode := range []string{"with JavaScript", "without JavaScript"} {
 		returnID := returns[i].ID
 		t.Run(mode, func(t *testing.T) {
