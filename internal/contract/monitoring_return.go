@@ -30,6 +30,10 @@ const (
 // Reviewable reports whether an officer may accept or query the return now.
 func (s ReturnStatus) Reviewable() bool { return s == ReturnSubmitted || s == ReturnAnswered }
 
+// Queryable reports whether an officer may ask about the return now: while it waits for
+// review, or once accepted, when a mistake may come to light later.
+func (s ReturnStatus) Queryable() bool { return s.Reviewable() || s == ReturnAccepted }
+
 // MonitoringReturn is one KPI's return for one period, with what its page and lists show.
 type MonitoringReturn struct {
 	ID                 string       `db:"id"`

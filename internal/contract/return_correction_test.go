@@ -249,3 +249,57 @@ func TestValuesMustFitTheKPIsMeasure(t *testing.T) {
 		t.Errorf("changing the measure under a value that does not fit: %v", err)
 	}
 }
+
+// A mistake found after acceptance: the officer queries the accepted return, the provider
+// corrects it, and the accepted figure stays the one charted and published (the latest
+// accepted revision) until the officer accepts the correction.
+func TestCorrectingAnAcceptedReturnKeepsTheAcceptedFigure(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	r := w.returns()[2] // March 2025
+	p := w.org.User.ctx
+	if err := w.svc.SubmitReturn(p, w.org.ID, r.ID, r.Version, contract.ReturnForm{Value: "96"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.svc.AcceptReturn(w.officer.ctx, r.ID, r.Version+1); err != nil {
+		t.Fatal(err)
+	}
+	got := w.read(r.ID)
+	if err := w.svc.QueryReturn(w.officer.ctx, r.ID, got.Version, "The audit found two moves missing from March. Please correct it."); err != nil {
+		t.Fatalf("querying an accepted return: %v", err)
+	}
+	got = w.read(r.ID)
+	if got.Status != contract.ReturnQueried || got.AcceptedValue == nil || *got.AcceptedValue != 96 || w.milestone(r.ID).Status != "met" {
+		t.Errorf("queried after acceptance: status %s, accepted %v, milestone %s", got.Status, got.AcceptedValue, w.milestone(r.ID).Status)
+	}
+	if err := w.svc.QueryReturn(w.officer.ctx, r.ID, got.Version, "Again?"); !apperr.Is(err, apperr.Conflict) {
+		t.Errorf("querying a return already queried: %v", err)
+	}
+	if err := w.svc.CorrectReturn(p, w.org.ID, r.ID, got.Version, contract.ReturnForm{Value: "85", Commentary: "Two moves were missed."}, nil); err != nil {
+		t.Fatal(err)
+	}
+	got = w.read(r.ID)
+	if *got.Value != 85 || got.AcceptedValue == nil || *got.AcceptedValue != 96 || got.AcceptedRAG() != contract.Green {
+		t.Errorf("while the correction waits: value %v, accepted %v", *got.Value, got.AcceptedValue)
+	}
+	if m := w.milestone(r.ID); m.Status != "met" || !strings.Contains(m.Description, "Returned 96%") {
+		t.Errorf("while the correction waits the published milestone is %+v", m)
+	}
+	if ch := contract.NewTrendChart("c", w.kpi, w.returns()); len(ch.Points) != 1 || ch.Points[0].RAG != contract.Green {
+		t.Errorf("while the correction waits the chart is %+v", ch.Points)
+	}
+	revs, err := contract.Revisions(context.Background(), w.db, got)
+	if err != nil || len(revs) != 2 || revs[0].AcceptedAt != nil || revs[1].AcceptedAt == nil || revs[1].AcceptedByName != "Olive Officer" {
+		t.Errorf("history %+v (%v)", revs, err)
+	}
+	if err := w.svc.AcceptReturn(w.officer.ctx, r.ID, got.Version); err != nil {
+		t.Fatal(err)
+	}
+	got = w.read(r.ID)
+	if got.AcceptedValue == nil || *got.AcceptedValue != 85 || got.AcceptedRAG() != contract.Amber {
+		t.Errorf("the accepted correction: %v", got.AcceptedValue)
+	}
+	if m := w.milestone(r.ID); m.Status != "partiallyMet" || !strings.Contains(m.Description, "Returned 85%") {
+		t.Errorf("the published milestone once the correction is accepted: %+v", m)
+	}
+}

@@ -696,6 +696,48 @@ func TestReturnCorrectionKeepsTheFirstRevision(t *testing.T) {
 	}
 }
 
+// An officer can query a return already accepted; while the provider's correction waits,
+// the accepted figure is still the one on the return's page and in the KPI's table.
+func TestOfficerQueriesAnAcceptedReturn(t *testing.T) {
+	t.Parallel()
+	w := newCTWorld(t)
+	if resp, doc := ctSubmit(t, w.acorn.Client, w.firstReturnID, url.Values{"value": {"96"}, "commentary": {"As counted"}}, "", nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("submit: %d %v", resp.StatusCode, summaryLinks(doc))
+	}
+	path, ppath := "/returns/"+w.firstReturnID, "/provider/returns/"+w.firstReturnID
+	// act posts the officer's form for target, with the version the return page shows.
+	act := func(target string, values ...string) {
+		t.Helper()
+		doc := ctPage(t, w.oc, path)
+		values = append(values, "version", ctVersion(doc, target))
+		if resp, doc := w.oc.Post(t, target, form(doc.Find(`input[name="_csrf"]`).First().AttrOr("value", ""), values...)); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("POST %s: %d %v", target, resp.StatusCode, summaryLinks(doc))
+		}
+	}
+	act(path + "/accept")
+	act(path+"/query", "question", "The audit found a move missing. Please correct the figure.")
+	if got := ctPage(t, w.oc, path).Find("[data-return-status]").AttrOr("data-return-status", ""); got != "queried" {
+		t.Fatalf("after querying the accepted return its status is %q", got)
+	}
+	if resp, doc := ctMultipart(t, w.acorn.Client, ppath+"/correct", url.Values{"_csrf": {w.acorn.Client.CSRF(t, ppath)},
+		"version": {ctVersion(ctPage(t, w.acorn.Client, ppath), ppath+"/correct")}, "value": {"85"}, "commentary": {"A move was missed"}}, "", "", nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("correct: %d %v", resp.StatusCode, summaryLinks(doc))
+	}
+	if got := strings.TrimSpace(ctPage(t, w.oc, path).Find("[data-accepted-value]").Contents().First().Text()); got != "96%" {
+		t.Errorf("the return page's accepted value reads %q while the correction waits", got)
+	}
+	kpiValue := func() string {
+		return strings.TrimSpace(ctPage(t, w.oc, "/kpis/"+w.kpiID).Find(`[data-chart-table] tr[data-period="` + w.firstReturnID + `"] [data-value]`).Text())
+	}
+	if got := kpiValue(); got != "96%" {
+		t.Errorf("the KPI table shows %q while the correction waits", got)
+	}
+	act(path + "/accept")
+	if got := kpiValue(); got != "85%" {
+		t.Errorf("the KPI table shows %q once the correction is accepted", got)
+	}
+}
+
 func TestKPIPageDrawsTheTrend(t *testing.T) {
 	t.Parallel()
 	w := newCTWorld(t)
