@@ -61,10 +61,13 @@ type MonitoringReturn struct {
 	EvidenceDocumentID *string      `db:"evidence_document_id"`
 	EvidenceFilename   *string      `db:"evidence_filename"`
 	SubmittedAt        *time.Time   `db:"submitted_at"`
-	SubmittedByName    string       `db:"submitted_by_name"`
-	RecordedByOfficer  bool         `db:"recorded_by_officer"`
-	AcceptedAt         *time.Time   `db:"accepted_at"`
-	AcceptedByName     string       `db:"accepted_by_name"`
+	// FirstSubmittedAt is when the return was first made: a correction made after the due
+	// date does not make a return late that was made in time.
+	FirstSubmittedAt  *time.Time `db:"first_submitted_at"`
+	SubmittedByName   string     `db:"submitted_by_name"`
+	RecordedByOfficer bool       `db:"recorded_by_officer"`
+	AcceptedAt        *time.Time `db:"accepted_at"`
+	AcceptedByName    string     `db:"accepted_by_name"`
 	// Revision is which submission Value is: 1, and one more for each correction.
 	Revision int `db:"revision"`
 	// AcceptedValue is the value of the latest revision an officer accepted, or nil when none
@@ -136,9 +139,9 @@ func (r *MonitoringReturn) Overdue() bool {
 	return r.Status == ReturnDue && r.Today.After(dateOf(r.DueDate))
 }
 
-// Late reports a return submitted after its due date.
+// Late reports a return first submitted after its due date.
 func (r *MonitoringReturn) Late() bool {
-	return r.SubmittedAt != nil && ukDate(*r.SubmittedAt).After(dateOf(r.DueDate))
+	return r.FirstSubmittedAt != nil && ukDate(*r.FirstSubmittedAt).After(dateOf(r.DueDate))
 }
 
 // Open reports whether the period has ended, so its return can be made.
@@ -206,7 +209,8 @@ const returnColumns = `r.id, r.kpi_id, k.contract_id, c.reference AS contract_re
 	coalesce(nullif(o.legal_name, ''), o.name) AS provider_name, m.email::text AS manager_email,
 	k.name AS kpi_name, k.unit, k.measure, k.target, k.direction, k.amber_threshold, k.red_threshold,
 	r.period_start, r.period_end, r.due_date, r.status, r.value, r.commentary, r.evidence_document_id, d.filename AS evidence_filename,
-	r.submitted_at, r.submitted_by_name, r.recorded_by_officer, r.accepted_at, r.accepted_by_name, r.revision,
+	r.submitted_at, coalesce((SELECT v.submitted_at FROM monitoring_return_revisions v WHERE v.return_id = r.id AND v.revision = 1),
+		r.submitted_at) AS first_submitted_at, r.submitted_by_name, r.recorded_by_officer, r.accepted_at, r.accepted_by_name, r.revision,
 	` + acceptedValue + ` AS accepted_value, r.version, r.updated_at`
 
 // acceptedValue is the value of a return's latest accepted revision: the current one's when

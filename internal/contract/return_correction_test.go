@@ -303,3 +303,24 @@ func TestCorrectingAnAcceptedReturnKeepsTheAcceptedFigure(t *testing.T) {
 		t.Errorf("the published milestone once the correction is accepted: %+v", m)
 	}
 }
+
+// A return made in time stays made in time when it is corrected after its due date.
+func TestACorrectionDoesNotMakeAReturnLate(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.today = day(2025, 6, 10) // May's return is due on 15 June
+	r := w.returns()[4]
+	if err := w.svc.SubmitReturn(w.org.User.ctx, w.org.ID, r.ID, r.Version, contract.ReturnForm{Value: "97"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.svc.QueryReturn(w.officer.ctx, r.ID, r.Version+1, "Is 97% right?"); err != nil {
+		t.Fatal(err)
+	}
+	w.today = day(2025, 6, 20)
+	if err := w.svc.CorrectReturn(w.org.User.ctx, w.org.ID, r.ID, r.Version+2, contract.ReturnForm{Value: "96"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.read(r.ID); got.Late() || got.SubmittedAt.Day() != 20 || got.FirstSubmittedAt.Day() != 10 {
+		t.Errorf("corrected after the due date: late %v, submitted %v, first submitted %v", got.Late(), got.SubmittedAt, got.FirstSubmittedAt)
+	}
+}
