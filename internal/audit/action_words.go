@@ -102,6 +102,7 @@ var actionWords = map[string]string{
 	"contract.return.queried":    "Queried a monitoring return",
 	"contract.return.answered":   "Answered a query on a monitoring return",
 	"contract.return.accepted":   "Accepted a monitoring return",
+	"contract.return.corrected":  "Corrected a queried monitoring return",
 	"contract.settings.saved":    "Changed the contract monitoring settings",
 
 	// Quality assurance.

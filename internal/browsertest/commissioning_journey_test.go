@@ -90,6 +90,7 @@ func TestCommissioningJourney(t *testing.T) {
 		cjPress(t, officerTab, "[data-add-kpi]", http.StatusOK, contractPath+"/kpis/new")
 		browsertest.Fill(t, officerTab, map[string]string{"name": "Placement stability", "unit": "%", "target": "95",
 			"amber_threshold": "90", "red_threshold": "80"})
+		cjTick(t, officerTab, "measure", "percentage")
 		cjPress(t, officerTab, "form[data-kpi-form] button[type=submit]", http.StatusOK, contractPath)
 		if got := browsertest.Count(t, officerTab, "[data-kpis] [data-kpi-row]"); got != 1 {
 			t.Fatalf("the contract lists %d KPIs, want 1", got)
@@ -139,11 +140,30 @@ func TestCommissioningJourney(t *testing.T) {
 		}
 	})
 
-	step("the officer sees the return, the RAG and the chart, and accepts it", func(t *testing.T) {
+	step("the officer sees the return and its RAG, accepts it, and then it is charted", func(t *testing.T) {
 		cjOpen(t, officerTab, s.URL+contractPath)
 		if browsertest.Count(t, officerTab, `[data-waiting] [data-return-row="`+returnID+`"]`) != 1 {
 			t.Error("the contract page does not list the return waiting for review")
 		}
+		// Not accepted yet, so not the KPI's figure.
+		if got := browsertest.Text(t, officerTab, "[data-kpi-row] [data-rag]"); got != "No value" {
+			t.Errorf("the KPI's latest rating reads %q before the return is accepted", got)
+		}
+		cjPress(t, officerTab, `[data-waiting] [data-return-row="`+returnID+`"] a`, http.StatusOK, "/returns/"+returnID)
+		if got := browsertest.Text(t, officerTab, "[data-value] [data-rag]"); got != "Amber" {
+			t.Errorf("the return's rating reads %q", got)
+		}
+		if got := browsertest.Text(t, officerTab, "[data-commentary]"); !strings.Contains(got, "Two children moved") {
+			t.Errorf("the officer sees commentary %q", got)
+		}
+		cjPress(t, officerTab, "[data-accept]", http.StatusOK, "/returns/"+returnID)
+		if got := browsertest.Text(t, officerTab, "main p [data-return-status]"); got != "Accepted" {
+			t.Errorf("after accepting the return reads %q", got)
+		}
+		if got := browsertest.Text(t, officerTab, ".govuk-notification-banner__heading"); got != "Return accepted." {
+			t.Errorf("the banner reads %q", got)
+		}
+		cjOpen(t, officerTab, s.URL+contractPath)
 		if got := browsertest.Text(t, officerTab, "[data-kpi-row] [data-rag]"); got != "Amber" {
 			t.Errorf("the KPI's latest rating reads %q", got)
 		}
@@ -167,19 +187,6 @@ func TestCommissioningJourney(t *testing.T) {
 		}
 		browsertest.AssertAccessible(t, officerTab) // the KPI page with its chart
 		cjPress(t, officerTab, `[data-chart-table] a[href="/returns/`+returnID+`"]`, http.StatusOK, "/returns/"+returnID)
-		if got := browsertest.Text(t, officerTab, "[data-value] [data-rag]"); got != "Amber" {
-			t.Errorf("the return's rating reads %q", got)
-		}
-		if got := browsertest.Text(t, officerTab, "[data-commentary]"); !strings.Contains(got, "Two children moved") {
-			t.Errorf("the officer sees commentary %q", got)
-		}
-		cjPress(t, officerTab, "[data-accept]", http.StatusOK, "/returns/"+returnID)
-		if got := browsertest.Text(t, officerTab, "main p [data-return-status]"); got != "Accepted" {
-			t.Errorf("after accepting the return reads %q", got)
-		}
-		if got := browsertest.Text(t, officerTab, ".govuk-notification-banner__heading"); got != "Return accepted." {
-			t.Errorf("the banner reads %q", got)
-		}
 	})
 
 	step("the acceptance is recorded", func(t *testing.T) {

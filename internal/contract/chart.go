@@ -59,8 +59,9 @@ const (
 	maxAxisLabel = 8
 )
 
-// NewTrendChart lays out a KPI's returns (oldest period first; those without a value
-// leave a gap) against its target.
+// NewTrendChart lays out a KPI's returns (oldest period first) against its target. Only
+// accepted values are drawn: a value still under review, or one a correction replaced before
+// it was accepted, leaves a gap, so the trend never shows a figure the council has not agreed.
 func NewTrendChart(id string, k *KPI, returns []MonitoringReturn) TrendChart {
 	ch := TrendChart{ID: id, Width: chartWidth, Height: chartHeight,
 		Left: num(chartLeft), Top: num(chartTop), Right: num(chartRight), Bottom: num(chartBottom),
@@ -71,12 +72,12 @@ func NewTrendChart(id string, k *KPI, returns []MonitoringReturn) TrendChart {
 	lo, hi := k.Target, k.Target
 	var rated, green, amber, red int
 	for _, r := range returns {
-		if r.Value == nil {
+		if r.AcceptedValue == nil {
 			continue
 		}
-		lo, hi = math.Min(lo, *r.Value), math.Max(hi, *r.Value)
+		lo, hi = math.Min(lo, *r.AcceptedValue), math.Max(hi, *r.AcceptedValue)
 		rated++
-		switch k.Rate(*r.Value) {
+		switch k.Rate(*r.AcceptedValue) {
 		case Green:
 			green++
 		case Amber:
@@ -109,16 +110,16 @@ func NewTrendChart(id string, k *KPI, returns []MonitoringReturn) TrendChart {
 		if every > 0 && i%every == 0 {
 			ch.XTicks = append(ch.XTicks, ChartTick{Pos: num(x(i)), Label: r.Period().ShortLabel()})
 		}
-		if r.Value == nil {
+		if r.AcceptedValue == nil {
 			if len(run) > 1 {
 				ch.Lines = append(ch.Lines, strings.Join(run, " "))
 			}
 			run = nil
 			continue
 		}
-		px, py := x(i), y(*r.Value)
-		rag := k.Rate(*r.Value)
-		p := ChartPoint{X: num(px), Y: num(py), RAG: rag, Label: fmt.Sprintf("%s: %s, %s", r.Period().Label(), k.Format(*r.Value), rag.Label())}
+		px, py := x(i), y(*r.AcceptedValue)
+		rag := k.Rate(*r.AcceptedValue)
+		p := ChartPoint{X: num(px), Y: num(py), RAG: rag, Label: fmt.Sprintf("%s: %s, %s", r.Period().Label(), k.Format(*r.AcceptedValue), rag.Label())}
 		switch rag {
 		case Green:
 			p.Shape = "circle"
@@ -136,7 +137,7 @@ func NewTrendChart(id string, k *KPI, returns []MonitoringReturn) TrendChart {
 		ch.Lines = append(ch.Lines, strings.Join(run, " "))
 	}
 	if ch.Empty {
-		ch.Description = fmt.Sprintf("No values have been returned yet. The target is %s.", k.TargetText())
+		ch.Description = fmt.Sprintf("No values have been accepted yet. The target is %s.", k.TargetText())
 	} else {
 		ch.Description = fmt.Sprintf("%d %s with values, from %s to %s, against a target of %s (%s): %d green, %d amber, %d red.",
 			rated, plural(rated, "period", "periods"), k.Format(lo), k.Format(hi), k.TargetText(), strings.ToLower(k.Direction.Label()), green, amber, red)

@@ -14,7 +14,7 @@ func returnsWith(values ...*float64) []contract.MonitoringReturn {
 	var out []contract.MonitoringReturn
 	for i, v := range values {
 		start := day(2025, time.Month(1+i), 1)
-		out = append(out, contract.MonitoringReturn{ID: strconv.Itoa(i), PeriodStart: start, PeriodEnd: start.AddDate(0, 1, -1), Value: v})
+		out = append(out, contract.MonitoringReturn{ID: strconv.Itoa(i), PeriodStart: start, PeriodEnd: start.AddDate(0, 1, -1), AcceptedValue: v})
 	}
 	return out
 }

@@ -19,21 +19,21 @@ type KPISummary struct {
 	KPI
 	ContractReference string `db:"contract_reference"`
 	ContractTitle     string `db:"contract_title"`
-	// Latest is the return of the latest period with a value; nil before the first.
+	// Latest is the return of the latest period with an accepted value; nil before the first.
 	Latest  *MonitoringReturn `db:"-"`
 	Overdue int               `db:"-"`
 }
 
-// LatestRAG rates the latest value; NoRAG before the first.
+// LatestRAG rates the latest accepted value; NoRAG before the first.
 func (k KPISummary) LatestRAG() RAG {
 	if k.Latest == nil {
 		return NoRAG
 	}
-	return k.Latest.RAG()
+	return k.Latest.AcceptedRAG()
 }
 
 // KPISummaries lists the KPIs of the contracts given, by contract reference and KPI name,
-// each with its latest value and its overdue returns as of today.
+// each with its latest accepted value and its overdue returns as of today.
 func KPISummaries(ctx context.Context, q sqlx.QueryerContext, contractIDs []string, today time.Time) ([]KPISummary, error) {
 	ids := make([]string, 0, len(contractIDs))
 	for _, id := range contractIDs {
@@ -60,7 +60,7 @@ func KPISummaries(ctx context.Context, q sqlx.QueryerContext, contractIDs []stri
 	}
 	var latest []MonitoringReturn
 	if err := sqlx.SelectContext(ctx, q, &latest, `SELECT DISTINCT ON (r.kpi_id) `+returnColumns+returnFrom+`
-		WHERE r.kpi_id = ANY($1::uuid[]) AND r.value IS NOT NULL ORDER BY r.kpi_id, r.period_start DESC`, stringArray(kpiIDs)); err != nil {
+		WHERE r.kpi_id = ANY($1::uuid[]) AND (`+acceptedValue+`) IS NOT NULL ORDER BY r.kpi_id, r.period_start DESC`, stringArray(kpiIDs)); err != nil {
 		return nil, fmt.Errorf("latest returns: %w", err)
 	}
 	for i := range latest {

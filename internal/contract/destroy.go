@@ -11,7 +11,7 @@ import (
 
 // DestroyEnded deletes, in the caller's transaction, those of the contracts ids that ended
 // (by termination or by their end date) on or before endedBy, and returns how many went.
-// Their variations, KPIs, monitoring returns and notes go with them (ON DELETE CASCADE), and
+// Their variations, KPIs, monitoring returns with their notes and earlier revisions go with them (ON DELETE CASCADE), and
 // so do the documents attached to them, the signed contract and schedules and the evidence
 // for returns, unless something else still uses a document.
 //
@@ -34,7 +34,9 @@ func DestroyEnded(ctx context.Context, tx *sqlx.Tx, ids []string, endedBy time.T
 	var docs []string
 	if err := tx.SelectContext(ctx, &docs, `SELECT document_id::text FROM contract_documents WHERE contract_id::text = ANY($1)
 		UNION SELECT r.evidence_document_id::text FROM monitoring_returns r JOIN kpis k ON k.id = r.kpi_id
-		WHERE k.contract_id::text = ANY($1) AND r.evidence_document_id IS NOT NULL`, stringArray(due)); err != nil {
+		WHERE k.contract_id::text = ANY($1) AND r.evidence_document_id IS NOT NULL
+		UNION SELECT v.evidence_document_id::text FROM monitoring_return_revisions v JOIN monitoring_returns r ON r.id = v.return_id
+		JOIN kpis k ON k.id = r.kpi_id WHERE k.contract_id::text = ANY($1) AND v.evidence_document_id IS NOT NULL`, stringArray(due)); err != nil {
 		return 0, fmt.Errorf("documents of ended contracts: %w", err)
 	}
 	res, err := tx.ExecContext(ctx, `DELETE FROM contracts WHERE id::text = ANY($1)`, stringArray(due))

@@ -130,7 +130,7 @@ func contractForm(ref string, org *providerOrg, manager *person, start, end time
 
 // kpiForm is a valid monthly KPI where higher is better: target 95, amber below 90, red below 80.
 func kpiForm(name string) contract.KPIForm {
-	return contract.KPIForm{Name: name, Unit: "%", Target: "95", Direction: "higher", Amber: "90", Red: "80", Frequency: "monthly"}
+	return contract.KPIForm{Name: name, Unit: "%", Measure: "percentage", Target: "95", Direction: "higher", Amber: "90", Red: "80", Frequency: "monthly"}
 }
 
 // world is an officer, an approved provider with a contract that started on 1 January 2025

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/council/provider-portal/internal/apperr"
@@ -20,6 +21,7 @@ type KPI struct {
 	ContractID string    `db:"contract_id"`
 	Name       string    `db:"name"`
 	Unit       string    `db:"unit"`
+	Measure    Measure   `db:"measure"`
 	Target     float64   `db:"target"`
 	Direction  Direction `db:"direction"`
 	Amber      float64   `db:"amber_threshold"`
@@ -72,6 +74,7 @@ var KPIDirections = []provider.Option{
 type KPIForm struct {
 	Name      string `form:"name" validate:"required,max=200" label:"the KPI's name"`
 	Unit      string `form:"unit" validate:"required,max=50" label:"the unit"`
+	Measure   string `form:"measure" label:"what a value is"`
 	Target    string `form:"target" label:"the target"`
 	Direction string `form:"direction" label:"which way is better"`
 	Amber     string `form:"amber_threshold" label:"the amber boundary"`
@@ -80,11 +83,11 @@ type KPIForm struct {
 }
 
 // KPIFormOrder is the order of the form's fields, for the error summary.
-var KPIFormOrder = []string{"name", "unit", "target", "direction", "amber_threshold", "red_threshold", "frequency"}
+var KPIFormOrder = []string{"name", "measure", "unit", "target", "direction", "amber_threshold", "red_threshold", "frequency"}
 
 // KPIFormOf fills the form from a KPI, for editing.
 func KPIFormOf(k *KPI) KPIForm {
-	return KPIForm{Name: k.Name, Unit: k.Unit, Target: FormatNumber(k.Target), Direction: string(k.Direction),
+	return KPIForm{Name: k.Name, Unit: k.Unit, Measure: string(k.Measure), Target: FormatNumber(k.Target), Direction: string(k.Direction),
 		Amber: FormatNumber(k.Amber), Red: FormatNumber(k.Red), Frequency: string(k.Frequency)}
 }
 
@@ -94,7 +97,7 @@ func (f *KPIForm) validate() (KPI, map[string]string) {
 	if errs == nil {
 		errs = map[string]string{}
 	}
-	k := KPI{Name: f.Name, Unit: f.Unit, Direction: Direction(f.Direction), Frequency: Frequency(f.Frequency)}
+	k := KPI{Name: f.Name, Unit: f.Unit, Measure: Measure(f.Measure), Direction: Direction(f.Direction), Frequency: Frequency(f.Frequency)}
 	var msg string
 	if k.Target, msg = ParseNumber(f.Target, "the target"); msg != "" {
 		errs["target"] = msg
@@ -111,6 +114,24 @@ func (f *KPIForm) validate() (KPI, map[string]string) {
 	if !hasOption(Frequencies, f.Frequency) {
 		errs["frequency"] = "Select how often the KPI is reported"
 	}
+	if !hasOption(Measures, f.Measure) {
+		errs["measure"] = "Select what a value of the KPI is"
+	} else {
+		if field, msg := k.Measure.unitProblem(f.Unit); msg != "" && errs[field] == "" {
+			errs[field] = msg
+		}
+		// The target and boundaries are values of the KPI too: a 120% target could never be met.
+		for _, b := range []struct {
+			field, label string
+			v            float64
+		}{{"target", "the target", k.Target}, {"amber_threshold", "the amber boundary", k.Amber}, {"red_threshold", "the red boundary", k.Red}} {
+			if errs[b.field] == "" {
+				if msg := k.Measure.Check(b.v, b.label); msg != "" {
+					errs[b.field] = msg
+				}
+			}
+		}
+	}
 	if errs["target"] == "" && errs["direction"] == "" && errs["amber_threshold"] == "" && errs["red_threshold"] == "" {
 		worse, better := "below", "above"
 		if k.Direction == LowerIsBetter {
@@ -126,7 +147,7 @@ func (f *KPIForm) validate() (KPI, map[string]string) {
 	return k, errs
 }
 
-const kpiColumns = `id, contract_id, name, unit, target, direction, amber_threshold, red_threshold, frequency, version, created_at, updated_at`
+const kpiColumns = `id, contract_id, name, unit, measure, target, direction, amber_threshold, red_threshold, frequency, version, created_at, updated_at`
 
 // KPIs lists a contract's KPIs by name.
 func KPIs(ctx context.Context, q sqlx.QueryerContext, contractID string) ([]KPI, error) {
@@ -174,9 +195,9 @@ func (svc *Service) CreateKPI(ctx context.Context, contractID string, f KPIForm)
 		if err := uniqueKPIName(ctx, tx, contractID, "", k.Name); err != nil {
 			return err
 		}
-		if err := tx.GetContext(ctx, &k, `INSERT INTO kpis (contract_id, name, unit, target, direction, amber_threshold, red_threshold, frequency)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING `+kpiColumns,
-			contractID, k.Name, k.Unit, k.Target, k.Direction, k.Amber, k.Red, k.Frequency); err != nil {
+		if err := tx.GetContext(ctx, &k, `INSERT INTO kpis (contract_id, name, unit, measure, target, direction, amber_threshold, red_threshold, frequency)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING `+kpiColumns,
+			contractID, k.Name, k.Unit, k.Measure, k.Target, k.Direction, k.Amber, k.Red, k.Frequency); err != nil {
 			return fmt.Errorf("create kpi: %w", err)
 		}
 		settings, err := LoadSettings(ctx, tx)
@@ -219,11 +240,16 @@ func (svc *Service) UpdateKPI(ctx context.Context, id string, version int, f KPI
 		}
 		before := kpiSummary(k)
 		if _, err := tx.ExecContext(ctx, `UPDATE kpis SET name = $2, unit = $3, target = $4, direction = $5, amber_threshold = $6,
-			red_threshold = $7, frequency = $8, version = version + 1, updated_at = now() WHERE id = $1`,
-			id, next.Name, next.Unit, next.Target, next.Direction, next.Amber, next.Red, next.Frequency); err != nil {
+			red_threshold = $7, frequency = $8, measure = $9, version = version + 1, updated_at = now() WHERE id = $1`,
+			id, next.Name, next.Unit, next.Target, next.Direction, next.Amber, next.Red, next.Frequency, next.Measure); err != nil {
 			return fmt.Errorf("update kpi: %w", err)
 		}
 		next.ID = k.ID
+		if next.Measure != k.Measure {
+			if err := valuesFit(ctx, tx, &next); err != nil {
+				return err
+			}
+		}
 		if next.Frequency != k.Frequency {
 			// Every period would change, so no return may have been made yet.
 			var made int
@@ -246,6 +272,26 @@ func (svc *Service) UpdateKPI(ctx context.Context, id string, version int, f KPI
 	})
 }
 
+// valuesFit refuses a new measure that a value already returned for the KPI does not fit:
+// the returns would hold figures the KPI says are impossible.
+func valuesFit(ctx context.Context, tx *sqlx.Tx, k *KPI) error {
+	var made []struct {
+		Start time.Time `db:"period_start"`
+		Value float64   `db:"value"`
+	}
+	if err := tx.SelectContext(ctx, &made, `SELECT period_start, value FROM monitoring_returns WHERE kpi_id = $1 AND value IS NOT NULL
+		ORDER BY period_start`, k.ID); err != nil {
+		return fmt.Errorf("values of kpi: %w", err)
+	}
+	for _, r := range made {
+		if msg := k.Measure.Check(r.Value, "a value"); msg != "" {
+			return apperr.InvalidFields(map[string]string{"measure": fmt.Sprintf("The measure cannot change to %s: the return for the period from %s has the value %s. %s",
+				strings.ToLower(k.Measure.Label()), r.Start.Format("2 January 2006"), FormatNumber(r.Value), msg)})
+		}
+	}
+	return nil
+}
+
 func uniqueKPIName(ctx context.Context, tx *sqlx.Tx, contractID, exceptID, name string) error {
 	var n int
 	if err := tx.GetContext(ctx, &n, `SELECT count(*) FROM kpis WHERE contract_id = $1 AND lower(name) = lower($2) AND id::text <> $3`,
@@ -260,7 +306,7 @@ func uniqueKPIName(ctx context.Context, tx *sqlx.Tx, contractID, exceptID, name 
 
 // kpiSummary is a KPI as the audit trail records it.
 func kpiSummary(k *KPI) map[string]string {
-	return map[string]string{"name": k.Name, "unit": k.Unit, "target": FormatNumber(k.Target), "direction": string(k.Direction),
+	return map[string]string{"name": k.Name, "unit": k.Unit, "measure": string(k.Measure), "target": FormatNumber(k.Target), "direction": string(k.Direction),
 		"amber_threshold": FormatNumber(k.Amber), "red_threshold": FormatNumber(k.Red), "frequency": string(k.Frequency)}
 }
 

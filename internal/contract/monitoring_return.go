@@ -30,6 +30,10 @@ const (
 // Reviewable reports whether an officer may accept or query the return now.
 func (s ReturnStatus) Reviewable() bool { return s == ReturnSubmitted || s == ReturnAnswered }
 
+// Queryable reports whether an officer may ask about the return now: while it waits for
+// review, or once accepted, when a mistake may come to light later.
+func (s ReturnStatus) Queryable() bool { return s.Reviewable() || s == ReturnAccepted }
+
 // MonitoringReturn is one KPI's return for one period, with what its page and lists show.
 type MonitoringReturn struct {
 	ID                 string       `db:"id"`
@@ -43,6 +47,7 @@ type MonitoringReturn struct {
 	ManagerEmail       *string      `db:"manager_email"`
 	KPIName            string       `db:"kpi_name"`
 	Unit               string       `db:"unit"`
+	Measure            Measure      `db:"measure"`
 	Target             float64      `db:"target"`
 	Direction          Direction    `db:"direction"`
 	Amber              float64      `db:"amber_threshold"`
@@ -56,12 +61,20 @@ type MonitoringReturn struct {
 	EvidenceDocumentID *string      `db:"evidence_document_id"`
 	EvidenceFilename   *string      `db:"evidence_filename"`
 	SubmittedAt        *time.Time   `db:"submitted_at"`
-	SubmittedByName    string       `db:"submitted_by_name"`
-	RecordedByOfficer  bool         `db:"recorded_by_officer"`
-	AcceptedAt         *time.Time   `db:"accepted_at"`
-	AcceptedByName     string       `db:"accepted_by_name"`
-	Version            int          `db:"version"`
-	UpdatedAt          time.Time    `db:"updated_at"`
+	// FirstSubmittedAt is when the return was first made: a correction made after the due
+	// date does not make a return late that was made in time.
+	FirstSubmittedAt  *time.Time `db:"first_submitted_at"`
+	SubmittedByName   string     `db:"submitted_by_name"`
+	RecordedByOfficer bool       `db:"recorded_by_officer"`
+	AcceptedAt        *time.Time `db:"accepted_at"`
+	AcceptedByName    string     `db:"accepted_by_name"`
+	// Revision is which submission Value is: 1, and one more for each correction.
+	Revision int `db:"revision"`
+	// AcceptedValue is the value of the latest revision an officer accepted, or nil when none
+	// has been: the only value the chart, the dashboards and the published data use.
+	AcceptedValue *float64  `db:"accepted_value"`
+	Version       int       `db:"version"`
+	UpdatedAt     time.Time `db:"updated_at"`
 	// Today is the day the return was read on; the flags below are as of then.
 	Today time.Time `db:"-"`
 }
@@ -79,7 +92,7 @@ func (r *MonitoringReturn) Period() Period {
 
 // KPI is the return's KPI, enough of it to rate and format values.
 func (r *MonitoringReturn) KPI() *KPI {
-	return &KPI{ID: r.KPIID, ContractID: r.ContractID, Name: r.KPIName, Unit: r.Unit, Target: r.Target, Direction: r.Direction, Amber: r.Amber, Red: r.Red}
+	return &KPI{ID: r.KPIID, ContractID: r.ContractID, Name: r.KPIName, Unit: r.Unit, Measure: r.Measure, Target: r.Target, Direction: r.Direction, Amber: r.Amber, Red: r.Red}
 }
 
 // RAG rates the return's value; NoRAG when there is none.
@@ -98,14 +111,37 @@ func (r *MonitoringReturn) ValueText() string {
 	return r.KPI().Format(*r.Value)
 }
 
+// AcceptedRAG rates the accepted value; NoRAG when no revision has been accepted.
+func (r *MonitoringReturn) AcceptedRAG() RAG {
+	if r.AcceptedValue == nil {
+		return NoRAG
+	}
+	return r.KPI().Rate(*r.AcceptedValue)
+}
+
+// AcceptedValueText is the accepted value with its unit, or "" when none has been accepted.
+func (r *MonitoringReturn) AcceptedValueText() string {
+	if r.AcceptedValue == nil {
+		return ""
+	}
+	return r.KPI().Format(*r.AcceptedValue)
+}
+
+// Corrected reports whether the provider has corrected the return since it was first made.
+func (r *MonitoringReturn) Corrected() bool { return r.Revision > 1 }
+
+// Correctable reports whether the provider may send a corrected revision now: while an
+// officer's question about the current one waits.
+func (r *MonitoringReturn) Correctable() bool { return r.Status == ReturnQueried && r.Monitored() }
+
 // Overdue reports a return not submitted whose due date has passed.
 func (r *MonitoringReturn) Overdue() bool {
 	return r.Status == ReturnDue && r.Today.After(dateOf(r.DueDate))
 }
 
-// Late reports a return submitted after its due date.
+// Late reports a return first submitted after its due date.
 func (r *MonitoringReturn) Late() bool {
-	return r.SubmittedAt != nil && ukDate(*r.SubmittedAt).After(dateOf(r.DueDate))
+	return r.FirstSubmittedAt != nil && ukDate(*r.FirstSubmittedAt).After(dateOf(r.DueDate))
 }
 
 // Open reports whether the period has ended, so its return can be made.
@@ -126,6 +162,9 @@ func (r *MonitoringReturn) StatusLabel() string {
 		}
 		return "Not due yet"
 	case ReturnSubmitted:
+		if r.Corrected() {
+			return "Corrected, awaiting review"
+		}
 		return "Awaiting review"
 	case ReturnQueried:
 		return "Queried"
@@ -168,9 +207,16 @@ func (n Note) IsQuery() bool { return n.Kind == "query" }
 const returnColumns = `r.id, r.kpi_id, k.contract_id, c.reference AS contract_reference, c.title AS contract_title,
 	c.status AS contract_status, c.organisation_id,
 	coalesce(nullif(o.legal_name, ''), o.name) AS provider_name, m.email::text AS manager_email,
-	k.name AS kpi_name, k.unit, k.target, k.direction, k.amber_threshold, k.red_threshold,
+	k.name AS kpi_name, k.unit, k.measure, k.target, k.direction, k.amber_threshold, k.red_threshold,
 	r.period_start, r.period_end, r.due_date, r.status, r.value, r.commentary, r.evidence_document_id, d.filename AS evidence_filename,
-	r.submitted_at, r.submitted_by_name, r.recorded_by_officer, r.accepted_at, r.accepted_by_name, r.version, r.updated_at`
+	r.submitted_at, coalesce((SELECT v.submitted_at FROM monitoring_return_revisions v WHERE v.return_id = r.id AND v.revision = 1),
+		r.submitted_at) AS first_submitted_at, r.submitted_by_name, r.recorded_by_officer, r.accepted_at, r.accepted_by_name, r.revision,
+	` + acceptedValue + ` AS accepted_value, r.version, r.updated_at`
+
+// acceptedValue is the value of a return's latest accepted revision: the current one's when
+// it was accepted, else the latest earlier revision accepted before a correction replaced it.
+const acceptedValue = `CASE WHEN r.accepted_at IS NOT NULL THEN r.value ELSE (SELECT v.value FROM monitoring_return_revisions v
+	WHERE v.return_id = r.id AND v.accepted_at IS NOT NULL ORDER BY v.revision DESC LIMIT 1) END`
 
 const returnFrom = ` FROM monitoring_returns r JOIN kpis k ON k.id = r.kpi_id JOIN contracts c ON c.id = k.contract_id
 	JOIN organisations o ON o.id = c.organisation_id LEFT JOIN users m ON m.id = c.manager_id
@@ -205,6 +251,8 @@ type ReturnFilter struct {
 	Started bool
 	// HasValue keeps returns made (submitted, queried, answered or accepted).
 	HasValue bool
+	// Accepted keeps returns with an accepted value, the only ones whose figures count.
+	Accepted bool
 	// Overdue keeps returns not submitted whose due date has passed, for contracts in force
 	// or ended (not drafts, not terminated ones).
 	Overdue bool
@@ -242,6 +290,9 @@ func Returns(ctx context.Context, q sqlx.QueryerContext, f ReturnFilter) ([]Moni
 	}
 	if f.HasValue {
 		conds = append(conds, "r.value IS NOT NULL")
+	}
+	if f.Accepted {
+		conds = append(conds, "("+acceptedValue+") IS NOT NULL")
 	}
 	if f.Overdue {
 		conds = append(conds, "r.status = 'due' AND r.due_date < "+arg(today)+"::date AND c.status IN ('active','ended')")

@@ -205,10 +205,11 @@ func awardStatus(c *Contract) string {
 
 // milestoneStatus maps a return to the milestoneStatus codelist: an accepted value that is
 // green met its KPI, amber partly met it, red did not; an overdue return did not meet its
-// due date; anything else (not due, or submitted and not yet accepted) is scheduled.
+// due date; anything else (not due, or submitted and not yet accepted) is scheduled. Only
+// the accepted revision counts: a value under review or under query is not published.
 func milestoneStatus(r *MonitoringReturn) string {
-	if r.Status == ReturnAccepted {
-		switch r.RAG() {
+	if r.AcceptedValue != nil {
+		switch r.AcceptedRAG() {
 		case Green:
 			return "met"
 		case Amber:
@@ -377,13 +378,13 @@ func milestoneOf(r *MonitoringReturn) Milestone {
 	m := Milestone{ID: r.ID, Title: r.KPIName + ": " + r.Period().Label(), Type: "reporting",
 		DueDate: dateTime(r.DueDate), DateModified: instant(r.UpdatedAt), Status: milestoneStatus(r)}
 	k := r.KPI()
-	if r.Value != nil {
-		m.Description = fmt.Sprintf("Returned %s against a target of %s (%s): %s.", r.ValueText(), k.TargetText(),
-			strings.ToLower(k.Direction.Label()), r.RAG().Label())
+	if r.AcceptedValue != nil {
+		m.Description = fmt.Sprintf("Returned %s against a target of %s (%s): %s.", r.AcceptedValueText(), k.TargetText(),
+			strings.ToLower(k.Direction.Label()), r.AcceptedRAG().Label())
 	} else {
 		m.Description = fmt.Sprintf("Monitoring return for %s; target %s.", r.Period().Label(), k.TargetText())
 	}
-	if m.Status == "met" && r.SubmittedAt != nil {
+	if m.Status == "met" && r.AcceptedAt != nil && r.SubmittedAt != nil {
 		m.DateMet = instant(*r.SubmittedAt)
 	}
 	return m

@@ -26,11 +26,15 @@ var ReturnFormOrder = []string{"value", "commentary", "evidence"}
 // maxNote is the longest commentary, query or answer kept.
 const maxNote = 5000
 
-// check reads the value and requires commentary when the value misses its KPI's amber
-// boundary: the council needs the reason and what is being done about it.
+// check reads the value, which must be possible for the KPI's measure (no negative count,
+// no 120%), and requires commentary when the value misses its KPI's amber boundary: the
+// council needs the reason and what is being done about it.
 func (f *ReturnForm) check(k *KPI, evidence *Upload) (float64, map[string]string) {
 	errs := map[string]string{}
 	v, msg := ParseNumber(f.Value, "the value")
+	if msg == "" {
+		msg = k.Measure.Check(v, "the value")
+	}
 	if msg != "" {
 		errs["value"] = msg
 	}
@@ -146,7 +150,7 @@ func returnCanChange(r *MonitoringReturn) error {
 // AcceptReturn is an officer accepting a submitted or answered return.
 func (svc *Service) AcceptReturn(ctx context.Context, id string, version int) error {
 	return db.Transact(ctx, svc.DB, func(tx *sqlx.Tx) error {
-		r, err := svc.lockForReview(ctx, tx, id, version)
+		r, err := svc.lockForReview(ctx, tx, id, version, ReturnStatus.Reviewable)
 		if err != nil {
 			return err
 		}
@@ -160,14 +164,16 @@ func (svc *Service) AcceptReturn(ctx context.Context, id string, version int) er
 	})
 }
 
-// QueryReturn is an officer asking the provider a question about a return; the provider is
-// emailed and answers it in the portal.
+// QueryReturn is an officer asking the provider a question about a return waiting for
+// review, or about one already accepted (a mistake found later); the provider is emailed,
+// and answers it or sends a corrected figure in the portal. An accepted figure stays the
+// one charted and published until a correction of it is accepted.
 func (svc *Service) QueryReturn(ctx context.Context, id string, version int, question string) error {
 	if msg := noteProblem(question, "your question"); msg != "" {
 		return apperr.InvalidFields(map[string]string{"question": msg})
 	}
 	return db.Transact(ctx, svc.DB, func(tx *sqlx.Tx) error {
-		r, err := svc.lockForReview(ctx, tx, id, version)
+		r, err := svc.lockForReview(ctx, tx, id, version, ReturnStatus.Queryable)
 		if err != nil {
 			return err
 		}
@@ -182,7 +188,7 @@ func (svc *Service) QueryReturn(ctx context.Context, id string, version int, que
 		for _, addr := range to {
 			if err := notify.Enqueue(ctx, tx, notify.Message{To: addr, Kind: "monitoring_return",
 				Subject: fmt.Sprintf("A question about your %s return for %s", r.KPIName, r.Period().Label()),
-				Body: fmt.Sprintf("The commissioning team has a question about the %s return for %s under contract %s (%s):\n\n%s\n\nAnswer it here:\n%s\n",
+				Body: fmt.Sprintf("The commissioning team has a question about the %s return for %s under contract %s (%s):\n\n%s\n\nAnswer it, or send a corrected figure, here:\n%s\n",
 					r.KPIName, r.Period().Label(), r.ContractReference, r.ContractTitle, question, link)}); err != nil {
 				return err
 			}
@@ -229,9 +235,9 @@ func noteProblem(s, label string) string {
 	return ""
 }
 
-// lockForReview reads a return an officer is about to accept or query, checking it waits
-// for them and is the version they saw.
-func (svc *Service) lockForReview(ctx context.Context, tx *sqlx.Tx, id string, version int) (*MonitoringReturn, error) {
+// lockForReview reads a return an officer is about to accept or query, checking it is in a
+// status that allows it (ok) and is the version they saw.
+func (svc *Service) lockForReview(ctx context.Context, tx *sqlx.Tx, id string, version int, ok func(ReturnStatus) bool) (*MonitoringReturn, error) {
 	r, err := returnWhere(ctx, tx, svc.Today(), `r.id = $1 FOR UPDATE OF r`, id)
 	if err != nil {
 		return nil, err
@@ -239,7 +245,7 @@ func (svc *Service) lockForReview(ctx context.Context, tx *sqlx.Tx, id string, v
 	if err := returnCanChange(r); err != nil {
 		return nil, err
 	}
-	if !r.Status.Reviewable() {
+	if !ok(r.Status) {
 		return nil, apperr.New(apperr.Conflict, "This return is not waiting for review: it is %s", strings.ToLower(r.StatusLabel()))
 	}
 	if r.Version != version {

@@ -48,6 +48,9 @@ var TableOwners = map[string]string{
 	"monitoring_returns":      "contract",
 	"monitoring_return_notes": "contract",
 
+	// Earlier revisions of returns the provider corrected.
+	"monitoring_return_revisions": "contract",
+
 	// Quality assurance and compliance.
 	"qa_visits":           "quality",
 	"qa_visit_officers":   "quality",

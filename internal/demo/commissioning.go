@@ -230,6 +230,14 @@ type demoKPI struct {
 	AwaitingReview bool
 }
 
+// measure is what the KPI's values are: percentages, or counts of what the unit names.
+func (k demoKPI) measure() contract.Measure {
+	if k.Unit == "%" {
+		return contract.MeasurePercentage
+	}
+	return contract.MeasureCount
+}
+
 // demoContract is a contract for a demo provider.
 type demoContract struct {
 	Reference, Title, Provider, Category string
@@ -326,9 +334,9 @@ func loadContract(ctx context.Context, tx *sqlx.Tx, c demoContract, officer, pro
 	}
 	for _, k := range c.KPIs {
 		var kpiID string
-		if err := tx.GetContext(ctx, &kpiID, `INSERT INTO kpis (contract_id, name, unit, target, direction, amber_threshold, red_threshold, frequency)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, id, k.Name, k.Unit, k.Target, string(k.Direction), k.Amber, k.Red,
-			string(k.Frequency)); err != nil {
+		if err := tx.GetContext(ctx, &kpiID, `INSERT INTO kpis (contract_id, name, unit, target, direction, amber_threshold, red_threshold, frequency, measure)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, id, k.Name, k.Unit, k.Target, string(k.Direction), k.Amber, k.Red,
+			string(k.Frequency), string(k.measure())); err != nil {
 			return err
 		}
 		if err := audit.Record(ctx, tx, audit.Event{Action: "contract.kpi.created", ObjectType: "contract", ObjectID: id,

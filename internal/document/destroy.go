@@ -14,6 +14,7 @@ import (
 const destroyUnreferencedSQL = `DELETE FROM documents d WHERE d.id::text = ANY($1)
 	AND NOT EXISTS (SELECT 1 FROM contract_documents r WHERE r.document_id = d.id)
 	AND NOT EXISTS (SELECT 1 FROM monitoring_returns r WHERE r.evidence_document_id = d.id)
+	AND NOT EXISTS (SELECT 1 FROM monitoring_return_revisions r WHERE r.evidence_document_id = d.id)
 	AND NOT EXISTS (SELECT 1 FROM bank_detail_changes r WHERE r.evidence_document_id = d.id)
 	AND NOT EXISTS (SELECT 1 FROM qa_action_responses r WHERE r.evidence_document_id = d.id)
 	AND NOT EXISTS (SELECT 1 FROM provider_pending_uploads r WHERE r.document_id = d.id)`

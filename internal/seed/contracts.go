@@ -96,7 +96,7 @@ func (g *generator) writeKPI(r rng, rec *record, contractID string, officer pers
 		freq = contract.Quarterly
 	}
 	created := g.notAfter(at(start.AddDate(0, 0, -7), r))
-	b.add(tKPIs, id, contractID, k.name, k.unit, k.target, direction, k.amber, k.red, string(freq), created, created)
+	b.add(tKPIs, id, contractID, k.name, k.unit, string(k.measure()), k.target, direction, k.amber, k.red, string(freq), created, created)
 	periods := contract.Periods(start, end, freq)
 	for _, p := range periods {
 		g.writeReturn(r, rec, id, officer, k, p, b)
@@ -152,6 +152,14 @@ func (g *generator) writeReturn(r rng, rec *record, kpiID string, officer person
 		b.add(tReturnNotes, id, "answer", "The breakdown by service is attached; the change was two planned moves agreed at review.",
 			rec.user.ID, rec.user.Name, g.notAfter(submitted.Add(40*time.Hour)))
 	}
+}
+
+// measure is what the template's values are: percentages, or counts of what the unit names.
+func (k kpiTemplate) measure() contract.Measure {
+	if k.unit == "%" {
+		return contract.MeasurePercentage
+	}
+	return contract.MeasureCount
 }
 
 func directionOf(k kpiTemplate) contract.Direction {

@@ -65,7 +65,7 @@ var tables = [tableCount]table{
 	tContracts: {"contracts", []string{"id", "reference", "title", "organisation_id", "service_category", "procurement_route", "framework_name", "lot",
 		"start_date", "end_date", "extension_options", "extension_months", "total_value_pence", "annual_value_pence", "payment_terms",
 		"manager_id", "status", "date_signed", "termination_reason", "terminated_on", "created_at", "created_by", "updated_at", "updated_by"}},
-	tKPIs: {"kpis", []string{"id", "contract_id", "name", "unit", "target", "direction", "amber_threshold", "red_threshold", "frequency", "created_at", "updated_at"}},
+	tKPIs: {"kpis", []string{"id", "contract_id", "name", "unit", "measure", "target", "direction", "amber_threshold", "red_threshold", "frequency", "created_at", "updated_at"}},
 	tReturns: {"monitoring_returns", []string{"id", "kpi_id", "period_start", "period_end", "due_date", "status", "value", "commentary",
 		"submitted_at", "submitted_by", "submitted_by_name", "accepted_at", "accepted_by", "accepted_by_name", "version", "updated_at"}},
 	tReturnNotes:   {"monitoring_return_notes", []string{"return_id", "kind", "body", "by_user", "by_name", "at"}},

@@ -115,7 +115,7 @@ func newCTWorld(t *testing.T) *ctWorld {
 		t.Fatalf("create contract: %d %v", resp.StatusCode, summaryLinks(doc))
 	}
 	w.contractID = strings.TrimPrefix(location(t, resp).Path, "/contracts/")
-	resp, doc = w.oc.Post(t, "/contracts/"+w.contractID+"/kpis", form(csrf, "name", "Placement stability", "unit", "%", "target", "95",
+	resp, doc = w.oc.Post(t, "/contracts/"+w.contractID+"/kpis", form(csrf, "name", "Placement stability", "unit", "%", "measure", "percentage", "target", "95",
 		"direction", "higher", "amber_threshold", "90", "red_threshold", "80", "frequency", "monthly"))
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("create KPI: %d %v", resp.StatusCode, summaryLinks(doc))
@@ -480,6 +480,11 @@ func TestProviderSeesOnlyTheirOwnContracts(t *testing.T) {
 	if resp.StatusCode != http.StatusNotFound {
 		t.Errorf("Birch answering on Acorn's return: %d, want 404", resp.StatusCode)
 	}
+	resp, _ = ctMultipart(t, w.birch.Client, "/provider/returns/"+w.firstReturnID+"/correct", url.Values{"_csrf": {csrf}, "version": {"1"},
+		"value": {"99"}, "commentary": {"Not ours"}}, "", "", nil)
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("Birch correcting Acorn's return: %d, want 404", resp.StatusCode)
+	}
 	if after := count(t, w.s, `SELECT count(*) FROM monitoring_returns WHERE status <> 'due'`); after != before {
 		t.Errorf("returns made went from %d to %d", before, after)
 	}
@@ -625,12 +630,136 @@ func TestReturnQueryAnswerAcceptCycle(t *testing.T) {
 	}
 }
 
+// A queried return is corrected through the provider's page: the correction starts from the
+// figure sent, is checked like a return (a percentage over 100 is refused, the input kept),
+// cannot be sent twice from one form, and leaves the first figure in the history that the
+// provider and the officer both see.
+func TestReturnCorrectionKeepsTheFirstRevision(t *testing.T) {
+	t.Parallel()
+	w := newCTWorld(t)
+	c := w.acorn.Client
+	if resp, doc := ctSubmit(t, c, w.secondReturnID, url.Values{"value": {"84"}, "commentary": {"Two emergency moves"}}, "", nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("submit: %d %v", resp.StatusCode, summaryLinks(doc))
+	}
+	path, ppath := "/returns/"+w.secondReturnID, "/provider/returns/"+w.secondReturnID
+	doc := ctPage(t, w.oc, path)
+	csrf := doc.Find(`input[name="_csrf"]`).First().AttrOr("value", "")
+	if resp, _ := w.oc.Post(t, path+"/query", form(csrf, "version", ctVersion(doc, path+"/query"), "question", "Is 84% right?")); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("query: %d", resp.StatusCode)
+	}
+	if ctPage(t, w.oc, path).Find("[data-correct-form]").Length() != 0 {
+		t.Error("the officer is offered the provider's correction form")
+	}
+	doc = ctPage(t, c, ppath)
+	if doc.Find("[data-correct-form]").Length() != 1 || doc.Find("[data-answer-form]").Length() != 1 {
+		t.Fatal("the provider is not offered both an answer and a correction")
+	}
+	if got, _ := inputValue(doc, "value"); got != "84" {
+		t.Errorf("the correction starts from %q, want 84", got)
+	}
+	pcsrf := doc.Find(`input[name="_csrf"]`).First().AttrOr("value", "")
+	version := ctVersion(doc, ppath+"/correct")
+	correct := func(value string) (*http.Response, *goquery.Document) {
+		return ctMultipart(t, c, ppath+"/correct", url.Values{"_csrf": {pcsrf}, "version": {version}, "value": {value},
+			"commentary": {"One move was planned"}}, "", "", nil)
+	}
+	resp, doc := correct("101")
+	if resp.StatusCode != http.StatusUnprocessableEntity || summaryLinks(doc)["#value"] != "The value must be a percentage from 0 to 100" {
+		t.Errorf("a correction over 100%%: %d %v", resp.StatusCode, summaryLinks(doc))
+	}
+	if got, _ := inputValue(doc, "value"); got != "101" {
+		t.Errorf("the value input holds %q after the error", got)
+	}
+	if resp, doc := correct("91"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("correct: %d %v", resp.StatusCode, summaryLinks(doc))
+	}
+	if resp, _ := correct("92"); resp.StatusCode != http.StatusConflict {
+		t.Errorf("a replayed correction: %d, want 409", resp.StatusCode)
+	}
+	for _, page := range []struct {
+		c    *webtest.Client
+		path string
+	}{{c, ppath}, {w.oc, path}} {
+		doc := ctPage(t, page.c, page.path)
+		rows := doc.Find("[data-revisions] tbody tr")
+		if rows.Length() != 2 || !strings.HasPrefix(strings.TrimSpace(rows.Eq(0).Find("[data-revision-value]").Text()), "91%") ||
+			!strings.HasPrefix(strings.TrimSpace(rows.Eq(1).Find("[data-revision-value]").Text()), "84%") ||
+			!strings.HasPrefix(strings.TrimSpace(rows.Eq(1).Find("[data-revision-outcome]").Text()), "Replaced by a correction") {
+			t.Errorf("%s: history %q", page.path, strings.Join(strings.Fields(rows.Text()), " "))
+		}
+		if got := doc.Find("[data-return-status]").AttrOr("data-return-status", ""); got != "submitted" {
+			t.Errorf("%s: status %q after the correction", page.path, got)
+		}
+	}
+	if n := count(t, w.s, `SELECT count(*) FROM audit_events WHERE object_id = $1 AND action = 'contract.return.corrected'`, w.secondReturnID); n != 1 {
+		t.Errorf("%d audit events for the correction", n)
+	}
+}
+
+// An officer can query a return already accepted; while the provider's correction waits,
+// the accepted figure is still the one on the return's page and in the KPI's table.
+func TestOfficerQueriesAnAcceptedReturn(t *testing.T) {
+	t.Parallel()
+	w := newCTWorld(t)
+	if resp, doc := ctSubmit(t, w.acorn.Client, w.firstReturnID, url.Values{"value": {"96"}, "commentary": {"As counted"}}, "", nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("submit: %d %v", resp.StatusCode, summaryLinks(doc))
+	}
+	path, ppath := "/returns/"+w.firstReturnID, "/provider/returns/"+w.firstReturnID
+	// act posts the officer's form for target, with the version the return page shows.
+	act := func(target string, values ...string) {
+		t.Helper()
+		doc := ctPage(t, w.oc, path)
+		values = append(values, "version", ctVersion(doc, target))
+		if resp, doc := w.oc.Post(t, target, form(doc.Find(`input[name="_csrf"]`).First().AttrOr("value", ""), values...)); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("POST %s: %d %v", target, resp.StatusCode, summaryLinks(doc))
+		}
+	}
+	act(path + "/accept")
+	act(path+"/query", "question", "The audit found a move missing. Please correct the figure.")
+	if got := ctPage(t, w.oc, path).Find("[data-return-status]").AttrOr("data-return-status", ""); got != "queried" {
+		t.Fatalf("after querying the accepted return its status is %q", got)
+	}
+	if resp, doc := ctMultipart(t, w.acorn.Client, ppath+"/correct", url.Values{"_csrf": {w.acorn.Client.CSRF(t, ppath)},
+		"version": {ctVersion(ctPage(t, w.acorn.Client, ppath), ppath+"/correct")}, "value": {"85"}, "commentary": {"A move was missed"}}, "", "", nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("correct: %d %v", resp.StatusCode, summaryLinks(doc))
+	}
+	if got := strings.TrimSpace(ctPage(t, w.oc, path).Find("[data-accepted-value]").Contents().First().Text()); got != "96%" {
+		t.Errorf("the return page's accepted value reads %q while the correction waits", got)
+	}
+	kpiValue := func() string {
+		return strings.TrimSpace(ctPage(t, w.oc, "/kpis/"+w.kpiID).Find(`[data-chart-table] tr[data-period="` + w.firstReturnID + `"] [data-value]`).Text())
+	}
+	if got := kpiValue(); got != "96%" {
+		t.Errorf("the KPI table shows %q while the correction waits", got)
+	}
+	act(path + "/accept")
+	if got := kpiValue(); got != "85%" {
+		t.Errorf("the KPI table shows %q once the correction is accepted", got)
+	}
+}
+
 func TestKPIPageDrawsTheTrend(t *testing.T) {
 	t.Parallel()
 	w := newCTWorld(t)
 	for id, v := range map[string]string{w.firstReturnID: "85", w.secondReturnID: "97"} {
 		if resp, doc := ctSubmit(t, w.acorn.Client, id, url.Values{"value": {v}, "commentary": {"As counted"}}, "", nil); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("submit %s: %d %v", v, resp.StatusCode, summaryLinks(doc))
+		}
+	}
+	// Values not yet accepted are not drawn: the trend is of figures the council agreed.
+	doc := ctPage(t, w.oc, "/kpis/"+w.kpiID)
+	if n := doc.Find("figure[data-chart] [data-points] [data-rag]").Length(); n != 0 {
+		t.Errorf("%d points drawn before any value was accepted", n)
+	}
+	if got := strings.TrimSpace(doc.Find("[data-chart-table] tbody tr [data-value]").First().Text()); got != "Not accepted yet" {
+		t.Errorf("the table shows %q for a value under review", got)
+	}
+	for _, id := range []string{w.firstReturnID, w.secondReturnID} {
+		path := "/returns/" + id
+		doc := ctPage(t, w.oc, path)
+		csrf := doc.Find(`input[name="_csrf"]`).First().AttrOr("value", "")
+		if resp, _ := w.oc.Post(t, path+"/accept", form(csrf, "version", ctVersion(doc, path+"/accept"))); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("accept: %d", resp.StatusCode)
 		}
 	}
 	for _, path := range []string{"/kpis/" + w.kpiID, "/provider/kpis/" + w.kpiID} {

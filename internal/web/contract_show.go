@@ -68,7 +68,7 @@ func (s *Server) renderContract(c *fiber.Ctx, data contractPage, waiting contrac
 	}
 	for _, k := range kpis {
 		row := kpiRow{KPI: k}
-		latest, _, err := contract.Returns(ctx, s.db, contract.ReturnFilter{KPIID: k.ID, HasValue: true, Today: today, Newest: true, Limit: 1})
+		latest, _, err := contract.Returns(ctx, s.db, contract.ReturnFilter{KPIID: k.ID, Accepted: true, Today: today, Newest: true, Limit: 1})
 		if err != nil {
 			return err
 		}

@@ -17,6 +17,7 @@ type kpiFormPage struct {
 	Version     int
 	Directions  []provider.Option
 	Frequencies []provider.Option
+	Measures    []provider.Option
 }
 
 func (s *Server) renderKPIForm(c *fiber.Ctx, status int, data kpiFormPage, errs map[string]string) error {
@@ -27,7 +28,7 @@ func (s *Server) renderKPIForm(c *fiber.Ctx, status int, data kpiFormPage, errs 
 	data.Page = s.page(c, title)
 	data.Page.Back = back
 	data.Page.Errors = fieldErrors(contract.KPIFormOrder, errs)
-	data.Directions, data.Frequencies = contract.KPIDirections, contract.Frequencies
+	data.Directions, data.Frequencies, data.Measures = contract.KPIDirections, contract.Frequencies, contract.Measures
 	return render(c, status, "kpis/form", data)
 }
 

@@ -28,13 +28,18 @@ func (s *Server) providerReturn(c *fiber.Ctx) (*contract.MonitoringReturn, error
 }
 
 // providerReturnForm shows a return to the provider: the form while it is due, what was
-// returned afterwards, and the officer's question with a box for the answer.
+// returned afterwards, and the officer's question with a box for the answer and a form for
+// a correction, which starts from what was sent.
 func (s *Server) providerReturnForm(c *fiber.Ctx) error {
 	r, err := s.providerReturn(c)
 	if err != nil {
 		return err
 	}
-	return s.renderReturn(c, fiber.StatusOK, returnPage{Return: r, Base: "/provider"}, nil)
+	data := returnPage{Return: r, Base: "/provider"}
+	if r.Correctable() && r.Value != nil {
+		data.Form = contract.ReturnForm{Value: contract.FormatNumber(*r.Value), Commentary: r.Commentary}
+	}
+	return s.renderReturn(c, fiber.StatusOK, data, nil)
 }
 
 // providerReturnSubmit is the provider making a return: value, commentary and evidence.
@@ -60,6 +65,31 @@ func (s *Server) providerReturnSubmit(c *fiber.Ctx) error {
 		}
 	}
 	return s.renderReturn(c, fiber.StatusUnprocessableEntity, data, errs)
+}
+
+// providerReturnCorrect is the provider sending a corrected revision of a queried return;
+// the one it replaces stays in the return's history.
+func (s *Server) providerReturnCorrect(c *fiber.Ctx) error {
+	r, err := s.providerReturn(c)
+	if err != nil {
+		return err
+	}
+	var f contract.ReturnForm
+	errs := decodeForm(c, &f)
+	evidence, msg := contractUpload(c, "evidence")
+	if msg != "" {
+		errs["evidence"] = msg
+	}
+	if len(errs) == 0 {
+		err = s.contracts.CorrectReturn(c.UserContext(), r.OrganisationID, r.ID, formInt(c, "version"), f, evidence)
+		if err == nil {
+			return s.redirectWithFlash(c, "/provider/returns/"+r.ID, "Correction sent. The commissioning team will review it.")
+		}
+		if errs = apperr.FieldsOf(err); errs == nil {
+			return err
+		}
+	}
+	return s.renderReturn(c, fiber.StatusUnprocessableEntity, returnPage{Return: r, Form: f, Base: "/provider"}, errs)
 }
 
 // providerReturnAnswer is the provider's answer to an officer's question.

@@ -31,8 +31,12 @@ func TestProviderOverview(t *testing.T) {
 	quiet := dashKPI(t, s, current, "Complaints resolved")
 	monthEnd := time.Date(dashToday().Year(), dashToday().Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1)
 	dashReturn(t, s, kpi, monthEnd.AddDate(0, -2, 0), 95)
-	dashReturn(t, s, kpi, monthEnd.AddDate(0, -1, 0), 75) // the latest value: amber
+	dashReturn(t, s, kpi, monthEnd.AddDate(0, -1, 0), 75) // the latest accepted value: amber
 	dashReturn(t, s, kpi, monthEnd.AddDate(0, 0, -40), -1)
+	if _, err := s.DB.Exec(`UPDATE monitoring_returns SET status = 'accepted', accepted_at = submitted_at WHERE kpi_id = $1 AND value IS NOT NULL`, kpi); err != nil {
+		t.Fatal(err)
+	}
+	dashReturn(t, s, kpi, monthEnd, 40) // later, but not reviewed yet: not the figure shown
 	dashKPI(t, s, elsewhere, "Birch's KPI")
 
 	visit, open := dashAction(t, s, org, "", "Update the missing-from-care log", "open", dashDays(-10))

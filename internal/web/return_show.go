@@ -12,6 +12,8 @@ type returnPage struct {
 	Return *contract.MonitoringReturn
 	KPI    *contract.KPI
 	Notes  []contract.Note
+	// Revisions is the return's history, newest first: shown once a correction was made.
+	Revisions []contract.Revision
 	// Form is the value and commentary being made (a provider's return or an officer's record).
 	Form     contract.ReturnForm
 	Question string
@@ -26,6 +28,9 @@ var returnPageOrder = append(append([]string{}, contract.ReturnFormOrder...), "q
 func (s *Server) renderReturn(c *fiber.Ctx, status int, data returnPage, errs map[string]string) error {
 	notes, err := contract.Notes(c.UserContext(), s.db, data.Return.ID)
 	if err != nil {
+		return err
+	}
+	if data.Revisions, err = contract.Revisions(c.UserContext(), s.db, data.Return); err != nil {
 		return err
 	}
 	data.Notes, data.KPI = notes, data.Return.KPI()

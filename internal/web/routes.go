@@ -230,6 +230,7 @@ func (s *Server) Routes() []Route {
 		{"GET", "/provider/returns/:id", provider, s.providerReturnForm},
 		{"POST", "/provider/returns/:id", provider, s.providerReturnSubmit},
 		{"POST", "/provider/returns/:id/answer", provider, s.providerReturnAnswer},
+		{"POST", "/provider/returns/:id/correct", provider, s.providerReturnCorrect},
 
 		// Data protection: notices, subject access, rectification, retention, registers, audit viewer.
 		{"GET", "/dpo/retention", Roles(auth.RoleDPO), s.retentionHome},
