@@ -116,6 +116,12 @@ func (s *services) scheduler() *jobs.Scheduler {
 			_, err := s.Finance.OpenInitialRequests(audit.WithActor(ctx, audit.System))
 			return err
 		}},
+		// Emails staff about new work: at once for those who chose it, and each weekday
+		// morning for those taking the digest (internal/workqueue).
+		{Name: "work-email", Interval: 5 * time.Minute, Run: func(ctx context.Context) error {
+			_, err := s.Work.Notify(ctx)
+			return err
+		}},
 		retentionSweepJob(s.Retention),
 		s.auditCheckpointJob(),
 		// Rates every provider's compliance for the directory, then sends the insurance, DBS and
