@@ -18,7 +18,9 @@ const workChangesSQL = `
 		'/finance/changes/' || b.id AS href, coalesce(b.verified_at, b.requested_at) AS since, b.organisation_id,
 		coalesce(nullif(o.legal_name, ''), o.name) AS organisation_name
 	FROM bank_detail_changes b JOIN organisations o ON o.id = b.organisation_id
-	WHERE b.status IN ('pending_verification', 'verified') AND b.expires_at > now()
+	WHERE ` + workChangesWhere
+
+const workChangesWhere = `b.status IN ('pending_verification', 'verified') AND b.expires_at > now()
 		AND ($1::uuid[] IS NULL OR b.organisation_id = ANY($1))
 		AND ($2::timestamptz IS NULL OR coalesce(b.verified_at, b.requested_at) > $2)
 		AND ($3::uuid IS NULL OR (b.requested_by IS DISTINCT FROM $3 AND (b.status <> 'verified' OR b.verified_by IS DISTINCT FROM $3)))`
@@ -37,7 +39,7 @@ func WaitingChanges(ctx context.Context, q sqlx.QueryerContext, f work.Filter) (
 // CountWaitingChanges counts what WaitingChanges lists, without its limit.
 func CountWaitingChanges(ctx context.Context, q sqlx.QueryerContext, f work.Filter) (int, error) {
 	var n int
-	if err := sqlx.GetContext(ctx, q, &n, `SELECT count(*) FROM (`+workChangesSQL+`) w`, f.OrgArg(), f.AfterArg(), f.UserArg()); err != nil {
+	if err := sqlx.GetContext(ctx, q, &n, `SELECT count(*) FROM bank_detail_changes b WHERE `+workChangesWhere, f.OrgArg(), f.AfterArg(), f.UserArg()); err != nil {
 		return 0, fmt.Errorf("count bank changes waiting: %w", err)
 	}
 	return n, nil

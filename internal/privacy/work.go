@@ -17,7 +17,9 @@ const workCorrectionsSQL = `
 		'/rectification-requests/' || r.id AS href, r.created_at AS since, coalesce(r.organisation_id::text, '') AS organisation_id,
 		coalesce(nullif(o.legal_name, ''), o.name, '') AS organisation_name
 	FROM rectification_requests r LEFT JOIN organisations o ON o.id = r.organisation_id
-	WHERE r.status IN ('open', 'in_progress')
+	WHERE ` + workCorrectionsWhere
+
+const workCorrectionsWhere = `r.status IN ('open', 'in_progress')
 		AND ($1::uuid[] IS NULL OR r.organisation_id = ANY($1) OR r.handled_by = $3)
 		AND ($2::timestamptz IS NULL OR r.created_at > $2)
 		AND ($3::uuid IS NULL OR r.requested_by IS DISTINCT FROM $3)`
@@ -36,7 +38,7 @@ func WaitingCorrections(ctx context.Context, q sqlx.QueryerContext, f work.Filte
 // CountWaitingCorrections counts what WaitingCorrections lists, without its limit.
 func CountWaitingCorrections(ctx context.Context, q sqlx.QueryerContext, f work.Filter) (int, error) {
 	var n int
-	if err := sqlx.GetContext(ctx, q, &n, `SELECT count(*) FROM (`+workCorrectionsSQL+`) w`, f.OrgArg(), f.AfterArg(), f.UserArg()); err != nil {
+	if err := sqlx.GetContext(ctx, q, &n, `SELECT count(*) FROM rectification_requests r WHERE `+workCorrectionsWhere, f.OrgArg(), f.AfterArg(), f.UserArg()); err != nil {
 		return 0, fmt.Errorf("count corrections waiting: %w", err)
 	}
 	return n, nil

@@ -27,7 +27,9 @@ const workChangesSQL = `
 		'/review/providers/' || ps.organisation_id || '#section-' || ps.section AS href,
 		ps.updated_at AS since, ps.organisation_id, coalesce(nullif(o.legal_name, ''), o.name) AS organisation_name
 	FROM provider_sections ps JOIN organisations o ON o.id = ps.organisation_id
-	WHERE ps.pending_review AND ($1::uuid[] IS NULL OR ps.organisation_id = ANY($1))
+	WHERE ` + workChangesWhere
+
+const workChangesWhere = `ps.pending_review AND ($1::uuid[] IS NULL OR ps.organisation_id = ANY($1))
 		AND ($2::timestamptz IS NULL OR ps.updated_at > $2)
 		AND ($3::uuid IS NULL OR ps.updated_by IS DISTINCT FROM $3)`
 
@@ -54,7 +56,7 @@ func WaitingWork(ctx context.Context, q sqlx.QueryerContext, f work.Filter) ([]w
 // CountWaitingWork counts what WaitingWork lists, without its limit.
 func CountWaitingWork(ctx context.Context, q sqlx.QueryerContext, f work.Filter) (int, error) {
 	var n int
-	err := sqlx.GetContext(ctx, q, &n, `SELECT (SELECT count(*) FROM (`+workRecordsSQL+`) a) + (SELECT count(*) FROM (`+workChangesSQL+`) b)`,
+	err := sqlx.GetContext(ctx, q, &n, `SELECT (SELECT count(*) FROM (`+workRecordsSQL+`) a) + (SELECT count(*) FROM provider_sections ps WHERE `+workChangesWhere+`)`,
 		f.OrgArg(), f.AfterArg(), f.UserArg())
 	if err != nil {
 		return 0, fmt.Errorf("count provider work: %w", err)

@@ -16,7 +16,9 @@ const workActionsSQL = `
 		'/quality/actions/' || a.id AS href, a.updated_at AS since, a.organisation_id,
 		coalesce(nullif(o.legal_name, ''), o.name) AS organisation_name
 	FROM qa_actions a JOIN organisations o ON o.id = a.organisation_id
-	WHERE a.status = 'completed' AND ($1::uuid[] IS NULL OR a.organisation_id = ANY($1))
+	WHERE ` + workActionsWhere
+
+const workActionsWhere = `a.status = 'completed' AND ($1::uuid[] IS NULL OR a.organisation_id = ANY($1))
 		AND ($2::timestamptz IS NULL OR a.updated_at > $2)`
 
 // WaitingActions lists the QA actions marked complete and not yet closed, oldest first.
@@ -33,7 +35,7 @@ func WaitingActions(ctx context.Context, q sqlx.QueryerContext, f work.Filter) (
 // CountWaitingActions counts what WaitingActions lists, without its limit.
 func CountWaitingActions(ctx context.Context, q sqlx.QueryerContext, f work.Filter) (int, error) {
 	var n int
-	if err := sqlx.GetContext(ctx, q, &n, `SELECT count(*) FROM (`+workActionsSQL+`) w`, f.OrgArg(), f.AfterArg()); err != nil {
+	if err := sqlx.GetContext(ctx, q, &n, `SELECT count(*) FROM qa_actions a WHERE `+workActionsWhere, f.OrgArg(), f.AfterArg()); err != nil {
 		return 0, fmt.Errorf("count QA actions waiting: %w", err)
 	}
 	return n, nil
