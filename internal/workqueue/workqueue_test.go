@@ -213,6 +213,12 @@ func TestMineKeepsTheProvidersWhoseContractsIManage(t *testing.T) {
 	if want := w.want("section_change", "return", "return_answer"); !slices.Equal(got, want) || total != len(want) {
 		t.Errorf("officer's own work = %v (total %d), want %v", got, total, want)
 	}
+	// A correction request the officer has taken on is theirs, whoever manages the provider.
+	fixture{t, d}.exec(`UPDATE rectification_requests SET status = 'in_progress', handled_by = $2 WHERE id = $1`, w.ids["correction"], w.officer.ID)
+	got, _ = list(t, d, w.officer, workqueue.Query{Mine: true})
+	if want := w.want("section_change", "return", "return_answer", "correction"); !slices.Equal(got, want) {
+		t.Errorf("with a correction in hand the officer's own work = %v, want %v", got, want)
+	}
 	if got, total := list(t, d, w.other, workqueue.Query{Mine: true}); len(got) != 0 || total != 0 {
 		t.Errorf("an officer managing no contracts has %v (total %d) as their own", got, total)
 	}
