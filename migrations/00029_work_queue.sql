@@ -6,6 +6,8 @@
 CREATE TABLE work_email_preferences (
     user_id        uuid PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
     frequency      text NOT NULL CHECK (frequency IN ('immediate','daily','none')),
+    -- Only work on the providers whose contracts the person manages (an officer's choice).
+    mine_only      boolean NOT NULL DEFAULT false,
     -- Work that arrived up to this instant has been mailed (or was waiting before the user
     -- chose); the next mail covers work that arrived after it.
     notified_until timestamptz NOT NULL,

@@ -47,6 +47,7 @@ func TestWorkArrivesInYourWork(t *testing.T) {
 
 			browsertest.Open(t, staff, s.URL+"/account")
 			tick(t, staff, "work_email", "immediate")
+			tick(t, staff, "work_scope", "all")
 			press(t, staff, `form[data-work-email-form] button[type="submit"]`, http.StatusOK, "/account")
 			browsertest.AssertAccessible(t, staff)
 

@@ -16,9 +16,11 @@ type accountPage struct {
 	Page
 	Sessions []auth.SessionInfo
 	Current  string
-	// WorkEmail is a staff member's choice of email about new work, from Frequencies.
-	WorkEmail   workqueue.Frequency
+	// WorkEmail is a staff member's choice of email about new work, from Frequencies;
+	// officers (who manage contracts) may also keep it to their own (WorkScope).
+	WorkEmail   workqueue.Preference
 	Frequencies []workqueue.Frequency
+	WorkScope   bool
 }
 
 func (s *Server) account(c *fiber.Ctx) error {
@@ -38,11 +40,11 @@ func (s *Server) accountWithErrors(c *fiber.Ctx, errs map[string]string) error {
 		if data.WorkEmail, err = workqueue.PreferenceOf(ctx, s.db, u.ID); err != nil {
 			return err
 		}
-		data.Frequencies = workqueue.Frequencies
+		data.Frequencies, data.WorkScope = workqueue.Frequencies, u.Has(auth.RoleOfficer)
 	}
 	status := fiber.StatusOK
 	if len(errs) > 0 {
-		data.Page.Errors = fieldErrors([]string{"work_email"}, errs)
+		data.Page.Errors = fieldErrors([]string{"work_email", "work_scope"}, errs)
 		status = fiber.StatusUnprocessableEntity
 	}
 	return render(c, status, "account/home", data)

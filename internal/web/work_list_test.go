@@ -144,13 +144,23 @@ func TestWorkEmailChoiceOnTheAccountPage(t *testing.T) {
 	if links := summaryLinks(doc); links["#work_email"] == "" {
 		t.Errorf("error summary = %v", links)
 	}
-	resp, _ = c.Submit(t, "/account", "/account/work-email", url.Values{"work_email": {"immediate"}})
+	resp, doc = c.Submit(t, "/account", "/account/work-email", url.Values{"work_email": {"immediate"}})
+	if links := summaryLinks(doc); resp.StatusCode != http.StatusUnprocessableEntity || links["#work_scope"] == "" {
+		t.Errorf("an officer not saying which work: status %d, errors %v", resp.StatusCode, links)
+	}
+	if v := doc.Find(`input[name="work_email"][checked]`).AttrOr("value", ""); v != "daily" {
+		t.Errorf("after an error the stored choice shows as %q", v)
+	}
+	resp, _ = c.Submit(t, "/account", "/account/work-email", url.Values{"work_email": {"immediate"}, "work_scope": {"mine"}})
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save: status %d", resp.StatusCode)
 	}
 	_, doc = c.Get(t, "/account")
 	if v := doc.Find(`input[name="work_email"][checked]`).AttrOr("value", ""); v != "immediate" {
 		t.Errorf("saved choice shows as %q", v)
+	}
+	if v := doc.Find(`input[name="work_scope"][checked]`).AttrOr("value", ""); v != "mine" {
+		t.Errorf("saved scope shows as %q", v)
 	}
 	if n := count(t, s, `SELECT count(*) FROM audit_events WHERE action = 'user.work_email.set' AND object_id = $1`, officer.ID); n != 1 {
 		t.Errorf("%d audit events for the choice", n)
@@ -160,6 +170,15 @@ func TestWorkEmailChoiceOnTheAccountPage(t *testing.T) {
 	_, doc = p.Get(t, "/account")
 	if doc.Find(`[data-work-email-form]`).Length() != 0 {
 		t.Error("a provider is offered work emails")
+	}
+	// Finance officers manage no contracts: they choose only how often.
+	fin := s.SignIn(t, s.CreateUser(t, "finance@council.test", []auth.Role{auth.RoleFinance}, ""), 0)
+	_, doc = fin.Get(t, "/account")
+	if doc.Find(`[data-work-email-form] input[name="work_email"]`).Length() != 3 || doc.Find(`input[name="work_scope"]`).Length() != 0 {
+		t.Error("finance's email choices are not just how often")
+	}
+	if resp, _ := fin.Submit(t, "/account", "/account/work-email", url.Values{"work_email": {"none"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("finance saving: status %d", resp.StatusCode)
 	}
 	resp, _ = p.Submit(t, "/account", "/account/work-email", url.Values{"work_email": {"immediate"}})
 	if resp.StatusCode != http.StatusForbidden {

@@ -91,42 +91,48 @@ var council = func() *time.Location {
 	return time.UTC
 }()
 
-// PreferenceOf is the user's choice, or DefaultFrequency when they have not chosen.
-func PreferenceOf(ctx context.Context, q sqlx.QueryerContext, userID string) (Frequency, error) {
-	var f Frequency
-	err := sqlx.GetContext(ctx, q, &f, `SELECT frequency FROM work_email_preferences WHERE user_id = $1`, userID)
+// Preference is a person's choice of email about new work.
+type Preference struct {
+	Frequency Frequency `db:"frequency"`
+	// MineOnly keeps the emails to work on the providers whose contracts they manage (and
+	// requests they handle), as the "Your work" filter does.
+	MineOnly bool `db:"mine_only"`
+}
+
+// PreferenceOf is the user's choice, or the default (a daily summary of all their work)
+// when they have not chosen.
+func PreferenceOf(ctx context.Context, q sqlx.QueryerContext, userID string) (Preference, error) {
+	var p Preference
+	err := sqlx.GetContext(ctx, q, &p, `SELECT frequency, mine_only FROM work_email_preferences WHERE user_id = $1`, userID)
 	if db.IsNoRows(err) {
-		return DefaultFrequency, nil
+		return Preference{Frequency: DefaultFrequency}, nil
 	}
 	if err != nil {
-		return "", fmt.Errorf("work email preference: %w", err)
+		return Preference{}, fmt.Errorf("work email preference: %w", err)
 	}
-	return f, nil
+	return p, nil
 }
 
 // SetPreference records the user's choice, audited. Someone who was not being emailed
 // starts from now: the first email is about work that arrives after they chose.
-func (s *Service) SetPreference(ctx context.Context, userID string, f Frequency) error {
-	if _, ok := ParseFrequency(string(f)); !ok {
-		return apperr.New(apperr.Invalid, "Select how you want to hear about new work")
+func (s *Service) SetPreference(ctx context.Context, userID string, p Preference) error {
+	if _, ok := ParseFrequency(string(p.Frequency)); !ok {
+		return apperr.InvalidFields(map[string]string{"work_email": "Select how often we should email you about new work"})
 	}
 	return db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
-		var was Frequency
-		err := tx.GetContext(ctx, &was, `SELECT frequency FROM work_email_preferences WHERE user_id = $1 FOR UPDATE`, userID)
+		was := Preference{Frequency: DefaultFrequency}
+		err := tx.GetContext(ctx, &was, `SELECT frequency, mine_only FROM work_email_preferences WHERE user_id = $1 FOR UPDATE`, userID)
 		if err != nil && !db.IsNoRows(err) {
 			return fmt.Errorf("work email preference: %w", err)
 		}
-		if db.IsNoRows(err) {
-			was = DefaultFrequency
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO work_email_preferences (user_id, frequency, notified_until) VALUES ($1, $2, $3)
-			ON CONFLICT (user_id) DO UPDATE SET frequency = $2, updated_at = now(),
-				notified_until = CASE WHEN work_email_preferences.frequency = 'none' THEN $3 ELSE work_email_preferences.notified_until END`,
-			userID, string(f), s.now()); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO work_email_preferences (user_id, frequency, mine_only, notified_until) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (user_id) DO UPDATE SET frequency = $2, mine_only = $3, updated_at = now(),
+				notified_until = CASE WHEN work_email_preferences.frequency = 'none' THEN $4 ELSE work_email_preferences.notified_until END`,
+			userID, string(p.Frequency), p.MineOnly, s.now()); err != nil {
 			return fmt.Errorf("save work email preference: %w", err)
 		}
 		return audit.Record(ctx, tx, audit.Event{Action: "user.work_email.set", ObjectType: "user", ObjectID: userID,
-			Summary: map[string]any{"from": string(was), "to": string(f)}})
+			Summary: map[string]any{"from": string(was.Frequency), "to": string(p.Frequency), "mine_only": p.MineOnly}})
 	})
 }
 
@@ -135,8 +141,8 @@ const mailedItems = 20
 
 // preference is a stored choice with how far the mails have reached.
 type preference struct {
-	UserID        string    `db:"user_id"`
-	Frequency     Frequency `db:"frequency"`
+	UserID string `db:"user_id"`
+	Preference
 	NotifiedUntil time.Time `db:"notified_until"`
 }
 
@@ -152,7 +158,7 @@ func (s *Service) Notify(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	var prefs []preference
-	if err := sqlx.SelectContext(ctx, s.DB, &prefs, `SELECT user_id, frequency, notified_until FROM work_email_preferences`); err != nil {
+	if err := sqlx.SelectContext(ctx, s.DB, &prefs, `SELECT user_id, frequency, mine_only, notified_until FROM work_email_preferences`); err != nil {
 		return 0, fmt.Errorf("work email preferences: %w", err)
 	}
 	byUser := make(map[string]preference, len(prefs))
@@ -188,7 +194,7 @@ func (s *Service) Notify(ctx context.Context) (int, error) {
 
 // mail sends one person their email, if there is anything to say, and moves their marker.
 func (s *Service) mail(ctx context.Context, u *auth.User, p preference, upto time.Time) (bool, error) {
-	items, _, err := List(ctx, s.DB, u, Query{After: p.NotifiedUntil, Limit: MaxItems})
+	items, _, err := List(ctx, s.DB, u, Query{After: p.NotifiedUntil, Mine: p.MineOnly, Limit: MaxItems})
 	if err != nil {
 		return false, err
 	}
@@ -198,16 +204,21 @@ func (s *Service) mail(ctx context.Context, u *auth.User, p preference, upto tim
 			fresh = append(fresh, it)
 		}
 	}
-	waiting, err := Count(ctx, s.DB, u)
+	var waiting int
+	if p.MineOnly {
+		_, waiting, err = List(ctx, s.DB, u, Query{Mine: true, Limit: 1})
+	} else {
+		waiting, err = Count(ctx, s.DB, u)
+	}
 	if err != nil {
 		return false, err
 	}
 	var msg *notify.Message
 	switch {
 	case p.Frequency == Immediate && len(fresh) > 0:
-		msg = s.message(u, fresh, waiting, "New work for you in Provider Portal", "work_immediate")
+		msg = s.message(u, p.MineOnly, fresh, waiting, "New work for you in Provider Portal", "work_immediate")
 	case p.Frequency == Daily && waiting > 0:
-		msg = s.message(u, fresh, waiting, "Your work in Provider Portal today", "work_digest")
+		msg = s.message(u, p.MineOnly, fresh, waiting, "Your work in Provider Portal today", "work_digest")
 	}
 	err = db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE work_email_preferences SET notified_until = $3
@@ -225,7 +236,7 @@ func (s *Service) mail(ctx context.Context, u *auth.User, p preference, upto tim
 }
 
 // message is the email: the new items, oldest first, and how much waits in all.
-func (s *Service) message(u *auth.User, fresh []work.Item, waiting int, subject, kind string) *notify.Message {
+func (s *Service) message(u *auth.User, mine bool, fresh []work.Item, waiting int, subject, kind string) *notify.Message {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Dear %s,\n\n", u.Name)
 	switch len(fresh) {
@@ -251,7 +262,11 @@ func (s *Service) message(u *auth.User, fresh []work.Item, waiting int, subject,
 	if waiting == 1 {
 		noun = "item is"
 	}
-	fmt.Fprintf(&b, "\n%d %s waiting for you in all. See your work, oldest first:\n%s\n\n", waiting, noun, s.link("/work"))
+	where, page := "for you in all", s.link("/work")
+	if mine {
+		where, page = "for your contracts and providers", s.link("/work?show=mine")
+	}
+	fmt.Fprintf(&b, "\n%d %s waiting %s. See your work, oldest first:\n%s\n\n", waiting, noun, where, page)
 	fmt.Fprintf(&b, "You can choose how often we email you about new work on your account page:\n%s\n", s.link("/account"))
 	return &notify.Message{To: u.Email, Subject: subject, Body: b.String(), Kind: kind}
 }
