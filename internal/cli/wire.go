@@ -116,6 +116,12 @@ func (s *services) scheduler() *jobs.Scheduler {
 			_, err := s.Finance.OpenInitialRequests(audit.WithActor(ctx, audit.System))
 			return err
 		}},
+		// Emails staff about new work: at once for those who chose it, and each weekday
+		// morning for those taking the digest (internal/workqueue).
+		{Name: "work-email", Interval: 5 * time.Minute, Run: func(ctx context.Context) error {
+			_, err := s.Work.Notify(ctx)
+			return err
+		}},
 		// Deletes certificates uploaded with a refused save and never used (kept a day for the
 		// provider to come back to the page).
 		{Name: "tidy-pending-uploads", Interval: time.Hour, Run: func(ctx context.Context) error {

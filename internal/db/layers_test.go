@@ -17,13 +17,13 @@ import (
 // an organisation (membership) sits above auth, privacy and provider; HTTP (web) sits above
 // every capability, and only the wiring and the commands sit above web.
 var layers = [][]string{
-	{"apperr", "config", "db", "devdb", "export", "form", "jobs", "settings", "ukid", "vault"},
+	{"apperr", "config", "db", "devdb", "export", "form", "jobs", "settings", "ukid", "vault", "work"},
 	{"audit", "notify", "validate"},
 	{"auth", "document"},
 	{"apitoken", "provider"},
 	{"contract", "finance", "privacy"},
 	{"membership", "privacy/subject", "quality"},
-	{"directory", "importer", "retention"},
+	{"directory", "importer", "retention", "workqueue"},
 	{"web"},
 	{"cli/wire"},
 	{"cli"},

@@ -85,6 +85,9 @@ var TableOwners = map[string]string{
 	"import_jobs":       "importer",
 	"api_tokens":        "apitoken",
 	"job_runs":          "jobs",
+
+	// Each staff member's choice of email about new work, and how far it has reached.
+	"work_email_preferences": "workqueue",
 }
 
 // HarnessPackages may write any table directly: they build data for demonstrations,

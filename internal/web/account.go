@@ -5,6 +5,7 @@ import (
 
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/auth"
+	"github.com/council/provider-portal/internal/workqueue"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -15,15 +16,38 @@ type accountPage struct {
 	Page
 	Sessions []auth.SessionInfo
 	Current  string
+	// WorkEmail is a staff member's choice of email about new work, from Frequencies;
+	// officers (who manage contracts) may also keep it to their own (WorkScope).
+	WorkEmail   workqueue.Preference
+	Frequencies []workqueue.Frequency
+	WorkScope   bool
 }
 
 func (s *Server) account(c *fiber.Ctx) error {
-	sessions, err := auth.UserSessions(c.UserContext(), s.db, userOf(c).ID, s.clock())
+	return s.accountWithErrors(c, nil)
+}
+
+// accountWithErrors renders the account page, with a form's errors (status 422) if any.
+func (s *Server) accountWithErrors(c *fiber.Ctx, errs map[string]string) error {
+	ctx := c.UserContext()
+	u := userOf(c)
+	sessions, err := auth.UserSessions(ctx, s.db, u.ID, s.clock())
 	if err != nil {
 		return err
 	}
-	return render(c, fiber.StatusOK, "account/home", accountPage{Page: s.page(c, "Your account"), Sessions: sessions,
-		Current: auth.RefOf(sessionOf(c))})
+	data := accountPage{Page: s.page(c, "Your account"), Sessions: sessions, Current: auth.RefOf(sessionOf(c))}
+	if u.IsStaff() {
+		if data.WorkEmail, err = workqueue.PreferenceOf(ctx, s.db, u.ID); err != nil {
+			return err
+		}
+		data.Frequencies, data.WorkScope = workqueue.Frequencies, u.Has(auth.RoleOfficer)
+	}
+	status := fiber.StatusOK
+	if len(errs) > 0 {
+		data.Page.Errors = fieldErrors([]string{"work_email", "work_scope"}, errs)
+		status = fiber.StatusUnprocessableEntity
+	}
+	return render(c, status, "account/home", data)
 }
 
 // accountSessionEnd signs one of the person's sessions out; ending this one signs them out.

@@ -24,10 +24,14 @@ type Page struct {
 	Errors       []FieldError
 }
 
-// NavItem is a link in the service navigation.
+// NavItem is a link in the service navigation. Counted items show Count after the text
+// ("Your work (3)"), with CountHint saying what is counted to screen reader users.
 type NavItem struct {
 	Text, Href string
 	Current    bool
+	Counted    bool
+	Count      int
+	CountHint  string
 }
 
 // FieldError is one message in the error summary, linking to its field.

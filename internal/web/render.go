@@ -103,6 +103,9 @@ func (s *Server) page(c *fiber.Ctx, title string) Page {
 // nav lists the areas the user's roles reach.
 func (s *Server) nav(c *fiber.Ctx, u *auth.User) []NavItem {
 	items := []NavItem{{Text: "Home", Href: "/"}}
+	if u.IsStaff() {
+		items = append(items, s.workNav(c, u))
+	}
 	if u.Has(auth.RoleProvider) {
 		items = append(items, NavItem{Text: "Your supplier record", Href: "/provider"})
 		items = append(items, NavItem{Text: "Members", Href: "/organisation/members"})

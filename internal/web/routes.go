@@ -28,6 +28,7 @@ func (s *Server) Routes() []Route {
 	admin := Roles(auth.RoleAdmin)
 	provider := Roles(auth.RoleProvider)
 	officer := Roles(auth.RoleOfficer)
+	staff := Roles(auth.StaffRoles...)
 	return []Route{
 		{"GET", "/healthz", Public, s.healthz},
 		{"GET", "/readyz", Public, s.readyz},
@@ -51,6 +52,9 @@ func (s *Server) Routes() []Route {
 		{"POST", "/account/authenticator-app", SignedIn, s.accountApp},
 		{"GET", "/account/password", SignedIn, s.accountPasswordForm},
 		{"POST", "/account/password", SignedIn, s.accountPassword},
+		{"POST", "/account/work-email", staff, s.accountWorkEmail},
+
+		{"GET", "/work", staff, s.workList},
 
 		{"GET", "/password-reset", Public, s.passwordResetRequestForm},
 		{"POST", "/password-reset", Public, s.passwordResetRequest},

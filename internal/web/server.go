@@ -21,6 +21,7 @@ import (
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/council/provider-portal/internal/quality"
 	"github.com/council/provider-portal/internal/retention"
+	"github.com/council/provider-portal/internal/workqueue"
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/template/html/v2"
 	"github.com/jmoiron/sqlx"
@@ -40,10 +41,13 @@ type Server struct {
 	retention   *retention.Service
 	importer    *importer.Service
 	importJobs  *importer.Jobs
-	documents   document.Store
-	clock       func() time.Time
-	log         *slog.Logger
-	metrics     *Metrics
+	work        *workqueue.Service
+	// workCounts keeps each person's count of waiting work for a few seconds, for the nav.
+	workCounts *workqueue.Counter
+	documents  document.Store
+	clock      func() time.Time
+	log        *slog.Logger
+	metrics    *Metrics
 	// apiLimits rate-limits the JSON API per token (api_ratelimit.go).
 	apiLimits *rateLimiter
 	// refusals counts requests refused by access rules, to audit repeated ones.
@@ -64,6 +68,7 @@ type Deps struct {
 	Retention  *retention.Service
 	Importer   *importer.Service
 	ImportJobs *importer.Jobs
+	Work       *workqueue.Service
 	Documents  document.Store
 	// Clock is the services' clock, for the few things the web layer dates itself.
 	Clock   func() time.Time
@@ -75,12 +80,13 @@ type Deps struct {
 // template stops the start rather than a request.
 func New(d Deps) (*fiber.App, error) {
 	s := &Server{cfg: d.Config, db: d.DB, auth: d.Auth, memberships: d.Members, providers: d.Providers, finance: d.Finance, contracts: d.Contracts,
-		quality: d.Quality, retention: d.Retention, importer: d.Importer, importJobs: d.ImportJobs, documents: d.Documents, clock: d.Clock, log: d.Log, metrics: d.Metrics,
+		quality: d.Quality, retention: d.Retention, importer: d.Importer, importJobs: d.ImportJobs, work: d.Work, documents: d.Documents, clock: d.Clock, log: d.Log, metrics: d.Metrics,
 		apiLimits: newRateLimiter(apiRatePerSecond, apiRateBurst, nil)}
 	if s.clock == nil {
 		s.clock = time.Now
 	}
 	s.refusals = newRefusalWatch(s.clock)
+	s.workCounts = &workqueue.Counter{TTL: 30 * time.Second, Now: s.clock}
 	if s.metrics == nil {
 		s.metrics = NewMetrics(nil)
 	}

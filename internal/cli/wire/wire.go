@@ -23,6 +23,7 @@ import (
 	"github.com/council/provider-portal/internal/ukid"
 	"github.com/council/provider-portal/internal/vault"
 	"github.com/council/provider-portal/internal/web"
+	"github.com/council/provider-portal/internal/workqueue"
 	"github.com/gofiber/fiber/v2"
 	"github.com/jmoiron/sqlx"
 )
@@ -50,6 +51,8 @@ type Services struct {
 	Importer  *importer.Service
 	// ImportJobs keeps the background import jobs the web app starts.
 	ImportJobs *importer.Jobs
+	// Work emails staff about new work and keeps their choice of how often.
+	Work *workqueue.Service
 }
 
 // New builds every service over an open database, once.
@@ -73,6 +76,7 @@ func New(cfg *config.Config, d *sqlx.DB, v *vault.Vault, modulus *ukid.ModulusTa
 		Importer: &importer.Service{DB: d, Vault: v, Checks: providers.Checks, BaseURL: cfg.BaseURL, Now: clock,
 			Providers: providers, Finance: fin},
 		ImportJobs: &importer.Jobs{DB: d, Vault: v},
+		Work:       &workqueue.Service{DB: d, BaseURL: cfg.BaseURL, Now: clock, Settle: 2 * time.Minute, DigestHour: 7},
 	}
 }
 
@@ -80,5 +84,5 @@ func New(cfg *config.Config, d *sqlx.DB, v *vault.Vault, modulus *ukid.ModulusTa
 func (s *Services) App(metrics *web.Metrics) (*fiber.App, error) {
 	return web.New(web.Deps{Config: s.Config, DB: s.DB, Log: s.Log, Metrics: metrics, Clock: s.Clock, Documents: s.Documents,
 		Auth: s.Auth, Members: s.Members, Providers: s.Providers, Finance: s.Finance, Contracts: s.Contracts, Quality: s.Quality,
-		Retention: s.Retention, Importer: s.Importer, ImportJobs: s.ImportJobs})
+		Retention: s.Retention, Importer: s.Importer, ImportJobs: s.ImportJobs, Work: s.Work})
 }
