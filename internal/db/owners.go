@@ -88,6 +88,10 @@ var TableOwners = map[string]string{
 
 	// Each staff member's choice of email about new work, and how far it has reached.
 	"work_email_preferences": "workqueue",
+
+	// Regulators' published judgements and the files they came from.
+	"regulator_imports":    "regulator",
+	"regulator_judgements": "regulator",
 }
 
 // HarnessPackages may write any table directly: they build data for demonstrations,
