@@ -9,6 +9,7 @@ import (
 
 	"github.com/council/provider-portal/internal/form"
 	"github.com/council/provider-portal/internal/provider"
+	"github.com/council/provider-portal/internal/regulator"
 	"github.com/jmoiron/sqlx"
 )
 
@@ -137,6 +138,9 @@ type Inputs struct {
 	ExpiredDocuments int
 	FirstExpiredOn   time.Time
 	ExpiredNames     []string
+	// Published are the judgements the regulators last published for the provider's
+	// registrations, from the files applied (internal/regulator).
+	Published []regulator.Published
 }
 
 // LateReturns are a provider's monitoring returns not made by their due date.
@@ -159,6 +163,7 @@ var Rules = []Rule{
 	{"dbs", "DBS checks", ruleDBS},
 	{"ofsted", "Ofsted", ruleOfsted},
 	{"cqc", "CQC", ruleCQC},
+	{"published", "Published judgements", rulePublished},
 	{"qa_actions", "Quality assurance actions", ruleQAActions},
 	{"returns", "Monitoring returns", ruleReturns},
 	{"documents", "Documents", ruleDocuments},
