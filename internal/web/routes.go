@@ -136,6 +136,11 @@ func (s *Server) Routes() []Route {
 		{"GET", "/imports/:id/progress", Roles(auth.RoleAdmin, auth.RoleOfficer), s.importProgress},
 		{"GET", "/imports/:id/errors.csv", Roles(auth.RoleAdmin, auth.RoleOfficer), s.importErrorsCSV},
 		{"POST", "/imports/:id/commit", Roles(auth.RoleAdmin, auth.RoleOfficer), s.importCommit},
+		// Regulators' published judgements: check a file (a dry run), then apply it.
+		{"GET", "/regulator-data", officer, s.regulatorData},
+		{"POST", "/regulator-data", officer, s.regulatorDataCheck},
+		{"GET", "/regulator-data/:id", officer, s.regulatorDataShow},
+		{"POST", "/regulator-data/:id/apply", officer, s.regulatorDataApply},
 
 		// Finance: payment details under dual control, reveals and exports after a step-up.
 		{"GET", "/provider/bank-details", provider, s.providerBankDetails},
