@@ -29,9 +29,8 @@ func loadPublished(ctx context.Context, q sqlx.QueryerContext, orgIDs []string, 
 // record says (the Ofsted and CQC rules read the record):
 //   - red: a published judgement is inadequate;
 //   - amber: a published judgement is requires improvement;
-//   - green: the published judgements, listed, are good or outstanding (or not judged).
-//
-// With no published judgement on file it says nothing.
+//   - green: the published judgements, listed, are good or outstanding (or not judged), or
+//     no file applied so far names the provider's registrations.
 func rulePublished(in *Inputs, _ Settings, _ time.Time) []Reason {
 	var reasons []Reason
 	var fine []string
@@ -50,8 +49,11 @@ func rulePublished(in *Inputs, _ Settings, _ time.Time) []Reason {
 			fine = append(fine, said)
 		}
 	}
-	if len(reasons) > 0 || len(fine) == 0 {
+	switch {
+	case len(reasons) > 0:
 		return reasons
+	case len(fine) == 0:
+		return []Reason{{RAG: Green, Why: "No judgement published by Ofsted or the CQC is on file."}}
 	}
 	return []Reason{{RAG: Green, Why: strings.Join(fine, "; ") + "."}}
 }
