@@ -82,9 +82,18 @@ func printRegulatorCheck(w io.Writer, c *regulator.Check, dryRun bool) {
 	for _, p := range c.Problems {
 		fmt.Fprintf(w, "  %s\n", p)
 	}
-	fmt.Fprintf(w, "%s: %d judgements\n", verb, len(c.Changes()))
+	n := len(c.Changes())
+	noun := "judgements"
+	if n == 1 {
+		noun = "judgement"
+	}
+	fmt.Fprintf(w, "%s: %d %s\n", verb, n, noun)
 	for _, m := range c.Changes() {
-		fmt.Fprintf(w, "  %s %s (%s): %s, was %s\n", c.Source.IDLabel(), m.RegulatorID, m.ProviderName, m.Judgement.Label(), m.Previous.Label())
+		before := "none published before"
+		if m.Previous != "" {
+			before = "was " + m.Previous.Label()
+		}
+		fmt.Fprintf(w, "  %s %s (%s): %s, %s\n", c.Source.IDLabel(), m.RegulatorID, m.ProviderName, m.Judgement.Label(), before)
 	}
 	fmt.Fprintf(w, "Ratings that fell: %d\n", len(c.Falls()))
 	for _, m := range c.Falls() {
