@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/council/provider-portal/internal/apperr"
@@ -138,19 +139,19 @@ func (f *File) read(line int, cells []string, id, name, judgement, date int) {
 		f.Skipped++
 		return
 	}
-	r := Row{Line: line, Name: cell(name)}
+	r := Row{Line: line, Name: CleanText(cell(name), 300)}
 	var ok bool
 	if r.RegulatorID, ok = regulatorID(f.Source, rawID); !ok {
-		f.problem(line, "the %s %s is not in the right format", f.Source.IDLabel(), quoted(rawID))
+		f.problem(line, "the %s %s is not in the right format", f.Source.IDLabel(), quoted(CleanText(rawID, 60)))
 		return
 	}
 	if r.Judgement, ok = ParseJudgement(rawJudgement); !ok {
-		f.problem(line, "the judgement %s is not one the portal knows", quoted(rawJudgement))
+		f.problem(line, "the judgement %s is not one the portal knows", quoted(CleanText(rawJudgement, 60)))
 		return
 	}
 	if d := cell(date); d != "" {
 		if r.JudgementDate, ok = parseDate(d); !ok {
-			f.problem(line, "the date %s is not a date", quoted(d))
+			f.problem(line, "the date %s is not a date", quoted(CleanText(d, 60)))
 			return
 		}
 	}
@@ -263,4 +264,20 @@ func latin1(b []byte) []byte {
 		buf.WriteRune(rune(c))
 	}
 	return buf.Bytes()
+}
+
+// CleanText makes text from a file safe to keep and show: valid UTF-8, without control
+// characters (PostgreSQL refuses NUL in text and JSON), at most max characters.
+func CleanText(s string, max int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, s)
+	if r := []rune(s); len(r) > max {
+		s = string(r[:max])
+	}
+	return strings.TrimSpace(s)
 }

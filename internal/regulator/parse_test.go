@@ -144,3 +144,14 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestParseCleansTextFromTheFile(t *testing.T) {
+	in := "URN,Setting name,Overall effectiveness,Inspection date\nSC111111,Acorn\x00 House\x07,2,01/10/2026\nSC2\x00,x,2,01/10/2026\n"
+	f, err := Parse(Ofsted, []byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Rows) != 1 || f.Rows[0].Name != "Acorn House" || len(f.Problems) != 1 || strings.ContainsRune(f.Problems[0], 0) {
+		t.Errorf("rows %+v problems %q", f.Rows, f.Problems)
+	}
+}

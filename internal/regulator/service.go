@@ -91,9 +91,8 @@ func (c *Check) filter(keep func(Match) bool) []Match {
 // changing nothing. With keep, the check is stored (and audited) so an officer can look at it
 // and then apply it; without, nothing at all is written: the command line's dry run.
 func (s *Service) CheckFile(ctx context.Context, source Source, fileName string, content []byte, keep bool) (*Check, error) {
-	fileName = strings.TrimSpace(fileName)
-	if fileName == "" || len(fileName) > 300 {
-		return nil, apperr.New(apperr.Invalid, "Choose the file to check")
+	if fileName = CleanText(fileName, 300); fileName == "" {
+		fileName = "unnamed file"
 	}
 	f, err := Parse(source, content)
 	if err != nil {
@@ -273,6 +272,14 @@ func (s *Service) Apply(ctx context.Context, id string) (*Check, error) {
 }
 
 func (s *Service) apply(ctx context.Context, tx *sqlx.Tx, c *Check) error {
+	// One file from a source is applied at a time, so two officers applying two files at
+	// once each compare with what the other recorded.
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('regulator_judgements:' || $1))`, c.Source); err != nil {
+		return fmt.Errorf("lock %s judgements: %w", c.Source, err)
+	}
+	if err := compare(ctx, tx, c.Source, c.Matches); err != nil {
+		return err
+	}
 	changes := c.Changes()
 	changed := map[string][]Match{}
 	var orgs []string

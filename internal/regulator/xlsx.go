@@ -157,7 +157,8 @@ func sheetRows(r io.Reader, shared []string) ([][]string, error) {
 			switch t.Name.Local {
 			case "row":
 				row = nil
-				if n, err := strconv.Atoi(attrOf(t, "r")); err == nil && n > len(rows)+1 && n-len(rows) < 100000 {
+				// Excel's sheets end at row 1,048,576: a row number past it is not a real sheet.
+				if n, err := strconv.Atoi(attrOf(t, "r")); err == nil && n > len(rows)+1 && n <= 1<<20 {
 					for len(rows) < n-1 {
 						rows = append(rows, nil)
 					}
