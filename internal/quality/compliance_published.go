@@ -29,22 +29,41 @@ func loadPublished(ctx context.Context, q sqlx.QueryerContext, orgIDs []string, 
 // record says (the Ofsted and CQC rules read the record):
 //   - red: a published judgement is inadequate;
 //   - amber: a published judgement is requires improvement;
+//   - amber: the provider's approved record claims a better rating than the one published
+//     (outstanding where the regulator published good), so the record needs correcting;
 //   - green: the published judgements, listed, are good or outstanding (or not judged), or
 //     no file applied so far names the provider's registrations.
 func rulePublished(in *Inputs, _ Settings, _ time.Time) []Reason {
 	var reasons []Reason
 	var fine []string
+	declared := map[string]string{}
+	if in.Regulation != nil {
+		for _, o := range in.Regulation.Ofsted {
+			declared[string(regulator.Ofsted)+"/"+o.URN] = o.Judgement
+		}
+		for _, l := range in.Regulation.CQCLocations {
+			declared[string(regulator.CQC)+"/"+l.LocationID] = l.Rating
+		}
+	}
 	for _, p := range in.Published {
 		when := ""
 		if !p.JudgementDate.IsZero() {
-			when = " on " + p.JudgementDate.Format("2 January 2006")
+			when = " (" + p.JudgementDate.Format("2 January 2006") + ")"
 		}
-		said := fmt.Sprintf("%s published %s %s as %s%s", p.Source.Name(), p.Source.IDLabel(), p.RegulatorID, strings.ToLower(p.Judgement.Label()), when)
-		switch p.Judgement {
-		case regulator.Inadequate:
+		noun, id := "judgement", "URN "+p.RegulatorID
+		if p.Source == regulator.CQC {
+			noun, id = "rating", "location "+p.RegulatorID
+		}
+		said := fmt.Sprintf("%s's published %s for %s is %s%s", p.Source.Name(), noun, id, strings.ToLower(p.Judgement.Label()), when)
+		own := declared[string(p.Source)+"/"+p.RegulatorID]
+		switch {
+		case p.Judgement == regulator.Inadequate:
 			reasons = append(reasons, Reason{RAG: Red, Why: said + "."})
-		case regulator.RequiresImprovement:
+		case p.Judgement == regulator.RequiresImprovement:
 			reasons = append(reasons, Reason{RAG: Amber, Why: said + "."})
+		case p.Judgement.WorseThan(own):
+			reasons = append(reasons, Reason{RAG: Amber, Why: fmt.Sprintf("%s, but the provider's record says %s: ask the provider to correct it.",
+				said, strings.ToLower(regulator.Judgement(own).Label()))})
 		default:
 			fine = append(fine, said)
 		}

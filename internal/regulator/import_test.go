@@ -159,7 +159,7 @@ func TestRegulatorFileWithAFallTurnsTheRAGAndEmailsTheManager(t *testing.T) {
 		t.Fatal(err)
 	}
 	rag, published := w.rag(t, w.Harbour)
-	if rag != quality.Red || len(published) != 1 || published[0].RAG != quality.Red || !strings.Contains(published[0].Why, "SC111111 as inadequate on 1 October 2026") {
+	if rag != quality.Red || len(published) != 1 || published[0].RAG != quality.Red || !strings.Contains(published[0].Why, "Ofsted's published judgement for URN SC111111 is inadequate (1 October 2026)") {
 		t.Errorf("after the fall: RAG %s, published reasons %+v", rag, published)
 	}
 	var mail []struct {

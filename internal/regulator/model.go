@@ -91,6 +91,13 @@ func rank(j string) int {
 	return 0
 }
 
+// WorseThan reports whether j is lower on the scale than other, a judgement in the words of
+// the provider's record ("good", "requires_improvement"…); a judgement off the scale (not
+// judged, not yet inspected) is neither worse nor better.
+func (j Judgement) WorseThan(other string) bool {
+	return rank(string(j)) > 0 && rank(other) > 0 && rank(string(j)) > rank(other)
+}
+
 // judgementWords are the words the files use, lower case, with Ofsted's codes: 1 outstanding,
 // 2 good, 3 requires improvement (formerly adequate or satisfactory), 4 inadequate, 5 not judged.
 var judgementWords = map[string]Judgement{
