@@ -17,6 +17,7 @@ var TableOwners = map[string]string{
 	"one_time_tokens": "auth",
 	"role_grants":     "auth",
 	"email_requests":  "auth",
+	"unsent_forms":    "auth",
 
 	// Who belongs to which organisation, and how people join one.
 	"memberships":            "membership",

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -25,6 +26,11 @@ const (
 	localFlash     = "flash"
 	localOrgName   = "organisation_name"
 	localRoute     = "route"
+	// localTimedOut holds the auth.TimedOutSession of a signed-in session this request found
+	// timed out, so a form it sent can be kept for its owner (unsent_form.go).
+	localTimedOut = "timed_out_session"
+	// localRestored marks a page showing a kept form's values again.
+	localRestored = "restored_form"
 )
 
 func sessionOf(c *fiber.Ctx) *auth.Session {
@@ -167,6 +173,10 @@ func (s *Server) loadSession(c *fiber.Ctx) error {
 	if token != "" {
 		sess, err := auth.SessionByToken(ctx, s.db, token, s.timeouts())
 		if apperr.Is(err, apperr.NotFound) {
+			var timedOut *auth.SessionTimedOutError
+			if errors.As(err, &timedOut) {
+				c.Locals(localTimedOut, timedOut.Session)
+			}
 			sess, err = nil, nil // ended or never was: the visitor starts afresh
 		}
 		if err != nil {
@@ -244,6 +254,20 @@ func (s *Server) checkCSRF(c *fiber.Ctx) error {
 		return errCSRF
 	}
 	return c.Next()
+}
+
+// checkCSRFOrKeep is checkCSRF, except that a form sent by a signed-in session that has just
+// timed out is kept for its owner and they are asked to sign in again (keepUnsentForm),
+// rather than told the form has expired.
+func (s *Server) checkCSRFOrKeep(c *fiber.Ctx) error {
+	if ended, ok := c.Locals(localTimedOut).(auth.TimedOutSession); ok && sessionOf(c) == nil {
+		switch c.Method() {
+		case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+		default:
+			return s.keepUnsentForm(c, ended)
+		}
+	}
+	return s.checkCSRF(c)
 }
 
 // guard applies a route's access rule before its handler.

@@ -3,6 +3,7 @@ package web
 import (
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/finance"
+	"github.com/council/provider-portal/internal/form"
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/gofiber/fiber/v2"
 )
@@ -64,7 +65,15 @@ func (s *Server) providerBankChangeForm(c *fiber.Ctx) error {
 	if !org.Status.Approved() {
 		return c.Redirect("/provider/bank-details", fiber.StatusSeeOther)
 	}
-	return s.renderChangeForm(c, fiber.StatusOK, changeFormPage{Org: org, Action: "/provider/bank-details/change"}, nil)
+	data := changeFormPage{Org: org, Action: "/provider/bank-details/change"}
+	// What they typed before their session timed out, if they come back to it (unsent_form.go).
+	if f, err := s.restoredForm(c); err != nil {
+		return err
+	} else if f != nil {
+		_ = form.Decode(f.Get, &data.Req)
+		data.Req.Evidence = nil
+	}
+	return s.renderChangeForm(c, fiber.StatusOK, data, nil)
 }
 
 // providerBankChange sends the request. Nothing changes until finance has verified it by a
