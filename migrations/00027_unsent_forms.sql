@@ -21,5 +21,20 @@ COMMENT ON TABLE unsent_forms IS 'Forms sent after their session timed out, kept
 COMMENT ON COLUMN unsent_forms.session_hash IS 'SHA-256 of the timed-out session''s token, for the record only: the row is matched to its owner by user_id';
 COMMENT ON COLUMN unsent_forms.values_sealed IS 'The form''s values as JSON, sealed by the vault bound to the row''s user and path; passwords, codes, the CSRF token and files are never kept';
 
+-- Signed-in sessions that timed out, remembered for a working day by the hash of the CSRF
+-- token their pages carried: a form from such a page, sent after the session row is gone
+-- (the hourly clean-up, or another tab reached the timeout first), is still known to be that
+-- person's, and is kept for them. Sessions ended on purpose (signing out, by an
+-- administrator, a new password) leave nothing here.
+CREATE TABLE ended_sessions (
+    csrf_hash  bytea PRIMARY KEY,
+    token_hash bytea NOT NULL,
+    user_id    uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    ended_at   timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX ended_sessions_ended_at ON ended_sessions (ended_at);
+COMMENT ON TABLE ended_sessions IS 'Signed-in sessions that timed out, by the SHA-256 of their CSRF token, so a form sent from one of their pages can be kept for its owner; deleted after a day';
+
 -- +goose Down
+DROP TABLE ended_sessions;
 DROP TABLE unsent_forms;

@@ -45,7 +45,8 @@ func CountSignInRecordsBefore(ctx context.Context, q sqlx.QueryerContext, cutoff
 	var n int
 	err := sqlx.GetContext(ctx, q, &n, `SELECT (SELECT count(*) FROM sessions WHERE last_seen_at <= $1)
 		+ (SELECT count(*) FROM signin_attempts WHERE at <= $1)
-		+ (SELECT count(*) FROM unsent_forms WHERE created_at <= $1)`, cutoff)
+		+ (SELECT count(*) FROM unsent_forms WHERE created_at <= $1)
+		+ (SELECT count(*) FROM ended_sessions WHERE ended_at <= $1)`, cutoff)
 	if err != nil {
 		return 0, fmt.Errorf("count sign-in records: %w", err)
 	}
@@ -66,6 +67,7 @@ func DestroySignInRecordsBefore(ctx context.Context, tx *sqlx.Tx, cutoff time.Ti
 		`DELETE FROM sessions WHERE last_seen_at <= $1`,
 		`DELETE FROM signin_attempts WHERE at <= $1`,
 		`DELETE FROM unsent_forms WHERE created_at <= $1`,
+		`DELETE FROM ended_sessions WHERE ended_at <= $1`,
 	} {
 		res, err := tx.ExecContext(ctx, stmt, cutoff)
 		if err != nil {

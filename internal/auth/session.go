@@ -107,7 +107,9 @@ func SessionByToken(ctx context.Context, q sqlx.ExtContext, token string, t Sess
 	}
 	now := time.Now()
 	if now.After(s.ExpiresAt) || now.Sub(s.LastSeenAt) > t.Idle {
-		if _, err := q.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, s.TokenHash); err != nil {
+		if _, err := q.ExecContext(ctx, `WITH gone AS (DELETE FROM sessions WHERE token_hash = $1
+				RETURNING token_hash, user_id, stage, csrf_token)
+			`+rememberTimedOut, s.TokenHash); err != nil {
 			return nil, fmt.Errorf("end expired session: %w", err)
 		}
 		if s.Stage == StageFull && s.UserID != nil {
@@ -201,13 +203,22 @@ func SetSessionOrganisation(ctx context.Context, q sqlx.ExecerContext, tokenHash
 
 // DeleteExpiredSessions removes sessions past their absolute or idle timeout, and
 // anonymous ones older than a day; the daily job calls it.
-func DeleteExpiredSessions(ctx context.Context, q sqlx.ExecerContext, t SessionTimeouts) (int64, error) {
-	res, err := q.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < now()
-		OR last_seen_at < now() - $1 * interval '1 second'`, t.Idle.Seconds())
+// Signed-in sessions that timed out are remembered (ended_sessions) for EndedSessionMemory.
+func DeleteExpiredSessions(ctx context.Context, q sqlx.ExtContext, t SessionTimeouts) (int64, error) {
+	var n int64
+	err := sqlx.GetContext(ctx, q, &n, `WITH gone AS (DELETE FROM sessions WHERE expires_at < now()
+			OR last_seen_at < now() - $1 * interval '1 second'
+			RETURNING token_hash, user_id, stage, csrf_token),
+		remembered AS (`+rememberTimedOut+`)
+		SELECT count(*) FROM gone`, t.Idle.Seconds())
 	if err != nil {
 		return 0, fmt.Errorf("delete expired sessions: %w", err)
 	}
-	return res.RowsAffected()
+	if _, err := q.ExecContext(ctx, `DELETE FROM ended_sessions WHERE ended_at < now() - $1 * interval '1 second'`,
+		EndedSessionMemory.Seconds()); err != nil {
+		return 0, fmt.Errorf("forget ended sessions: %w", err)
+	}
+	return n, nil
 }
 
 // LeaveSessionOrganisation stops every session of userID acting for orgID, for when they

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
 	"fmt"
@@ -59,6 +60,42 @@ func (e *SessionTimedOutError) Error() string { return ErrNoSession.Error() + " 
 
 // Unwrap makes it an ErrNoSession to apperr.Is and errors.Is.
 func (e *SessionTimedOutError) Unwrap() error { return ErrNoSession }
+
+// EndedSessionMemory is how long a signed-in session that timed out is remembered, by the
+// hash of its CSRF token, so a form sent from one of its pages is still known to be its
+// owner's (a page left open over lunch, or overnight in a working day's last hours).
+const EndedSessionMemory = 12 * time.Hour
+
+// rememberTimedOut completes a "WITH gone AS (DELETE FROM sessions ... RETURNING token_hash,
+// user_id, stage, csrf_token)": it remembers the signed-in ones among the deleted sessions.
+// Only timeouts use it: a session ended on purpose is not remembered.
+const rememberTimedOut = `INSERT INTO ended_sessions (csrf_hash, token_hash, user_id)
+	SELECT sha256(convert_to(csrf_token, 'UTF8')), token_hash, user_id FROM gone
+	WHERE stage = 'full' AND user_id IS NOT NULL
+	ON CONFLICT (csrf_hash) DO NOTHING`
+
+// TimedOutSessionByCSRF finds the signed-in session, timed out within EndedSessionMemory,
+// whose pages carried the CSRF token sent; apperr.NotFound when there is none. It serves forms
+// sent after the session row has gone, or from a tab while another tab has signed in again.
+func TimedOutSessionByCSRF(ctx context.Context, q sqlx.QueryerContext, sent string) (TimedOutSession, error) {
+	var row struct {
+		TokenHash []byte `db:"token_hash"`
+		UserID    string `db:"user_id"`
+	}
+	if sent == "" || len(sent) > 100 {
+		return TimedOutSession{}, ErrNoSession
+	}
+	h := sha256.Sum256([]byte(sent))
+	err := sqlx.GetContext(ctx, q, &row, `SELECT token_hash, user_id FROM ended_sessions
+		WHERE csrf_hash = $1 AND ended_at > now() - $2 * interval '1 second'`, h[:], EndedSessionMemory.Seconds())
+	if db.IsNoRows(err) {
+		return TimedOutSession{}, ErrNoSession
+	}
+	if err != nil {
+		return TimedOutSession{}, fmt.Errorf("timed-out session: %w", err)
+	}
+	return TimedOutSession{TokenHash: row.TokenHash, UserID: row.UserID, CSRFToken: sent}, nil
+}
 
 // keptField reports whether a sent field may be kept: never the CSRF token, passwords,
 // one-time codes or secrets of the sign-in itself. Files are never offered (only text values).
@@ -136,10 +173,15 @@ func (s *Service) TakeUnsentForm(ctx context.Context, userID, id string) (*Unsen
 		RETURNING id, user_id, method, path, form_path, values_sealed, created_at, expires_at`, id, userID)
 }
 
-// DiscardUnsentForm deletes userID's kept form id, when they have no more use for it.
+// DiscardUnsentForm deletes userID's kept form id, when they have no more use for it;
+// apperr.NotFound when they have no such form.
 func (s *Service) DiscardUnsentForm(ctx context.Context, userID, id string) error {
-	if _, err := s.DB.ExecContext(ctx, `DELETE FROM unsent_forms WHERE id::text = $1 AND user_id = $2`, id, userID); err != nil {
+	res, err := s.DB.ExecContext(ctx, `DELETE FROM unsent_forms WHERE id::text = $1 AND user_id = $2`, id, userID)
+	if err != nil {
 		return fmt.Errorf("discard unsent form: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return apperr.New(apperr.NotFound, "What you typed is no longer kept")
 	}
 	return nil
 }

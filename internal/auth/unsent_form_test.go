@@ -70,8 +70,8 @@ func TestUnsentFormKeptForItsOwnerOnly(t *testing.T) {
 	if _, err := s.TakeUnsentForm(ctx, other.ID, f.ID); !apperr.Is(err, apperr.NotFound) {
 		t.Fatalf("another user taking the kept form: %v, want NotFound", err)
 	}
-	if err := s.DiscardUnsentForm(ctx, other.ID, f.ID); err != nil {
-		t.Fatal(err)
+	if err := s.DiscardUnsentForm(ctx, other.ID, f.ID); !apperr.Is(err, apperr.NotFound) {
+		t.Fatalf("another user deleting the kept form: %v, want NotFound", err)
 	}
 
 	got, err := s.TakeUnsentForm(ctx, owner.ID, f.ID)
@@ -172,5 +172,72 @@ func TestAnonymousSessionTimingOutSaysNothingOfWhose(t *testing.T) {
 	var ended *SessionTimedOutError
 	if errors.As(err, &ended) || !errors.Is(err, ErrNoSession) {
 		t.Errorf("an anonymous session timing out answered %v, want only ErrNoSession", err)
+	}
+}
+
+// TestTimedOutSessionsAreRemembered: a signed-in session that times out, whether a request
+// finds it or the hourly clean-up does, is remembered by its CSRF token's hash (never the
+// token itself) for its owner; an anonymous one, or one ended on purpose, is not.
+func TestTimedOutSessionsAreRemembered(t *testing.T) {
+	s := newService(t)
+	ctx := systemCtx()
+	u := mustCreate(t, s, "remembered@example.org", RoleProvider)
+
+	found := timedOut(t, s, u)
+	got, err := TimedOutSessionByCSRF(ctx, s.DB, found.CSRFToken)
+	if err != nil || got.UserID != u.ID || string(got.TokenHash) != string(found.TokenHash) {
+		t.Fatalf("a session a request found timed out: %+v, %v", got, err)
+	}
+	if n := countRows(t, s.DB, `SELECT count(*) FROM ended_sessions WHERE position(convert_to($1, 'UTF8') in csrf_hash) > 0`, found.CSRFToken); n != 0 {
+		t.Error("the CSRF token is stored in clear")
+	}
+
+	// The clean-up job: one signed-in session timed out, one anonymous, one live.
+	_, cleaned, err := NewSession(ctx, s.DB, u.ID, StageFull, "", testTimeouts, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, anon, err := NewSession(ctx, s.DB, "", StageAnonymous, "", testTimeouts, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, live, err := NewSession(ctx, s.DB, u.ID, StageFull, "", testTimeouts, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DB.Exec(`UPDATE sessions SET last_seen_at = now() - interval '2 hours' WHERE token_hash IN ($1, $2)`, cleaned.TokenHash, anon.TokenHash); err != nil {
+		t.Fatal(err)
+	}
+	n, err := DeleteExpiredSessions(ctx, s.DB, testTimeouts)
+	if err != nil || n != 2 {
+		t.Fatalf("the clean-up deleted %d sessions (%v), want 2", n, err)
+	}
+	if got, err := TimedOutSessionByCSRF(ctx, s.DB, cleaned.CSRFToken); err != nil || got.UserID != u.ID {
+		t.Errorf("a session the clean-up found timed out: %+v, %v", got, err)
+	}
+	for name, token := range map[string]string{"anonymous": anon.CSRFToken, "live": live.CSRFToken, "unknown": "nothing"} {
+		if _, err := TimedOutSessionByCSRF(ctx, s.DB, token); !apperr.Is(err, apperr.NotFound) {
+			t.Errorf("%s session: %v, want NotFound", name, err)
+		}
+	}
+	if err := DeleteSession(ctx, s.DB, live.TokenHash); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := TimedOutSessionByCSRF(ctx, s.DB, live.CSRFToken); !apperr.Is(err, apperr.NotFound) {
+		t.Errorf("a session signed out on purpose is remembered: %v", err)
+	}
+
+	// A day on, none is remembered.
+	if _, err := s.DB.Exec(`UPDATE ended_sessions SET ended_at = now() - interval '13 hours'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := TimedOutSessionByCSRF(ctx, s.DB, found.CSRFToken); !apperr.Is(err, apperr.NotFound) {
+		t.Errorf("a session that timed out 13 hours ago: %v, want NotFound", err)
+	}
+	if _, err := DeleteExpiredSessions(ctx, s.DB, testTimeouts); err != nil {
+		t.Fatal(err)
+	}
+	if n := countRows(t, s.DB, `SELECT count(*) FROM ended_sessions`); n != 0 {
+		t.Errorf("%d ended sessions still remembered after a day", n)
 	}
 }

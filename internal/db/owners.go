@@ -18,6 +18,7 @@ var TableOwners = map[string]string{
 	"role_grants":     "auth",
 	"email_requests":  "auth",
 	"unsent_forms":    "auth",
+	"ended_sessions":  "auth",
 
 	// Who belongs to which organisation, and how people join one.
 	"memberships":            "membership",

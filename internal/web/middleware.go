@@ -246,28 +246,47 @@ func (s *Server) checkCSRF(c *fiber.Ctx) error {
 	if sess == nil {
 		return errCSRF
 	}
-	sent := c.Get("X-CSRF-Token")
-	if sent == "" {
-		sent = c.FormValue("_csrf")
-	}
+	sent := sentCSRF(c)
 	if sent == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(sess.CSRFToken)) != 1 {
 		return errCSRF
 	}
 	return c.Next()
 }
 
-// checkCSRFOrKeep is checkCSRF, except that a form sent by a signed-in session that has just
-// timed out is kept for its owner and they are asked to sign in again (keepUnsentForm),
-// rather than told the form has expired.
+// checkCSRFOrKeep is checkCSRF, except that a form sent from a page of a signed-in session
+// that has since timed out is kept for that session's owner, who is asked to sign in again
+// (keepUnsentForm), rather than told the form has expired. The session is known either from
+// this request (its cookie named it as it timed out) or, once it has gone, by the CSRF token
+// its pages carried (auth.TimedOutSessionByCSRF), as when another tab reached the timeout
+// first and the browser now holds a new session.
 func (s *Server) checkCSRFOrKeep(c *fiber.Ctx) error {
-	if ended, ok := c.Locals(localTimedOut).(auth.TimedOutSession); ok && sessionOf(c) == nil {
-		switch c.Method() {
-		case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
-		default:
+	switch c.Method() {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+		return c.Next()
+	}
+	sess := sessionOf(c)
+	if ended, ok := c.Locals(localTimedOut).(auth.TimedOutSession); ok && sess == nil {
+		return s.keepUnsentForm(c, ended)
+	}
+	sent := sentCSRF(c)
+	if sent != "" && (sess == nil || subtle.ConstantTimeCompare([]byte(sent), []byte(sess.CSRFToken)) != 1) {
+		ended, err := auth.TimedOutSessionByCSRF(c.UserContext(), s.db, sent)
+		if err == nil {
 			return s.keepUnsentForm(c, ended)
+		}
+		if !apperr.Is(err, apperr.NotFound) {
+			return err
 		}
 	}
 	return s.checkCSRF(c)
+}
+
+// sentCSRF is the token a request carries: the X-CSRF-Token header, or the _csrf field.
+func sentCSRF(c *fiber.Ctx) string {
+	if sent := c.Get("X-CSRF-Token"); sent != "" {
+		return sent
+	}
+	return c.FormValue("_csrf")
 }
 
 // guard applies a route's access rule before its handler.

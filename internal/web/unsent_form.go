@@ -19,14 +19,17 @@ var errSignedOut = apperr.New(apperr.Unauthorized, "You were signed out because 
 
 // keepUnsentForm answers a form sent by a signed-in session that has just timed out: what was
 // typed is kept for its owner (auth.KeepUnsentForm: never passwords, codes or files; sealed),
-// and they are sent to sign in, then back to the page that showed the form, where it is
+// and they are sent to sign in (straight through, when this browser is signed in as them
+// again), then back to the page that showed the form, where it is
 // filled in again for them to check and send (restoredForm), or, for pages that cannot do
 // that, to a page listing what they typed. Nothing of the form is applied.
 func (s *Server) keepUnsentForm(c *fiber.Ctx, ended auth.TimedOutSession) error {
 	path := c.Path()
 	switch {
-	case path == "/sign-out":
+	case path == "/sign-out" && sessionOf(c) == nil:
 		return c.Redirect("/sign-in", fiber.StatusSeeOther) // signed out already
+	case path == "/sign-out":
+		return errCSRF // an old page's sign-out ends no newer session
 	case path == "/session/extend" || strings.HasPrefix(path, "/sign-in"):
 		return errSignedOut
 	}
@@ -34,13 +37,8 @@ func (s *Server) keepUnsentForm(c *fiber.Ctx, ended auth.TimedOutSession) error 
 	if !strings.HasPrefix(ct, fiber.MIMEApplicationForm) && !strings.HasPrefix(ct, fiber.MIMEMultipartForm) {
 		return errCSRF
 	}
-	values := sentValues(c)
-	sent := c.Get("X-CSRF-Token")
-	if sent == "" && len(values["_csrf"]) > 0 {
-		sent = values["_csrf"][0]
-	}
 	formPath := formPageOf(c)
-	f, err := s.auth.KeepUnsentForm(c.UserContext(), ended, sent, c.Method(), path, formPath, values)
+	f, err := s.auth.KeepUnsentForm(c.UserContext(), ended, sentCSRF(c), c.Method(), path, formPath, sentValues(c))
 	switch {
 	case apperr.Is(err, apperr.Forbidden):
 		return errCSRF
@@ -121,7 +119,9 @@ func (s *Server) restoredForm(c *fiber.Ctx) (*auth.UnsentForm, error) {
 	if p, _, _ := strings.Cut(f.FormPath, "?"); p != c.Path() {
 		return nil, nil
 	}
-	if err := s.auth.DiscardUnsentForm(ctx, u.ID, f.ID); err != nil {
+	if err := s.auth.DiscardUnsentForm(ctx, u.ID, f.ID); apperr.Is(err, apperr.NotFound) {
+		return nil, nil // taken meanwhile, in another tab
+	} else if err != nil {
 		return nil, err
 	}
 	c.Locals(localRestored, true)

@@ -293,3 +293,49 @@ func namedChecked(doc *goquery.Document, name string) string {
 	v, _ := doc.Find(`input[name="` + name + `"][checked]`).Attr("value")
 	return v
 }
+
+// TestTimedOutFormFromAnotherTab: the timed-out session is already gone when the form
+// arrives: another tab reached the timeout first and the browser holds a new session, or the
+// person has signed in again there. The form is still kept for them, known by the CSRF token
+// of the page it came from; signed in again, they go straight to it.
+func TestTimedOutFormFromAnotherTab(t *testing.T) {
+	t.Parallel()
+	s, org, c := startSectionsA(t)
+	pat := &webtest.TestUser{User: mustUser(t, s, "pat@acorn.example"), Password: webtest.Password}
+	_, form := c.Get(t, "/provider/sections/vat")
+	token, _ := form.Find(`input[name="_csrf"]`).First().Attr("value")
+	send := func() *http.Response {
+		resp, _ := c.Post(t, "/provider/sections/vat", url.Values{"_csrf": {token}, "action": {"save"},
+			"vat_registered": {"no"}, "vat_number": {""}})
+		return resp
+	}
+	timeOutSessions(t, s, pat.ID)
+	if resp, _ := c.Get(t, "/provider"); location(t, resp).Path != "/sign-in" {
+		t.Fatal("the other tab was not asked to sign in")
+	}
+	c.Get(t, "/sign-in") // the browser now holds a new, anonymous session
+
+	to := location(t, send())
+	if to.Path != "/sign-in" || !strings.HasPrefix(to.Query().Get("next"), "/provider/sections/vat?unsent=") {
+		t.Fatalf("the old tab's save went to %s, want sign-in and back to the section", to)
+	}
+	if n := count(t, s, `SELECT count(*) FROM unsent_forms WHERE user_id = $1`, pat.ID); n != 1 {
+		t.Fatalf("%d forms kept, want 1", n)
+	}
+
+	// Signed in again in the other tab, a save from the old one goes straight back to its form.
+	signInTo(t, s, c, pat, "/provider")
+	to = location(t, send())
+	next := to.Query().Get("next")
+	resp, _ := c.Get(t, to.String())
+	if got := location(t, resp).String(); got != next {
+		t.Fatalf("signed in, the sign-in page sent them to %s, want %s", got, next)
+	}
+	_, page := c.Get(t, next)
+	if page.Find("[data-restored-form]").Length() != 1 || namedChecked(page, "vat_registered") != "no" {
+		t.Error("the form from the old tab was not put back")
+	}
+	if n := count(t, s, `SELECT count(*) FROM provider_sections WHERE organisation_id = $1`, org); n != 0 {
+		t.Error("a form from the old tab was saved")
+	}
+}

@@ -88,7 +88,8 @@ document.querySelectorAll('[data-import-progress]').forEach(watchImportProgress)
 //
 // Every signed-in page carries a closed <dialog data-timeout-dialog> with the seconds until
 // its session times out (data-seconds-left, from the server, which counts only requests)
-// and how long before that to warn (data-warn-seconds). This opens it as a modal then: the
+// and how long before that to warn (data-warn-seconds); the dialog holds no form, since it
+// only ever opens here. This opens it as a modal then: the
 // browser keeps focus inside it and the page behind inert. Focus goes to the dialog, so a
 // screen reader reads its title and text. The countdown is shown every second but spoken
 // through a separate polite live region only each minute, and at 30 and 10 seconds, so a
@@ -122,9 +123,9 @@ function timeoutWarning (dialog) {
   const ended = dialog.querySelector('[data-timeout-ended]')
   const countdown = dialog.querySelector('[data-timeout-countdown]')
   const announce = dialog.querySelector('[data-timeout-announce]')
-  const stayForm = dialog.querySelector('[data-timeout-stay-form]')
+  const stayButton = dialog.querySelector('[data-timeout-stay]')
   const signIn = dialog.querySelector('[data-timeout-sign-in]')
-  if (!warning || !ended || !countdown || !announce || !stayForm || isNaN(warnSeconds) || isNaN(deadline)) {
+  if (!warning || !ended || !countdown || !announce || !stayButton || isNaN(warnSeconds) || isNaN(deadline)) {
     return
   }
   let opener = null
@@ -199,13 +200,12 @@ function timeoutWarning (dialog) {
   }
 
   const stay = async () => {
-    const token = stayForm.querySelector('input[name="_csrf"]')
     try {
-      const res = await fetch(stayForm.action, {
+      const res = await fetch(dialog.getAttribute('data-extend-url'), {
         method: 'POST',
         credentials: 'same-origin',
         cache: 'no-store',
-        headers: { Accept: 'application/json', 'X-CSRF-Token': token ? token.value : '' }
+        headers: { Accept: 'application/json', 'X-CSRF-Token': dialog.getAttribute('data-csrf') || '' }
       })
       if (!res.ok) {
         throw new Error('stay signed in: HTTP ' + res.status)
@@ -219,10 +219,7 @@ function timeoutWarning (dialog) {
     }
   }
 
-  stayForm.addEventListener('submit', (event) => {
-    event.preventDefault()
-    stay()
-  })
+  stayButton.addEventListener('click', stay)
   // Escape means "not now", as in the pattern: stay signed in, unless it is too late.
   dialog.addEventListener('cancel', (event) => {
     event.preventDefault()
