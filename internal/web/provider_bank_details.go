@@ -3,7 +3,6 @@ package web
 import (
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/finance"
-	"github.com/council/provider-portal/internal/form"
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/gofiber/fiber/v2"
 )
@@ -66,12 +65,8 @@ func (s *Server) providerBankChangeForm(c *fiber.Ctx) error {
 		return c.Redirect("/provider/bank-details", fiber.StatusSeeOther)
 	}
 	data := changeFormPage{Org: org, Action: "/provider/bank-details/change"}
-	// What they typed before their session timed out, if they come back to it (unsent_form.go).
-	if f, err := s.restoredForm(c); err != nil {
+	if err := s.restoreChangeRequest(c, &data); err != nil {
 		return err
-	} else if f != nil {
-		_ = form.Decode(f.Get, &data.Req)
-		data.Req.Evidence = nil
 	}
 	return s.renderChangeForm(c, fiber.StatusOK, data, nil)
 }

@@ -88,11 +88,15 @@ func formPageOf(c *fiber.Ctx) string {
 }
 
 // restoresInPlace reports whether the page at formPath fills its form from a kept one (its
-// GET handler calls restoredForm): every section of the provider record, and the request to
-// change bank details. Other forms' values are listed on /unsent-forms/:id instead.
+// GET handler calls restoredForm): every section of the provider record, and the requests to
+// change bank details (the provider's, and finance's keying in of a letter). Other forms'
+// values are listed on /unsent-forms/:id instead.
 func restoresInPlace(formPath string) bool {
 	p, _, _ := strings.Cut(formPath, "?")
 	if rest, ok := strings.CutPrefix(p, "/provider/sections/"); ok && rest != "" && !strings.Contains(rest, "/") {
+		return true
+	}
+	if rest, ok := strings.CutPrefix(p, "/finance/providers/"); ok && strings.Count(rest, "/") == 2 && strings.HasSuffix(rest, "/changes/new") {
 		return true
 	}
 	return p == "/provider/bank-details/change"

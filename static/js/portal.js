@@ -97,7 +97,8 @@ document.querySelectorAll('[data-import-progress]').forEach(watchImportProgress)
 // server to restart the idle clock (POST /session/extend with the CSRF token) and closes
 // the dialog, returning focus where it was. When the time runs out the dialog says so: what
 // was typed is still on the page, and sending it keeps it for the person to sign in again
-// and send (the server keeps it; nothing is sent from here). Without JavaScript, or without
+// and send (the server keeps it; nothing is sent from here). Tabs share the deadline through
+// localStorage, so a page left open in one tab does not warn while another is in use. Without JavaScript, or without
 // <dialog>, the line above each form says how long the person has.
 // ---------------------------------------------------------------------------
 function timeInWords (seconds) {
@@ -199,6 +200,26 @@ function timeoutWarning (dialog) {
     }
   }
 
+  // Tabs of the same session share its deadline, so a tab left idle while the person works
+  // in another does not warn of a timeout that is not coming.
+  const shareKey = 'portal.sessionDeadline'
+  const share = () => {
+    try {
+      window.localStorage.setItem(shareKey, String(deadline))
+    } catch {}
+  }
+  window.addEventListener('storage', (event) => {
+    const later = parseInt(event.newValue, 10)
+    if (event.key !== shareKey || isNaN(later) || later <= deadline || !ended.hidden) {
+      return
+    }
+    deadline = later
+    if (dialog.open) {
+      close()
+    }
+    schedule()
+  })
+
   const stay = async () => {
     try {
       const res = await fetch(dialog.getAttribute('data-extend-url'), {
@@ -212,6 +233,7 @@ function timeoutWarning (dialog) {
       }
       const body = await res.json()
       deadline = Date.now() + body.seconds_left * 1000
+      share()
       close()
       schedule()
     } catch {
@@ -220,6 +242,7 @@ function timeoutWarning (dialog) {
   }
 
   stayButton.addEventListener('click', stay)
+  share()
   // Escape means "not now", as in the pattern: stay signed in, unless it is too late.
   dialog.addEventListener('cancel', (event) => {
     event.preventDefault()
