@@ -91,7 +91,8 @@ func TestTimeoutLineWithoutJavaScript(t *testing.T) {
 // press save. They are asked to sign in again and told their answers are kept; after signing
 // in they are back on the section with what they typed and a banner asking them to check and
 // send it. Nothing is saved until they press save themselves. With JavaScript off, so the
-// journey is the plain HTML one.
+// journey is the plain HTML one. The page listing a form that cannot be filled in again is
+// checked too.
 func TestUnsentSectionJourney(t *testing.T) {
 	browser := browsertest.New(t)
 	s := webtest.Start(t)
@@ -154,4 +155,16 @@ func TestUnsentSectionJourney(t *testing.T) {
 	if saved() != 1 {
 		t.Error("sending the form again did not save it")
 	}
+
+	// A form whose page cannot fill itself in again is listed on "Your unsent form".
+	kept, err := s.Auth.KeepUnsentForm(t.Context(), auth.TimedOutSession{TokenHash: []byte("ended"), UserID: pat.ID, CSRFToken: "page token"},
+		"page token", "POST", "/rectification", "/rectification/new", map[string][]string{"what_is_wrong": {"Our office moved"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	browsertest.Open(t, tab, s.URL+"/unsent-forms/"+kept.ID)
+	if got := browsertest.Text(t, tab, "[data-unsent-fields]"); !strings.Contains(got, "Our office moved") {
+		t.Errorf("unsent form page lists %q", got)
+	}
+	browsertest.AssertAccessible(t, tab)
 }
