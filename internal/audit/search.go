@@ -193,7 +193,7 @@ func Search(ctx context.Context, q sqlx.QueryerContext, f Filter, c Cursor, limi
 
 // csvColumns are the columns of an audit export.
 var csvColumns = []export.Column{
-	{Header: "Event"}, {Header: "Time (UTC)"}, {Header: "User email"}, {Header: "User roles"}, {Header: "Action"},
+	{Header: "Event"}, {Header: "Time (UTC)", Kind: export.KindInstant}, {Header: "User email"}, {Header: "User roles"}, {Header: "Action"},
 	{Header: "Object type"}, {Header: "Object id"}, {Header: "IP address"}, {Header: "Request id"}, {Header: "Details"},
 }
 
@@ -219,8 +219,8 @@ func WriteCSV(ctx context.Context, q sqlx.QueryerContext, f Filter, w io.Writer)
 		if err := rows.StructScan(&e); err != nil {
 			return n, fmt.Errorf("export audit trail: %w", err)
 		}
-		if err := out.Row([]string{strconv.FormatInt(e.ID, 10), e.At.UTC().Format("2006-01-02T15:04:05.000000Z"), e.ActorEmail,
-			e.ActorRole, e.Action, e.ObjectType, e.ObjectID, e.IP, e.RequestID, e.Summary}); err != nil {
+		if err := out.Row(append([]export.Cell{export.Text(strconv.FormatInt(e.ID, 10)), export.Instant(e.At)},
+			export.Texts(e.ActorEmail, e.ActorRole, e.Action, e.ObjectType, e.ObjectID, e.IP, e.RequestID, e.Summary)...)); err != nil {
 			return n, err
 		}
 		n++

@@ -150,7 +150,7 @@ func (s *Service) KeepUnsentForm(ctx context.Context, ended TimedOutSession, sen
 			return fmt.Errorf("keep unsent form: %w", err)
 		}
 		// What was typed stays out of the audit trail; that it was kept, and where, goes in.
-		return audit.Record(ctx, tx, audit.Event{Action: "session.unsent_form.kept", ObjectType: "user", ObjectID: ended.UserID,
+		return audit.Record(ctx, tx, audit.Event{Action: "user.unsent_form.kept", ObjectType: "user", ObjectID: ended.UserID,
 			Summary: map[string]any{"path": path, "fields": len(kept)}})
 	})
 	if err != nil {

@@ -238,6 +238,13 @@ func TestOnboardingJourney(t *testing.T) {
 			press(t, provider, `a.govuk-task-list__link[href="`+path+`"]`, http.StatusOK, path)
 			browsertest.AssertAccessible(t, provider) // the question page as it first shows
 			sec.fill(t)
+			if sec.key == "bank-details" {
+				checkBankDetailsBeforeSaving(t, provider, path)
+				if got := browsertest.Text(t, provider, `[data-status="`+sec.key+`"]`); got != "Completed" {
+					t.Errorf("task list status of %s = %q, want Completed", sec.key, got)
+				}
+				return
+			}
 			press(t, provider, `button.govuk-button[name="action"][value="save"]`, http.StatusOK, path+"/check")
 			summary := browsertest.Text(t, provider, "[data-summary]")
 			for _, want := range sec.shows {
@@ -260,6 +267,11 @@ func TestOnboardingJourney(t *testing.T) {
 			t.Fatalf("task list statuses %q, want every section Completed", got)
 		}
 		browsertest.AssertAccessible(t, provider) // the task list, every section done
+		press(t, provider, `a[data-check-record]`, http.StatusOK, "/provider/check")
+		if got := browsertest.Count(t, provider, "[data-record-section]"); got != 10 {
+			t.Errorf("the whole-record check shows %d sections, want all 10", got)
+		}
+		browsertest.AssertAccessible(t, provider) // the whole record on one page
 		press(t, provider, `form[action="/provider/submit"] button[type="submit"]`, http.StatusOK, "/provider/submitted")
 		if got := browsertest.Text(t, provider, ".govuk-panel--confirmation h1"); got != "Registration submitted" {
 			t.Errorf("confirmation panel title %q", got)
@@ -322,6 +334,7 @@ func TestOnboardingJourney(t *testing.T) {
 			t.Errorf("check your answers after the fix: %s", got)
 		}
 		press(t, provider, `form[action="`+path+`/complete"] button[type="submit"]`, http.StatusOK, "/provider")
+		press(t, provider, `a[data-check-record]`, http.StatusOK, "/provider/check")
 		press(t, provider, `form[action="/provider/submit"] button[type="submit"]`, http.StatusOK, "/provider/submitted")
 		if got := browsertest.Text(t, provider, "[data-supplier-ref]"); got != supplierRef {
 			t.Errorf("resubmitted: supplier reference %q, want %q", got, supplierRef)
@@ -336,10 +349,13 @@ func TestOnboardingJourney(t *testing.T) {
 			t.Errorf("queue status %q, want Resubmitted", got)
 		}
 		press(t, officerTab, row+" a", http.StatusOK, "/review/providers/"+orgID)
-		if got := browsertest.Text(t, officerTab, `[data-section="health-and-safety"] [data-answers]`); !strings.Contains(got, "Alex Smith") {
+		// A resubmission leads with what changed since the officer asked for changes.
+		if got := browsertest.Text(t, officerTab, `[data-section="health-and-safety"] [data-changes-list]`); !strings.Contains(got, "Alex Smith") {
 			t.Errorf("the officer does not see the fix: %s", got)
 		}
-		press(t, officerTab, `button[name="decision"][value="approve"]`, http.StatusOK, "/review")
+		// Approving asks for confirmation first.
+		press(t, officerTab, `button[name="decision"][value="approve"]`, http.StatusOK, "/review/providers/"+orgID+"/decision")
+		press(t, officerTab, `button[data-confirm]`, http.StatusOK, "/review")
 		if got := browsertest.Text(t, officerTab, ".govuk-notification-banner__heading"); !strings.Contains(got, organisation+" is approved") {
 			t.Errorf("after approving the banner says %q", got)
 		}
@@ -374,6 +390,34 @@ func TestOnboardingJourney(t *testing.T) {
 
 // press clicks the element css finds, waits for the page it loads, and checks its status
 // and path, naming any errors the page shows when they are not as expected.
+// checkBankDetailsBeforeSaving is the bank details' own check page: the numbers just typed
+// shown in full (a typo can be seen), "Change" back to the form with every number kept, and
+// "Confirm and save", which saves and completes the section. Saved, they are masked.
+func checkBankDetailsBeforeSaving(t *testing.T, provider context.Context, path string) {
+	t.Helper()
+	press(t, provider, `button.govuk-button[name="action"][value="save"]`, http.StatusOK, path)
+	if got := browsertest.Text(t, provider, "[data-check-sort-code]") + " " + browsertest.Text(t, provider, "[data-check-account-number]"); got != "08-99-99 66374958" {
+		t.Errorf("the check page shows %q, want the numbers as typed, 08-99-99 66374958", got)
+	}
+	browsertest.AssertAccessible(t, provider)
+	press(t, provider, `[data-check-account-number] + dd button[value="change"]`, http.StatusOK, path)
+	for id, want := range map[string]string{"sort_code": "089999", "account_number": "66374958"} {
+		if got, err := browsertest.Run(t, provider, chromedp.Evaluate[string](`document.getElementById("`+id+`").value`)); err != nil || got != want {
+			t.Errorf("after Change, #%s holds %q (%v), want %q", id, got, err, want)
+		}
+	}
+	press(t, provider, `button.govuk-button[name="action"][value="save"]`, http.StatusOK, path)
+	press(t, provider, `button.govuk-button[name="action"][value="confirm"]`, http.StatusOK, "/provider")
+	open := browsertest.Open(t, provider, strings.TrimSuffix(browsertest.Location(t, provider).String(), "/provider")+path+"/check")
+	if open != http.StatusOK {
+		t.Fatalf("bank check page after saving: status %d", open)
+	}
+	if summary := browsertest.Text(t, provider, "[data-summary]"); strings.Contains(summary, "66374958") || !strings.Contains(summary, "4958") {
+		t.Errorf("after saving, the bank details show %q, want them masked", summary)
+	}
+	browsertest.Open(t, provider, strings.TrimSuffix(browsertest.Location(t, provider).String(), path+"/check")+"/provider")
+}
+
 func press(t *testing.T, tab context.Context, css string, wantStatus int, wantPath string) {
 	t.Helper()
 	got := browsertest.Click(t, tab, css)

@@ -121,6 +121,12 @@ func (s *services) scheduler() *jobs.Scheduler {
 			_, err := s.Finance.OpenInitialRequests(audit.WithActor(ctx, audit.System))
 			return err
 		}},
+		// Deletes certificates uploaded with a refused save and never used (kept a day for the
+		// provider to come back to the page).
+		{Name: "tidy-pending-uploads", Interval: time.Hour, Run: func(ctx context.Context) error {
+			_, err := s.Providers.TidyPendingUploads(audit.WithActor(ctx, audit.System), s.Documents, s.Clock(), 500)
+			return err
+		}},
 		retentionSweepJob(s.Retention),
 		s.auditCheckpointJob(),
 		// Rates every provider's compliance for the directory, then sends the insurance, DBS and

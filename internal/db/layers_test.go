@@ -31,7 +31,7 @@ var layers = [][]string{
 
 // harnesses build data for demonstrations, benchmarks and tests; they may import anything,
 // and only they and the commands may import them.
-var harnesses = []string{"seed", "demo", "dbtest", "webtest", "browsertest", "faulttest", "loadbench", "importer/importtest"}
+var harnesses = []string{"seed", "demo", "dbtest", "webtest", "browsertest", "faulttest", "loadbench", "importer/importtest", "export/exporttest"}
 
 const modulePrefix = "github.com/council/provider-portal/internal/"
 

@@ -27,10 +27,13 @@ var TableOwners = map[string]string{
 	// The provider record.
 	"organisations":             "provider",
 	"provider_sections":         "provider",
+	"provider_pending_uploads":  "provider",
 	"provider_section_comments": "provider",
 	"provider_status_history":   "provider",
 	"provider_dbs_checks":       "provider",
 	"provider_policy_expiries":  "provider",
+
+	"provider_section_comment_replies": "provider",
 
 	// Payment details under dual control, and the exports.
 	"payment_details":     "finance",

@@ -130,7 +130,7 @@ func loadApprovedProvider(ctx, officerCtx context.Context, svc *auth.Service, pr
 		return err
 	}
 	ctx = audit.WithActor(ctx, audit.Actor{UserID: userID, Email: email, Roles: []string{string(auth.RoleProvider)}})
-	answers, err := completeRecord(ctx, svc.DB, p.ID)
+	answers, err := completeRecord(ctx, providers, p.ID)
 	if err != nil {
 		return err
 	}

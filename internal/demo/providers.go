@@ -51,7 +51,7 @@ func LoadSubmittedProvider(ctx context.Context, svc *auth.Service, providers *pr
 		return fmt.Errorf("demo submitted provider: %w", err)
 	}
 	ctx = audit.WithActor(ctx, audit.Actor{UserID: userID, Email: "manager@oakfield.example.org", Roles: []string{"provider"}})
-	answers, err := completeRecord(ctx, svc.DB, SubmittedOrganisationID)
+	answers, err := completeRecord(ctx, providers, SubmittedOrganisationID)
 	if err != nil {
 		return err
 	}
@@ -71,20 +71,21 @@ func LoadSubmittedProvider(ctx context.Context, svc *auth.Service, providers *pr
 }
 
 // completeRecord builds valid answers for every section of a demo provider.
-func completeRecord(ctx context.Context, d *sqlx.DB, orgID string) (map[provider.SectionKey]provider.Answers, error) {
+// Certificates are uploaded as the form uploads them, so the saves that follow may name them.
+func completeRecord(ctx context.Context, providers *provider.Service, orgID string) (map[provider.SectionKey]provider.Answers, error) {
 	today := time.Now()
 	date := func(t time.Time) form.DateInput {
 		return form.DateInput{Day: strconv.Itoa(t.Day()), Month: strconv.Itoa(int(t.Month())), Year: strconv.Itoa(t.Year())}
 	}
 	policies := make([]provider.Policy, 0, 3)
 	for i, k := range provider.PolicyKinds {
-		doc, err := document.PostgresStore{}.Put(ctx, d, orgID, "insurance_certificate:"+k.Value, k.Value+"-certificate.pdf", minimalPDF)
+		doc, err := providers.KeepUpload(ctx, document.PostgresStore{}, orgID, k.Value, k.Value+"-certificate.pdf", minimalPDF)
 		if err != nil {
 			return nil, err
 		}
 		policies = append(policies, provider.Policy{Kind: k.Value, Insurer: "Example Mutual Insurance", PolicyNumber: fmt.Sprintf("EMI-%d-2026", 4410+i),
 			Cover: form.Pounds([]string{"10000000", "5000000", "2000000"}[i]), Start: date(today.AddDate(0, -3, 0)), Expiry: date(today.AddDate(0, 9, 0)),
-			CertificateID: doc.ID, CertificateName: doc.Filename})
+			CertificateID: doc.DocumentID, CertificateName: doc.Filename})
 	}
 	return map[provider.SectionKey]provider.Answers{
 		provider.SectionOrganisation: &provider.OrganisationAnswers{LegalName: "Oakfield Fostering CIC", TradingName: "Oakfield Fostering",

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/council/provider-portal/internal/apperr"
+	"github.com/council/provider-portal/internal/audit"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/jmoiron/sqlx"
@@ -77,12 +78,16 @@ var eventLabels = []struct{ prefix, label string }{
 	{"rectification.", "Correction request"},
 }
 
-// Label says what happened in words, falling back to the action's code.
+// Label says what happened in words: the short label above, else the audit trail's words
+// for the action, falling back to the action's code.
 func (e Event) Label() string {
 	for _, l := range eventLabels {
 		if e.Action == l.prefix || (strings.HasSuffix(l.prefix, ".") && strings.HasPrefix(e.Action, l.prefix)) {
 			return l.label
 		}
+	}
+	if w, ok := audit.ActionWords(e.Action); ok {
+		return w
 	}
 	return e.Action
 }

@@ -17,6 +17,9 @@ type CSVOptions struct {
 	BOM bool
 	// NoHeader leaves out the heading row.
 	NoHeader bool
+	// DateLayout writes dates (a Go layout): ISO 8601 (CSVDateLayout) unless set. Only a
+	// finance system's saved layout sets it; every file people read uses ISO.
+	DateLayout string
 }
 
 // CSV writes RFC 4180 text: fields holding the delimiter, a double quote, CR or LF are
@@ -26,13 +29,16 @@ type CSV struct {
 	opts  CSVOptions
 	delim string
 	began bool
-	cols  int
+	cols  []Column
 }
 
 // NewCSV returns a CSV writer on w. Rows are buffered a little and flushed by Close.
 func NewCSV(w io.Writer, opts CSVOptions) (*CSV, error) {
 	if opts.Delimiter == 0 {
 		opts.Delimiter = ','
+	}
+	if opts.DateLayout == "" {
+		opts.DateLayout = CSVDateLayout
 	}
 	if opts.Delimiter == '"' || opts.Delimiter == '\r' || opts.Delimiter == '\n' || !utf8.ValidRune(opts.Delimiter) {
 		return nil, errors.New("export: the delimiter may not be a quote or a line break")
@@ -57,36 +63,48 @@ func (c *CSV) Header(cols []Column) error {
 	if err := c.begin(); err != nil {
 		return err
 	}
-	c.cols = len(cols)
+	if len(cols) == 0 {
+		return errors.New("export: no columns")
+	}
+	c.cols = cols
 	if c.opts.NoHeader {
 		return nil
 	}
 	headers := make([]string, len(cols))
 	for i, col := range cols {
-		headers[i] = col.Header
+		headers[i] = NeutraliseCell(col.Header)
 	}
 	return c.record(headers)
 }
 
-// Row writes one record, neutralising each cell.
-func (c *CSV) Row(cells []string) error {
+// Row writes one record: text neutralised, dates, moments, amounts and counts as
+// csvText writes them.
+func (c *CSV) Row(cells []Cell) error {
 	if err := c.begin(); err != nil {
 		return err
 	}
-	if c.cols != 0 && len(cells) != c.cols {
-		return errors.New("export: a row has a different number of cells from the header")
+	if c.cols == nil {
+		return errors.New("export: write the header first")
 	}
-	return c.record(cells)
+	if err := checkRow(c.cols, cells); err != nil {
+		return err
+	}
+	fields := make([]string, len(cells))
+	for i, cell := range cells {
+		fields[i] = cell.csvText(c.opts.DateLayout)
+	}
+	return c.record(fields)
 }
 
-func (c *CSV) record(cells []string) error {
-	for i, cell := range cells {
+// record writes fields already made safe.
+func (c *CSV) record(fields []string) error {
+	for i, f := range fields {
 		if i > 0 {
 			if _, err := c.w.WriteString(c.delim); err != nil {
 				return err
 			}
 		}
-		if err := c.field(NeutraliseCell(cell)); err != nil {
+		if err := c.field(f); err != nil {
 			return err
 		}
 	}

@@ -22,7 +22,7 @@ func writeCSV(t *testing.T, opts CSVOptions, header []string, rows ...[]string) 
 		t.Fatal(err)
 	}
 	for _, r := range rows {
-		if err := w.Row(r); err != nil {
+		if err := w.Row(Texts(r...)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -108,7 +108,7 @@ func TestExportCSVOptions(t *testing.T) {
 	var buf bytes.Buffer
 	w, _ := NewCSV(&buf, CSVOptions{})
 	_ = w.Header([]Column{{Header: "A"}, {Header: "B"}})
-	if err := w.Row([]string{"only one"}); err == nil {
+	if err := w.Row(Texts("only one")); err == nil {
 		t.Error("a short row was accepted")
 	}
 }

@@ -11,19 +11,21 @@ import (
 	"io"
 )
 
-// Column is one column of a file: its heading and, for spreadsheets, its width in
-// characters (0 picks one from the heading).
+// Column is one column of a file: its heading, what it holds, and, for spreadsheets, its
+// width in characters (0 picks one from the heading and kind).
 type Column struct {
 	Header string
 	Width  float64
+	// Kind is what every cell of the column holds: text unless declared.
+	Kind Kind
 }
 
 // Writer writes one table. Call Header once, then Row for each record, then Close, which
-// finishes the file (an XLSX is only complete after Close). A Writer is not safe for
-// concurrent use.
+// finishes the file (an XLSX is only complete after Close). Each row's cells must match the
+// columns' kinds. A Writer is not safe for concurrent use.
 type Writer interface {
 	Header(cols []Column) error
-	Row(cells []string) error
+	Row(cells []Cell) error
 	Close() error
 	// ContentType and Extension describe the file for the download.
 	ContentType() string

@@ -16,19 +16,27 @@ type XLSXOptions struct {
 }
 
 // XLSX writes a workbook through excelize's StreamWriter, which keeps rows in a temporary
-// file rather than in memory. Every cell is a string formatted as text ("@"), so sort codes
-// and account numbers keep their leading zeros even when someone edits them; the heading
-// row is bold and frozen, and each column is as wide as its heading or declared width.
-// The workbook is written to w by Close.
+// file rather than in memory. Each column is styled by its kind, so a value typed into it
+// later keeps the same format: text columns are formatted as text ("@"), so sort codes and
+// account numbers keep their leading zeros even when someone edits them; dates are date
+// serials shown as XLSXDateFormat, moments date-time serials in UK time, amounts pounds shown
+// as XLSXMoneyFormat and counts whole numbers. The heading row is bold and frozen, and each
+// column is as wide as its heading, kind or declared width. The workbook is written to w by
+// Close.
 type XLSX struct {
 	out    io.Writer
 	f      *excelize.File
 	sw     *excelize.StreamWriter
-	text   int
+	styles [KindCount + 1]int
 	header int
 	row    int
-	cols   int
+	cols   []Column
 	buf    []any
+}
+
+// kindFormats are the number formats of each kind's cells.
+var kindFormats = [KindCount + 1]string{
+	KindText: "@", KindDate: XLSXDateFormat, KindInstant: XLSXInstantFormat, KindMoney: XLSXMoneyFormat, KindCount: XLSXCountFormat,
 }
 
 // NewXLSX starts a workbook that Close writes to w.
@@ -44,24 +52,28 @@ func NewXLSX(w io.Writer, opts XLSXOptions) (*XLSX, error) {
 			return nil, fmt.Errorf("export: sheet name: %w", err)
 		}
 	}
-	textFmt := "@"
-	text, err := f.NewStyle(&excelize.Style{CustomNumFmt: &textFmt})
-	if err != nil {
-		f.Close()
-		return nil, err
+	x := &XLSX{out: w, f: f}
+	for k, numFmt := range kindFormats {
+		id, err := f.NewStyle(&excelize.Style{CustomNumFmt: &numFmt})
+		if err != nil {
+			f.Close()
+			return nil, err
+		}
+		x.styles[k] = id
 	}
+	textFmt := kindFormats[KindText]
 	header, err := f.NewStyle(&excelize.Style{CustomNumFmt: &textFmt, Font: &excelize.Font{Bold: true},
 		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F3F2F1"}}})
 	if err != nil {
 		f.Close()
 		return nil, err
 	}
-	sw, err := f.NewStreamWriter(sheet)
-	if err != nil {
+	x.header = header
+	if x.sw, err = f.NewStreamWriter(sheet); err != nil {
 		f.Close()
 		return nil, err
 	}
-	return &XLSX{out: w, f: f, sw: sw, text: text, header: header}, nil
+	return x, nil
 }
 
 // Header sets the column widths and styles, freezes the first row and writes the headings.
@@ -72,14 +84,17 @@ func (x *XLSX) Header(cols []Column) error {
 	if len(cols) == 0 {
 		return errors.New("export: no columns")
 	}
-	x.cols = len(cols)
+	x.cols = cols
 	for i, col := range cols {
+		if col.Kind > KindCount {
+			return fmt.Errorf("export: column %q has an unknown kind", col.Header)
+		}
 		if err := x.sw.SetColWidth(i+1, i+1, columnWidth(col)); err != nil {
 			return err
 		}
-	}
-	if err := x.sw.SetColStyle(1, len(cols), x.text); err != nil {
-		return err
+		if err := x.sw.SetColStyle(i+1, i+1, x.styles[col.Kind]); err != nil {
+			return err
+		}
 	}
 	if err := x.sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
@@ -93,27 +108,39 @@ func (x *XLSX) Header(cols []Column) error {
 	return x.sw.SetRow("A1", cells, excelize.RowOpts{StyleID: x.header})
 }
 
-// columnWidth is the declared width, or the heading's length with a little room, within
-// limits a reader can work with.
+// kindWidths are the narrowest columns that show a whole value of each kind: "30 September
+// 2026 12:00" needs more room than its heading often gives it.
+var kindWidths = [KindCount + 1]float64{KindDate: 18, KindInstant: 24, KindMoney: 14}
+
+// columnWidth is the declared width, or the heading's length with a little room (and at
+// least what the kind needs), within limits a reader can work with.
 func columnWidth(c Column) float64 {
 	w := c.Width
 	if w == 0 {
 		w = float64(utf8.RuneCountInString(c.Header)) + 4
+		if c.Kind <= KindCount {
+			w = max(w, kindWidths[c.Kind])
+		}
 	}
 	return min(max(w, 8), 60)
 }
 
-// Row writes one record as text cells, neutralising each.
-func (x *XLSX) Row(cells []string) error {
+// Row writes one record, each cell typed and styled by its column's kind, text neutralised.
+func (x *XLSX) Row(cells []Cell) error {
 	if x.row == 0 {
 		return errors.New("export: write the header first")
 	}
-	if len(cells) != x.cols {
-		return errors.New("export: a row has a different number of cells from the header")
+	if err := checkRow(x.cols, cells); err != nil {
+		return err
 	}
 	x.row++
 	for i, c := range cells {
-		x.buf[i] = excelize.Cell{StyleID: x.text, Value: NeutraliseCell(c)}
+		k := x.cols[i].Kind
+		v := c.xlsxValue()
+		if _, isText := v.(string); isText && k != KindText {
+			k = KindText // a value only text can hold exactly (see xlsxValue)
+		}
+		x.buf[i] = excelize.Cell{StyleID: x.styles[k], Value: v}
 	}
 	cell, err := excelize.CoordinatesToCellName(1, x.row)
 	if err != nil {

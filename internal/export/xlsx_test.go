@@ -22,7 +22,7 @@ func TestExportXLSXCellsAreNeutralisedText(t *testing.T) {
 		{"SUP1002", "+cmd|' /C calc'!A0", "089999", "06774744"},
 	}
 	for _, r := range rows {
-		if err := w.Row(r); err != nil {
+		if err := w.Row(Texts(r...)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -96,13 +96,13 @@ func TestExportXLSXRefusesMisuse(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	if err := w.Row([]string{"x"}); err == nil {
+	if err := w.Row(Texts("x")); err == nil {
 		t.Error("a row before the header was accepted")
 	}
 	if err := w.Header([]Column{{Header: "A"}, {Header: "B"}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.Row([]string{"x"}); err == nil {
+	if err := w.Row(Texts("x")); err == nil {
 		t.Error("a short row was accepted")
 	}
 	if err := w.Header([]Column{{Header: "A"}}); err == nil {

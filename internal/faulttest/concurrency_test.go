@@ -189,7 +189,7 @@ func TestConcurrentEditsAndDoubleSubmissions(t *testing.T) {
 		w.completeRecord(t, u)
 		c := newClient(t, srv.URL)
 		w.signIn(t, c, u.Email, u.Password)
-		f := c.mustGet(t, "/provider", http.StatusOK).form(t, "/provider/submit")
+		f := c.mustGet(t, "/provider/check", http.StatusOK).form(t, "/provider/submit")
 		before := w.submission(t, u.OrgID)
 
 		res := w.postTogether(t, u.OrgID, "/provider/submit", []*client{c, c}, []url.Values{f, f})

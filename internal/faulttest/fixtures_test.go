@@ -106,13 +106,13 @@ func (w *world) completeRecord(t *testing.T, p providerUser) {
 	}
 	var policies []provider.Policy
 	for i, k := range provider.PolicyKinds {
-		doc, err := document.PostgresStore{}.Put(ctx, w.DB, p.OrgID, "insurance_certificate:"+k.Value, k.Value+".pdf", minimalPDF)
+		doc, err := w.providers.KeepUpload(ctx, document.PostgresStore{}, p.OrgID, k.Value, k.Value+".pdf", minimalPDF)
 		if err != nil {
 			t.Fatal(err)
 		}
 		policies = append(policies, provider.Policy{Kind: k.Value, Insurer: "Example Mutual", PolicyNumber: fmt.Sprintf("EM-%d", 100+i),
 			Cover: form.Pounds("5000000"), Start: date(today.AddDate(0, -3, 0)), Expiry: date(today.AddDate(0, 9, 0)),
-			CertificateID: doc.ID, CertificateName: doc.Filename})
+			CertificateID: doc.DocumentID, CertificateName: doc.Filename})
 	}
 	answers := map[provider.SectionKey]provider.Answers{
 		provider.SectionOrganisation: &provider.OrganisationAnswers{LegalName: "Fault Line Fostering CIC", TradingName: "Fault Line Fostering",

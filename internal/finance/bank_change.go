@@ -2,6 +2,7 @@ package finance
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/mail"
 	"strings"
@@ -52,6 +53,9 @@ func (r *ChangeRequest) Validate(m *ukid.ModulusTable) (ClearAccount, map[string
 	sc, scErr := ukid.SortCode(r.SortCode)
 	if scErr != nil {
 		errs["sort_code"] = scErr.Error()
+	} else if ukid.Unissued(sc) {
+		scErr = errors.New(ukid.UnissuedSortCodeMessage)
+		errs["sort_code"] = ukid.UnissuedSortCodeMessage
 	}
 	acc, accErr := ukid.AccountNumber(r.AccountNumber)
 	if accErr != nil {

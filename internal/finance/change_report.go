@@ -226,8 +226,8 @@ func text(v any) string {
 
 // reportColumns are the change report's CSV columns.
 var reportColumns = []export.Column{
-	{Header: "When"}, {Header: "Supplier reference"}, {Header: "Provider"}, {Header: "Subject"}, {Header: "What changed"},
-	{Header: "Outcome"}, {Header: "Suspected fraud"}, {Header: "Requested by"}, {Header: "Requested at"},
+	{Header: "When", Kind: export.KindInstant}, {Header: "Supplier reference"}, {Header: "Provider"}, {Header: "Subject"}, {Header: "What changed"},
+	{Header: "Outcome"}, {Header: "Suspected fraud"}, {Header: "Requested by"}, {Header: "Requested at", Kind: export.KindInstant},
 	{Header: "Verified by"}, {Header: "Approved or decided by"}, {Header: "Warnings", Width: 60},
 }
 
@@ -252,15 +252,14 @@ func (s *Service) ChangeReportExport(ctx context.Context, month time.Time) (*Exp
 		if err := w.Header(reportColumns); err != nil {
 			return 0, err
 		}
-		const when = "2006-01-02 15:04"
 		for _, r := range entries {
 			fraud := ""
 			if r.SuspectedFraud {
 				fraud = "Yes"
 			}
-			if err := w.Row([]string{r.At.In(london).Format(when), r.SupplierRef, r.OrganisationName, r.Subject, r.What,
-				r.Outcome, fraud, r.RequestedBy, r.RequestedAt.In(london).Format(when), r.VerifiedBy, r.DecidedBy,
-				strings.Join(r.Warnings, "; ")}); err != nil {
+			if err := w.Row([]export.Cell{export.Instant(r.At), export.Text(r.SupplierRef), export.Text(r.OrganisationName),
+				export.Text(r.Subject), export.Text(r.What), export.Text(r.Outcome), export.Text(fraud), export.Text(r.RequestedBy),
+				export.Instant(r.RequestedAt), export.Text(r.VerifiedBy), export.Text(r.DecidedBy), export.Text(strings.Join(r.Warnings, "; "))}); err != nil {
 				return 0, err
 			}
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/audit"
 	"github.com/council/provider-portal/internal/db"
+	"github.com/council/provider-portal/internal/export"
 	"github.com/jmoiron/sqlx"
 )
 
@@ -22,39 +23,40 @@ type Field struct {
 	Key    string
 	Header string // the default heading
 	Width  float64
-	Date   bool
-	value  func(p *Payee, dateFormat string) string
+	// Kind is what the column holds; a date column is written in the profile's date format
+	// in a CSV file and as a real date in a spreadsheet.
+	Kind export.Kind
+	cell func(p *Payee) export.Cell
 }
 
-func dateOr(t *time.Time, layout string) string {
-	if t == nil {
-		return ""
-	}
-	return t.Format(layout)
+// textField is a field holding text (identifiers such as sort codes and account numbers
+// included: they stay text, with their leading zeros).
+func textField(key, header string, width float64, value func(p *Payee) string) Field {
+	return Field{Key: key, Header: header, Width: width, cell: func(p *Payee) export.Cell { return export.Text(value(p)) }}
 }
 
 // PaymentFields are the supplier payment file's columns, in the default order.
 var PaymentFields = []Field{
-	{Key: "supplier_ref", Header: "Supplier reference", Width: 18, value: func(p *Payee, _ string) string { return p.SupplierRef }},
-	{Key: "legal_name", Header: "Legal name", Width: 40, value: func(p *Payee, _ string) string { return p.Standing.LegalName }},
-	{Key: "trading_name", Header: "Trading name", Width: 30, value: func(p *Payee, _ string) string { return p.Standing.TradingName }},
-	{Key: "vat_number", Header: "VAT number", Width: 14, value: func(p *Payee, _ string) string { return p.Standing.VATNumber }},
-	{Key: "companies_house_number", Header: "Companies House number", Width: 24, value: func(p *Payee, _ string) string { return p.Standing.CompaniesHouseNumber }},
-	{Key: "remittance_email", Header: "Remittance email", Width: 32, value: func(p *Payee, _ string) string { return p.Account.RemittanceEmail }},
-	{Key: "address_line_1", Header: "Address line 1", Width: 30, value: func(p *Payee, _ string) string { return p.line(0) }},
-	{Key: "address_line_2", Header: "Address line 2", Width: 30, value: func(p *Payee, _ string) string { return p.line(1) }},
-	{Key: "address_line_3", Header: "Address line 3", Width: 24, value: func(p *Payee, _ string) string { return p.line(2) }},
-	{Key: "address_line_4", Header: "Address line 4", Width: 24, value: func(p *Payee, _ string) string { return p.line(3) }},
-	{Key: "postcode", Header: "Postcode", Width: 10, value: func(p *Payee, _ string) string { return p.Standing.Postcode }},
-	{Key: "account_name", Header: "Account name", Width: 30, value: func(p *Payee, _ string) string { return p.Account.AccountName }},
-	{Key: "sort_code", Header: "Sort code", Width: 10, value: func(p *Payee, _ string) string { return p.Account.SortCode }},
-	{Key: "account_number", Header: "Account number", Width: 16, value: func(p *Payee, _ string) string { return p.Account.AccountNumber }},
-	{Key: "roll_number", Header: "Building society roll number", Width: 20, value: func(p *Payee, _ string) string { return p.Account.RollNumber }},
-	{Key: "status", Header: "Status", Width: 12, value: func(p *Payee, _ string) string { return p.Status.Label() }},
-	{Key: "effective_from", Header: "Effective date", Width: 14, Date: true,
-		value: func(p *Payee, f string) string { return p.EffectiveFrom.Format(f) }},
-	{Key: "hold_until", Header: "Hold payments until", Width: 18, Date: true,
-		value: func(p *Payee, f string) string { return dateOr(p.HoldUntil, f) }},
+	textField("supplier_ref", "Supplier reference", 18, func(p *Payee) string { return p.SupplierRef }),
+	textField("legal_name", "Legal name", 40, func(p *Payee) string { return p.Standing.LegalName }),
+	textField("trading_name", "Trading name", 30, func(p *Payee) string { return p.Standing.TradingName }),
+	textField("vat_number", "VAT number", 14, func(p *Payee) string { return p.Standing.VATNumber }),
+	textField("companies_house_number", "Companies House number", 24, func(p *Payee) string { return p.Standing.CompaniesHouseNumber }),
+	textField("remittance_email", "Remittance email", 32, func(p *Payee) string { return p.Account.RemittanceEmail }),
+	textField("address_line_1", "Address line 1", 30, func(p *Payee) string { return p.line(0) }),
+	textField("address_line_2", "Address line 2", 30, func(p *Payee) string { return p.line(1) }),
+	textField("address_line_3", "Address line 3", 24, func(p *Payee) string { return p.line(2) }),
+	textField("address_line_4", "Address line 4", 24, func(p *Payee) string { return p.line(3) }),
+	textField("postcode", "Postcode", 10, func(p *Payee) string { return p.Standing.Postcode }),
+	textField("account_name", "Account name", 30, func(p *Payee) string { return p.Account.AccountName }),
+	textField("sort_code", "Sort code", 10, func(p *Payee) string { return p.Account.SortCode }),
+	textField("account_number", "Account number", 16, func(p *Payee) string { return p.Account.AccountNumber }),
+	textField("roll_number", "Building society roll number", 20, func(p *Payee) string { return p.Account.RollNumber }),
+	textField("status", "Status", 12, func(p *Payee) string { return p.Status.Label() }),
+	{Key: "effective_from", Header: "Effective date", Width: 18, Kind: export.KindDate,
+		cell: func(p *Payee) export.Cell { return export.Date(p.EffectiveFrom) }},
+	{Key: "hold_until", Header: "Hold payments until", Width: 20, Kind: export.KindDate,
+		cell: func(p *Payee) export.Cell { return export.OptionalDate(p.HoldUntil) }},
 }
 
 // FieldByKey returns a payment file column, or false.
@@ -115,9 +117,10 @@ type Profile struct {
 }
 
 // DefaultProfile is the layout used when no profile is chosen: every field with its default
-// heading, commas, UK dates, a heading row and a byte order mark for Excel.
+// heading, commas, ISO dates (as every other CSV file the portal writes), a heading row and
+// a byte order mark for Excel.
 func DefaultProfile() *Profile {
-	p := &Profile{Name: "Standard layout", Delimiter: ",", DateFormat: "dd/mm/yyyy", HeaderRow: true, ByteOrderMark: true}
+	p := &Profile{Name: "Standard layout", Delimiter: ",", DateFormat: "yyyy-mm-dd", HeaderRow: true, ByteOrderMark: true}
 	for _, f := range PaymentFields {
 		p.Columns = append(p.Columns, ProfileColumn{Field: f.Key, Header: f.Header})
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/council/provider-portal/internal/apperr"
+	"github.com/council/provider-portal/internal/export/exporttest"
 	"github.com/council/provider-portal/internal/finance"
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/xuri/excelize/v2"
@@ -112,7 +113,7 @@ func TestFinancePaymentFileCSV(t *testing.T) {
 		"Legal name": "Acorn Fostering Ltd", "Sort code": "089999", "Account number": "66374958", "Status": "Approved",
 		"Address line 1": "1 Oak Lane", "Address line 3": "Exampleton", "Postcode": "EX1 1AA", "VAT number": "GB980780684",
 		"Companies House number": "01234567", "Remittance email": "remittance@new-bank-details.example",
-		"Effective date": today.Format("02/01/2006"), "Hold payments until": today.AddDate(0, 0, 5).Format("02/01/2006"),
+		"Effective date": today.Format("2006-01-02"), "Hold payments until": today.AddDate(0, 0, 5).Format("2006-01-02"),
 	} {
 		if got := col(acorn, name); got != want {
 			t.Errorf("%s = %q, want %q", name, got, want)
@@ -189,6 +190,13 @@ func TestFinancePaymentFileXLSX(t *testing.T) {
 	if panes, _ := x.GetPanes("Suppliers"); !panes.Freeze || panes.YSplit != 1 {
 		t.Errorf("header row not frozen: %+v", panes)
 	}
+	// Dates are real dates in the one date format, identifiers stay text.
+	sheet := exporttest.Open(t, file)
+	today := f.svc.Today()
+	sheet.AssertDate("Effective date", 2, today)
+	sheet.AssertDate("Hold payments until", 2, today.AddDate(0, 0, 5))
+	sheet.AssertText("Sort code", 2, "089999")
+	sheet.AssertText("Companies House number", 2, "01234567")
 }
 
 func TestFinanceNFIStandingData(t *testing.T) {

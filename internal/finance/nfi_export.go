@@ -48,7 +48,7 @@ func (s *Service) NFIExport(ctx context.Context) (*Export, error) {
 		if err := w.Header(cols); err != nil {
 			return 0, err
 		}
-		cells := make([]string, len(nfiColumns))
+		cells := make([]export.Cell, len(nfiColumns))
 		n, err := s.eachPayee(ctx, asOf, []provider.Status{provider.StatusApproved}, func(p *Payee) error {
 			st := p.Standing
 			values := []string{
@@ -58,7 +58,7 @@ func (s *Service) NFIExport(ctx context.Context) (*Export, error) {
 				p.FirstEffectiveFrom.Format(nfiDate), p.ApprovedAt.In(london).Format(nfiDate),
 			}
 			for i, v := range values {
-				cells[i] = export.ASCII(v)
+				cells[i] = export.Text(export.ASCII(v))
 			}
 			return w.Row(cells)
 		})

@@ -44,9 +44,8 @@ func (s *Service) PaymentExport(ctx context.Context, opts PaymentExportOptions) 
 		if !ok {
 			return nil, apperr.New(apperr.Invalid, "The layout %q names a column that no longer exists. Edit the layout", profile.Name)
 		}
-		fields[i], cols[i] = f, export.Column{Header: c.Header, Width: f.Width}
+		fields[i], cols[i] = f, export.Column{Header: c.Header, Width: f.Width, Kind: f.Kind}
 	}
-	layout := profile.DateLayout()
 	e := &Export{
 		Filename: "supplier-payments-" + asOf.Format("2006-01-02"),
 		kind:     "supplier_payment_file",
@@ -57,7 +56,8 @@ func (s *Service) PaymentExport(ctx context.Context, opts PaymentExportOptions) 
 		if opts.Format == "xlsx" {
 			return export.NewXLSX(w, export.XLSXOptions{Sheet: "Suppliers"})
 		}
-		return export.NewCSV(w, export.CSVOptions{Delimiter: profile.DelimiterRune(), BOM: profile.ByteOrderMark, NoHeader: !profile.HeaderRow})
+		return export.NewCSV(w, export.CSVOptions{Delimiter: profile.DelimiterRune(), BOM: profile.ByteOrderMark, NoHeader: !profile.HeaderRow,
+			DateLayout: profile.DateLayout()})
 	}
 	var probe export.Writer = &export.XLSX{}
 	if opts.Format == "csv" {
@@ -76,10 +76,10 @@ func (s *Service) PaymentExport(ctx context.Context, opts PaymentExportOptions) 
 		if err := w.Header(cols); err != nil {
 			return 0, err
 		}
-		cells := make([]string, len(fields))
+		cells := make([]export.Cell, len(fields))
 		n, err := s.eachPayee(ctx, asOf, statuses, func(p *Payee) error {
 			for i, f := range fields {
-				cells[i] = f.value(p, layout)
+				cells[i] = f.cell(p)
 			}
 			return w.Row(cells)
 		})

@@ -348,9 +348,9 @@ func Disclosures(ctx context.Context, q sqlx.QueryerContext, f DisclosureFilter,
 }
 
 var disclosureCSVColumns = []export.Column{
-	{Header: "Date"}, {Header: "Kind of body"}, {Header: "Body"}, {Header: "What was shared"}, {Header: "Supplier reference"},
+	{Header: "Date", Kind: export.KindDate}, {Header: "Kind of body"}, {Header: "Body"}, {Header: "What was shared"}, {Header: "Supplier reference"},
 	{Header: "Provider"}, {Header: "Lawful basis"}, {Header: "Law or reason"}, {Header: "How shared"}, {Header: "Their reference"},
-	{Header: "Recorded by"}, {Header: "Recorded at (UTC)"},
+	{Header: "Recorded by"}, {Header: "Recorded at (UTC)", Kind: export.KindInstant},
 }
 
 // WriteDisclosuresCSV streams the filtered log as CSV (formula-neutralised), newest first,
@@ -388,9 +388,9 @@ func WriteDisclosuresCSV(ctx context.Context, q sqlx.QueryerContext, f Disclosur
 			return n, fmt.Errorf("export disclosures: %w", err)
 		}
 		labelDisclosure(&d, labels)
-		if err := out.Row([]string{d.DisclosedOn.Format(time.DateOnly), d.RecipientKindLabel(), d.RecipientName, d.What,
+		if err := out.Row(append(append([]export.Cell{export.Date(d.DisclosedOn)}, export.Texts(d.RecipientKindLabel(), d.RecipientName, d.What,
 			registerText(d.SupplierRef), registerText(d.OrganisationName), d.LawfulBasisLabel(), d.LawfulBasisDetail, d.Method, d.TheirReference,
-			d.RecordedByName, d.RecordedAt.UTC().Format("2006-01-02 15:04")}); err != nil {
+			d.RecordedByName)...), export.Instant(d.RecordedAt))); err != nil {
 			return n, err
 		}
 		n++

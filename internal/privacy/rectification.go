@@ -106,8 +106,8 @@ func (in CorrectionInput) Validate() map[string]string {
 	return errs
 }
 
-// Requester is the signed-in provider user making a request, and the organisation they act
-// for (empty for none).
+// Requester is the signed-in person making a request (a provider user or a member of staff:
+// both are data subjects), and the organisation they act for (empty for none).
 type Requester struct {
 	UserID, Name, Email, OrganisationID string
 }
@@ -120,7 +120,7 @@ type Corrections struct {
 	CouncilName, BaseURL string
 }
 
-// Request records a new request from a provider user.
+// Request records a new request from a signed-in person.
 func (s *Corrections) Request(ctx context.Context, who Requester, in CorrectionInput) (*Correction, error) {
 	if errs := in.Validate(); len(errs) > 0 {
 		return nil, apperr.InvalidFields(errs)
@@ -245,7 +245,8 @@ func (d CorrectionDecision) Validate() map[string]string {
 	return errs
 }
 
-// Decide records a decision. Closing a request emails the outcome to the requester (at
+// Decide records a decision; nobody decides a request they made themselves (a member of
+// staff asking for a correction has it decided by a colleague). Closing a request emails the outcome to the requester (at
 // their account's address now, or the one they had when they asked), in the same
 // transaction.
 func (s *Corrections) Decide(ctx context.Context, id string, d CorrectionDecision) (*Correction, error) {
@@ -270,6 +271,9 @@ func (s *Corrections) Decide(ctx context.Context, id string, d CorrectionDecisio
 		}
 		if cur.Version != d.Version {
 			return apperr.New(apperr.Conflict, "Someone else updated this request while you were looking at it. Check what it says now and try again.")
+		}
+		if cur.RequestedBy != nil && d.HandlerID == *cur.RequestedBy {
+			return apperr.New(apperr.Forbidden, "You asked for this correction, so someone else must decide it.")
 		}
 		closing := d.Status == CorrectionResolved || d.Status == CorrectionRefused
 		outcome := ""

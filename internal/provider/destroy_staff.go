@@ -15,8 +15,9 @@ import (
 //
 // Why: a DBS record (the member's name, role, certificate number sealed, issue date and
 // status checks) is criminal offence data, kept only while it is needed to show a provider's
-// staff are safe to work with children, and for a short period after. Both copies go, the
-// working one and the approved one, so neither an officer nor the provider still sees it.
+// staff are safe to work with children, and for a short period after. Every copy goes, the
+// working one, the approved one and the one kept from the last decision (for the review
+// page's "changed since"), so neither an officer nor the provider still sees it.
 // Everything else stored about the section is left exactly as it was. The section's version
 // moves on, so a form opened before cannot put the member back; a working copy left with
 // nobody is no longer complete, so the provider is asked to look at it again. The dashboard's
@@ -36,8 +37,9 @@ func DestroyStaffRecords(ctx context.Context, tx *sqlx.Tx, refsByOrg map[string]
 		var sec struct {
 			Data     []byte `db:"data"`
 			Approved []byte `db:"approved_data"`
+			Decided  []byte `db:"decided_data"`
 		}
-		err := tx.GetContext(ctx, &sec, `SELECT data, approved_data FROM provider_sections
+		err := tx.GetContext(ctx, &sec, `SELECT data, approved_data, decided_data FROM provider_sections
 			WHERE organisation_id::text = $1 AND section = $2 FOR UPDATE`, org, string(SectionSafeguarding))
 		if err != nil {
 			return 0, fmt.Errorf("lock safeguarding section: %w", err)
@@ -50,16 +52,23 @@ func DestroyStaffRecords(ctx context.Context, tx *sqlx.Tx, refsByOrg map[string]
 		if err != nil {
 			return 0, err
 		}
+		decided, goneDecided, _, err := withoutStaff(sec.Decided, drop)
+		if err != nil {
+			return 0, err
+		}
 		for ref := range goneApproved {
+			gone[ref] = true
+		}
+		for ref := range goneDecided {
 			gone[ref] = true
 		}
 		if len(gone) == 0 {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE provider_sections SET data = $3, approved_data = $4,
+		if _, err := tx.ExecContext(ctx, `UPDATE provider_sections SET data = $3, approved_data = $4, decided_data = $6,
 				completed = completed AND $5, version = version + 1, updated_at = now()
 			WHERE organisation_id::text = $1 AND section = $2`,
-			org, string(SectionSafeguarding), data, approved, left > 0); err != nil {
+			org, string(SectionSafeguarding), data, approved, left > 0, decided); err != nil {
 			return 0, fmt.Errorf("remove DBS records: %w", err)
 		}
 		removed += len(gone)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/council/provider-portal/internal/audit"
@@ -89,6 +90,11 @@ func TestDestroyStaffRecordsFromBothCopies(t *testing.T) {
 	section(two, `{"staff":[{"ref":"e","name":"Eve"}]}`, `{"staff":[{"ref":"e","name":"Eve"}]}`)
 	section(untouched, `{"staff":[{"ref":"a","name":"Same ref, other provider"}]}`, `{"staff":[{"ref":"a","name":"Same ref, other provider"}]}`)
 
+	// The copy kept from the last decision (for the review page) holds Ann and Cat too.
+	if _, err := d.Exec(`UPDATE provider_sections SET decided_data = approved_data WHERE organisation_id = $1`, one); err != nil {
+		t.Fatal(err)
+	}
+
 	tx := d.MustBeginTx(ctx, nil)
 	n, err := provider.DestroyStaffRecords(ctx, tx, map[string][]string{one: {"a", "c", "zz"}, two: {"e"}})
 	if err != nil {
@@ -132,6 +138,13 @@ func TestDestroyStaffRecordsFromBothCopies(t *testing.T) {
 	r, working, approved := read(one)
 	if !slices.Equal(working, []string{"b"}) || !slices.Equal(approved, []string{}) || !r.Completed || r.Version != 2 {
 		t.Errorf("first provider: working %v, approved %v, completed %v, version %d", working, approved, r.Completed, r.Version)
+	}
+	var decided []byte
+	if err := d.Get(&decided, `SELECT decided_data FROM provider_sections WHERE organisation_id = $1`, one); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(decided), "Ann") || strings.Contains(string(decided), "Cat") {
+		t.Errorf("the answers kept from the last decision still hold the members removed: %s", decided)
 	}
 	var note struct {
 		Note string `json:"note"`

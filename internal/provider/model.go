@@ -125,10 +125,10 @@ type Checks struct {
 
 // SummaryRow is one line of a "Check your answers" page.
 type SummaryRow struct {
-	Key   string
-	Value string
+	Key   string `json:"key"`
+	Value string `json:"value"`
 	// Field is the form field the change link goes to.
-	Field string
+	Field string `json:"field"`
 }
 
 // Answers is implemented by every section's document type.

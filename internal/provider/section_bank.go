@@ -60,6 +60,10 @@ func (a *BankAnswers) Validate(c Checks) map[string]string {
 		return errs
 	}
 	ba, err := c.Modulus.BankAccount(a.SortCode, a.AccountNumber)
+	if err == nil && ukid.Unissued(ba.SortCode) {
+		errs["sort_code"] = ukid.UnissuedSortCodeMessage
+		return errs
+	}
 	if err != nil {
 		field := "account_number"
 		if e, ok := err.(*ukid.Error); ok && e.Kind == ukid.KindSortCode {

@@ -37,6 +37,11 @@ type Policy struct {
 	// CertificateID is the uploaded certificate (internal/document); set by the upload, not the form.
 	CertificateID   string `form:"-" json:"certificate_id"`
 	CertificateName string `form:"-" json:"certificate_name"`
+	// UploadedID is posted back by a page showing a file uploaded earlier but not yet saved
+	// ("File uploaded: name"); the save resolves it against the organisation's pending uploads.
+	UploadedID string `form:"certificate_id" json:"-"`
+	// Pending marks a certificate uploaded with this page that no save has used yet.
+	Pending bool `form:"-" json:"-"`
 }
 
 // InsuranceAnswers are the provider's three liability policies.

@@ -50,37 +50,79 @@ func SealRow(orgID string, key SectionKey) string {
 	return vault.Row("provider_sections", orgID, string(key))
 }
 
+// openForEdit locks the organisation and reads the section for a save: it refuses a record
+// that cannot be changed now, and a save from an editor who read an older version (a
+// *ConflictError carrying the newer answers). previous is the stored answers, or nil.
+func openForEdit(ctx context.Context, tx *sqlx.Tx, orgID string, def Definition, version int) (org *Organisation, current *SectionRecord, previous Answers, err error) {
+	org, err = lockOrganisation(ctx, tx, orgID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if !org.Status.Editable() {
+		return nil, nil, nil, apperr.New(apperr.Forbidden, "The record cannot be changed while it is %s", lower(org.Status.Label()))
+	}
+	if def.Locked(org.Status) {
+		return nil, nil, nil, apperr.New(apperr.Forbidden, "Approved bank details can only be changed by asking the finance team to verify the change")
+	}
+	current, err = SectionRecordByKey(ctx, tx, orgID, def.Key)
+	if err != nil && !apperr.Is(err, apperr.NotFound) {
+		return nil, nil, nil, err
+	}
+	if current != nil {
+		if previous, err = current.Answers(def); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	if (current == nil && version != 0) || (current != nil && current.Version != version) {
+		if current == nil {
+			return nil, nil, nil, &ConflictError{Theirs: def.New()}
+		}
+		theirs, err := current.Draft(def)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		return nil, nil, nil, &ConflictError{Theirs: theirs, Version: current.Version, UpdatedAt: current.UpdatedAt}
+	}
+	return org, current, previous, nil
+}
+
+// Check runs a section's full checks on answers without saving them, so a page with a
+// refused upload or a mistyped field shows every other problem at the same time.
+func (s *Service) Check(ctx context.Context, orgID string, def Definition, answers Answers) (map[string]string, error) {
+	org, err := OrganisationByID(ctx, s.DB, orgID)
+	if err != nil {
+		return nil, err
+	}
+	if !org.Status.Editable() {
+		return nil, apperr.New(apperr.Forbidden, "The record cannot be changed while it is %s", lower(org.Status.Label()))
+	}
+	if def.Locked(org.Status) {
+		return nil, apperr.New(apperr.Forbidden, "Approved bank details can only be changed by asking the finance team to verify the change")
+	}
+	current, err := SectionRecordByKey(ctx, s.DB, orgID, def.Key)
+	if err != nil && !apperr.Is(err, apperr.NotFound) {
+		return nil, err
+	}
+	if keeper, ok := answers.(Keeper); ok && current != nil {
+		previous, err := current.Answers(def)
+		if err != nil {
+			return nil, err
+		}
+		keeper.KeepFrom(previous)
+	}
+	return answers.Validate(s.Checks()), nil
+}
+
 // SaveSection validates and stores a section's answers. version is the one the editor read
 // (0 for a section not started); a mismatch is a *ConflictError and nothing is saved. After
 // approval the change is held for an officer ("changes submitted") while the approved answers
-// stay in force. The section is no longer completed until the provider confirms it again.
+// stay in force. The section is no longer completed until the provider confirms it again, and
+// any draft of it is replaced by these checked answers.
 func (s *Service) SaveSection(ctx context.Context, orgID string, def Definition, answers Answers, version int) error {
 	return db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
-		org, err := lockOrganisation(ctx, tx, orgID)
+		org, current, previous, err := openForEdit(ctx, tx, orgID, def, version)
 		if err != nil {
 			return err
-		}
-		if !org.Status.Editable() {
-			return apperr.New(apperr.Forbidden, "The record cannot be changed while it is %s", lower(org.Status.Label()))
-		}
-		if def.Locked(org.Status) {
-			return apperr.New(apperr.Forbidden, "Approved bank details can only be changed by asking the finance team to verify the change")
-		}
-		current, err := SectionRecordByKey(ctx, tx, orgID, def.Key)
-		if err != nil && !apperr.Is(err, apperr.NotFound) {
-			return err
-		}
-		var previous Answers
-		if current != nil {
-			if previous, err = current.Answers(def); err != nil {
-				return err
-			}
-		}
-		if (current == nil && version != 0) || (current != nil && current.Version != version) {
-			if current == nil {
-				return &ConflictError{Theirs: def.New()}
-			}
-			return &ConflictError{Theirs: previous, Version: current.Version, UpdatedAt: current.UpdatedAt}
 		}
 		if keeper, ok := answers.(Keeper); ok && previous != nil {
 			keeper.KeepFrom(previous)
@@ -91,6 +133,9 @@ func (s *Service) SaveSection(ctx context.Context, orgID string, def Definition,
 		}
 		if fields := answers.Validate(s.Checks()); len(fields) > 0 {
 			return apperr.InvalidFields(fields)
+		}
+		if err := claimUploads(ctx, tx, orgID, current, answers); err != nil {
+			return err
 		}
 		if d, ok := answers.(*DeclarationsAnswers); ok {
 			d.DeclaredBy = auth.ActorName(ctx, tx, audit.ActorFrom(ctx))
@@ -106,17 +151,15 @@ func (s *Service) SaveSection(ctx context.Context, orgID string, def Definition,
 		}
 		// After approval every edit waits for an officer; the approved answers stay in force.
 		pending := org.Status == StatusApproved
-		actor := audit.ActorFrom(ctx)
-		var by any
-		if actor.UserID != "" {
-			by = actor.UserID
-		}
+		by := actorID(ctx)
 		if current == nil {
 			_, err = tx.ExecContext(ctx, `INSERT INTO provider_sections (organisation_id, section, data, updated_by, pending_review)
 				VALUES ($1, $2, $3, $4, $5)`, orgID, string(def.Key), data, by, pending)
 		} else {
+			// A change ends an officer's acceptance of the section: what they accepted is gone.
 			_, err = tx.ExecContext(ctx, `UPDATE provider_sections SET data = $3, completed = false, pending_review = $5,
-				version = version + 1, updated_at = now(), updated_by = $4 WHERE organisation_id = $1 AND section = $2`,
+				draft_data = NULL, draft_saved_at = NULL, version = version + 1, updated_at = now(), updated_by = $4,
+				accepted_at = NULL, accepted_by = NULL, accepted_by_name = NULL WHERE organisation_id = $1 AND section = $2`,
 				orgID, string(def.Key), data, by, pending)
 		}
 		if err != nil {
@@ -130,6 +173,63 @@ func (s *Service) SaveSection(ctx context.Context, orgID string, def Definition,
 		return audit.Record(ctx, tx, audit.Event{Action: "provider.section.saved", ObjectType: "organisation", ObjectID: orgID,
 			Summary: map[string]any{"section": string(def.Key), "changes": Diff(previous, answers), "held_for_review": pending}})
 	})
+}
+
+// SaveDraft keeps a section part-done, with its mistakes, so the provider can come back to
+// it: the draft sits beside the checked answers and never replaces them, is never reviewed,
+// and the section shows "In progress" until "Save and continue" checks it in full. Bank
+// account numbers are not kept in a draft (they are checked and sealed only as a whole);
+// other secrets are sealed as in a save.
+func (s *Service) SaveDraft(ctx context.Context, orgID string, def Definition, answers Answers, version int) error {
+	return db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
+		_, current, previous, err := openForEdit(ctx, tx, orgID, def, version)
+		if err != nil {
+			return err
+		}
+		if err := s.checkCanStart(ctx, tx, orgID, def); err != nil {
+			return err
+		}
+		if b, ok := answers.(*BankAnswers); ok {
+			b.SortCode, b.AccountNumber, b.RollNumber = "", "", ""
+		}
+		if keeper, ok := answers.(Keeper); ok && previous != nil {
+			keeper.KeepFrom(previous)
+		}
+		if err := claimUploads(ctx, tx, orgID, current, answers); err != nil {
+			return err
+		}
+		if sealer, ok := answers.(Sealer); ok {
+			if err := sealer.Seal(s.Vault, SealRow(orgID, def.Key)); err != nil {
+				return err
+			}
+		}
+		data, err := json.Marshal(answers)
+		if err != nil {
+			return fmt.Errorf("encode %s draft: %w", def.Key, err)
+		}
+		by := actorID(ctx)
+		if current == nil {
+			_, err = tx.ExecContext(ctx, `INSERT INTO provider_sections (organisation_id, section, data, draft_data, draft_saved_at, updated_by)
+				VALUES ($1, $2, '{}', $3, now(), $4)`, orgID, string(def.Key), data, by)
+		} else {
+			_, err = tx.ExecContext(ctx, `UPDATE provider_sections SET draft_data = $3, draft_saved_at = now(), completed = false,
+				version = version + 1, updated_at = now(), updated_by = $4 WHERE organisation_id = $1 AND section = $2`,
+				orgID, string(def.Key), data, by)
+		}
+		if err != nil {
+			return fmt.Errorf("save %s draft: %w", def.Key, err)
+		}
+		return audit.Record(ctx, tx, audit.Event{Action: "provider.section.draft_saved", ObjectType: "organisation", ObjectID: orgID,
+			Summary: map[string]any{"section": string(def.Key)}})
+	})
+}
+
+// actorID is the signed-in user behind ctx, or nil for a system actor.
+func actorID(ctx context.Context) any {
+	if id := audit.ActorFrom(ctx).UserID; id != "" {
+		return id
+	}
+	return nil
 }
 
 // MarkCompleted records that the provider has checked a section's answers.

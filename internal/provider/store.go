@@ -57,7 +57,32 @@ type SectionRecord struct {
 	UpdatedAt     time.Time `db:"updated_at"`
 	UpdatedBy     *string   `db:"updated_by"`
 	Section       string    `db:"section"`
+	// DecidedData is the answers at the last decision on the record or the section.
+	DecidedData []byte `db:"decided_data"`
+	// AcceptedAt and AcceptedByName say an officer accepted the section in this review.
+	AcceptedAt     *time.Time `db:"accepted_at"`
+	AcceptedByName *string    `db:"accepted_by_name"`
+	// DraftData is what the provider saved part-done ("Save as draft"), unchecked; nil when
+	// there is no draft. Only the provider's own forms read it.
+	DraftData    []byte     `db:"draft_data"`
+	DraftSavedAt *time.Time `db:"draft_saved_at"`
 }
+
+// HasDraft reports whether the provider saved this section part-done since last finishing it.
+func (r *SectionRecord) HasDraft() bool { return len(r.DraftData) > 0 }
+
+// Draft decodes the draft answers, or the working answers when there is no draft: what the
+// provider's form shows.
+func (r *SectionRecord) Draft(def Definition) (Answers, error) {
+	if !r.HasDraft() {
+		return r.Answers(def)
+	}
+	return decodeAnswers(def, r.DraftData)
+}
+
+// sectionColumns are the columns a SectionRecord reads.
+const sectionColumns = `section, data, approved_data, completed, pending_review, version, updated_at, updated_by,
+	decided_data, accepted_at, accepted_by_name, draft_data, draft_saved_at`
 
 // Answers decodes the working answers into the section's type.
 func (r *SectionRecord) Answers(def Definition) (Answers, error) {
@@ -90,7 +115,7 @@ func decodeAnswers(def Definition, data []byte) (Answers, error) {
 // Sections returns the stored sections of an organisation by key; absent ones were not started.
 func SectionRecords(ctx context.Context, q sqlx.QueryerContext, orgID string) (map[SectionKey]*SectionRecord, error) {
 	var rows []SectionRecord
-	err := sqlx.SelectContext(ctx, q, &rows, `SELECT section, data, approved_data, completed, pending_review, version, updated_at, updated_by
+	err := sqlx.SelectContext(ctx, q, &rows, `SELECT `+sectionColumns+`
 		FROM provider_sections WHERE organisation_id = $1`, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("sections: %w", err)
@@ -110,7 +135,7 @@ var ErrSectionNotStarted = apperr.New(apperr.NotFound, "This section has not bee
 // apperr.NotFound) when it has not been started.
 func SectionRecordByKey(ctx context.Context, q sqlx.QueryerContext, orgID string, key SectionKey) (*SectionRecord, error) {
 	var r SectionRecord
-	err := sqlx.GetContext(ctx, q, &r, `SELECT section, data, approved_data, completed, pending_review, version, updated_at, updated_by
+	err := sqlx.GetContext(ctx, q, &r, `SELECT `+sectionColumns+`
 		FROM provider_sections WHERE organisation_id = $1 AND section = $2`, orgID, string(key))
 	if db.IsNoRows(err) {
 		return nil, ErrSectionNotStarted

@@ -26,11 +26,14 @@ type Task struct {
 
 // SectionComment is an officer's comment on a section at review.
 type SectionComment struct {
+	ID         int64      `db:"id"`
 	Section    string     `db:"section"`
 	Comment    string     `db:"comment"`
 	ByName     string     `db:"by_name"`
 	At         time.Time  `db:"at"`
 	ResolvedAt *time.Time `db:"resolved_at"`
+	// Replies are the provider's answers to the comment, oldest first.
+	Replies []CommentReply `db:"-"`
 }
 
 // Tasks returns the task list: each section with its status and open review comments.
@@ -49,6 +52,8 @@ func Tasks(ctx context.Context, q sqlx.QueryerContext, orgID string) ([]Task, er
 		if r := recs[def.Key]; r != nil {
 			t.Version = r.Version
 			switch {
+			case r.HasDraft():
+				t.Status = TaskInProgress // a draft is never checked, reviewed or submitted
 			case r.PendingReview:
 				t.Status = TaskChangesPending
 			case r.Completed:
@@ -78,12 +83,12 @@ func Tasks(ctx context.Context, q sqlx.QueryerContext, orgID string) ([]Task, er
 // OpenComments lists unresolved officer comments on an organisation's sections.
 func OpenComments(ctx context.Context, q sqlx.QueryerContext, orgID string) ([]SectionComment, error) {
 	var out []SectionComment
-	err := sqlx.SelectContext(ctx, q, &out, `SELECT section, comment, by_name, at, resolved_at FROM provider_section_comments
-		WHERE organisation_id = $1 AND resolved_at IS NULL ORDER BY at`, orgID)
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT id, section, comment, by_name, at, resolved_at FROM provider_section_comments
+		WHERE organisation_id = $1 AND resolved_at IS NULL ORDER BY at, id`, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("section comments: %w", err)
 	}
-	return out, nil
+	return out, withReplies(ctx, q, orgID, out)
 }
 
 // StatusChange is one entry of a record's status history.
@@ -175,6 +180,9 @@ func (s *Service) Submit(ctx context.Context, orgID string, version int) error {
 		if _, err := transition(ctx, tx, orgID, version, []Status{StatusDraft, StatusChangesRequested}, to, ""); err != nil {
 			return err
 		}
+		if err := keepSubmittedCopy(ctx, tx, orgID); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE provider_section_comments SET resolved_at = now() WHERE organisation_id = $1 AND resolved_at IS NULL`, orgID); err != nil {
 			return err
 		}
@@ -198,6 +206,14 @@ func (s *Service) RequestChanges(ctx context.Context, orgID string, version int,
 		if _, err := transition(ctx, tx, orgID, version, []Status{StatusSubmitted, StatusResubmitted}, StatusChangesRequested, strings.Join(listed, "\n")); err != nil {
 			return err
 		}
+		if err := checkNotOwnRecord(ctx, tx, orgID); err != nil {
+			return err
+		}
+		// Sections accepted and not commented on stay accepted into the resubmission, until
+		// the provider changes them.
+		if err := snapshotDecision(ctx, tx, orgID, true); err != nil {
+			return err
+		}
 		name := auth.ActorName(ctx, tx, audit.ActorFrom(ctx))
 		for _, def := range Sections {
 			c := strings.TrimSpace(comments[def.Key])
@@ -208,7 +224,8 @@ func (s *Service) RequestChanges(ctx context.Context, orgID string, version int,
 				VALUES ($1, $2, $3, NULLIF($4, '')::uuid, $5)`, orgID, string(def.Key), c, audit.ActorFrom(ctx).UserID, name); err != nil {
 				return fmt.Errorf("section comment: %w", err)
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE provider_sections SET completed = false, version = version + 1
+			if _, err := tx.ExecContext(ctx, `UPDATE provider_sections SET completed = false, version = version + 1,
+				accepted_at = NULL, accepted_by = NULL, accepted_by_name = NULL
 				WHERE organisation_id = $1 AND section = $2`, orgID, string(def.Key)); err != nil {
 				return err
 			}
@@ -219,10 +236,26 @@ func (s *Service) RequestChanges(ctx context.Context, orgID string, version int,
 	})
 }
 
-// Approve accepts the record: every section's answers become the approved ones.
+// Approve accepts the record: every section's answers become the approved ones, those an
+// officer did not accept one by one included (the audit event names them).
 func (s *Service) Approve(ctx context.Context, orgID string, version int) error {
 	return db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
 		if _, err := transition(ctx, tx, orgID, version, []Status{StatusSubmitted, StatusResubmitted}, StatusApproved, ""); err != nil {
+			return err
+		}
+		if err := checkNotOwnRecord(ctx, tx, orgID); err != nil {
+			return err
+		}
+		var withApproval []string
+		if err := tx.SelectContext(ctx, &withApproval, `SELECT section FROM provider_sections
+			WHERE organisation_id = $1 AND accepted_at IS NULL ORDER BY section`, orgID); err != nil {
+			return fmt.Errorf("sections not accepted: %w", err)
+		}
+		if err := audit.Record(ctx, tx, audit.Event{Action: "provider.sections.accepted_with_approval", ObjectType: "organisation",
+			ObjectID: orgID, Summary: map[string]any{"sections": withApproval}}); err != nil {
+			return err
+		}
+		if err := snapshotDecision(ctx, tx, orgID, false); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE provider_sections SET approved_data = data, pending_review = false WHERE organisation_id = $1`, orgID); err != nil {
@@ -243,6 +276,12 @@ func (s *Service) Reject(ctx context.Context, orgID string, version int, reason 
 		if _, err := transition(ctx, tx, orgID, version, []Status{StatusSubmitted, StatusResubmitted}, StatusRejected, reason); err != nil {
 			return err
 		}
+		if err := checkNotOwnRecord(ctx, tx, orgID); err != nil {
+			return err
+		}
+		if err := snapshotDecision(ctx, tx, orgID, false); err != nil {
+			return err
+		}
 		return s.tellProvider(ctx, tx, orgID, "Your registration has not been approved",
 			"The commissioning team has not approved your supplier record, for this reason:\n\n"+reason)
 	})
@@ -257,6 +296,9 @@ func (s *Service) Suspend(ctx context.Context, orgID string, version int, reason
 		if _, err := transition(ctx, tx, orgID, version, []Status{StatusApproved}, StatusSuspended, reason); err != nil {
 			return err
 		}
+		if err := checkNotOwnRecord(ctx, tx, orgID); err != nil {
+			return err
+		}
 		return s.tellProvider(ctx, tx, orgID, "Your supplier record has been suspended",
 			"The commissioning team has suspended your supplier record, for this reason:\n\n"+reason)
 	})
@@ -269,6 +311,9 @@ func (s *Service) Reinstate(ctx context.Context, orgID string, version int, reas
 	}
 	return db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
 		if _, err := transition(ctx, tx, orgID, version, []Status{StatusSuspended}, StatusApproved, reason); err != nil {
+			return err
+		}
+		if err := checkNotOwnRecord(ctx, tx, orgID); err != nil {
 			return err
 		}
 		return s.tellProvider(ctx, tx, orgID, "Your supplier record has been reinstated",
@@ -311,10 +356,16 @@ func (s *Service) decideSectionChange(ctx context.Context, orgID string, key Sec
 		if rec.Version != version {
 			return apperr.New(apperr.Conflict, "The provider changed this section again since you opened it. Look at the change again before you decide")
 		}
+		if err := checkNotOwnRecord(ctx, tx, orgID); err != nil {
+			return err
+		}
+		if actor := audit.ActorFrom(ctx); rec.UpdatedBy != nil && actor.UserID != "" && *rec.UpdatedBy == actor.UserID {
+			return apperr.New(apperr.Forbidden, "You made this change, so another officer must review it")
+		}
 		action, subject, body := "accepted", "Your change has been accepted",
 			fmt.Sprintf("The commissioning team has accepted your change to %s. It is now in force.", lower(def.Title))
 		if accept {
-			_, err = tx.ExecContext(ctx, `UPDATE provider_sections SET approved_data = data, pending_review = false, completed = true,
+			_, err = tx.ExecContext(ctx, `UPDATE provider_sections SET approved_data = data, decided_data = data, pending_review = false, completed = true,
 				version = version + 1 WHERE organisation_id = $1 AND section = $2`, orgID, string(key))
 			if err == nil {
 				var answers Answers
@@ -325,8 +376,8 @@ func (s *Service) decideSectionChange(ctx context.Context, orgID string, key Sec
 		} else {
 			action, subject, body = "declined", "Your change has not been accepted",
 				fmt.Sprintf("The commissioning team has not accepted your change to %s, for this reason:\n\n%s\n\nThe details approved before stay in force.", lower(def.Title), reason)
-			_, err = tx.ExecContext(ctx, `UPDATE provider_sections SET data = approved_data, pending_review = false, completed = true,
-				version = version + 1 WHERE organisation_id = $1 AND section = $2`, orgID, string(key))
+			_, err = tx.ExecContext(ctx, `UPDATE provider_sections SET data = approved_data, decided_data = approved_data, pending_review = false,
+				completed = true, version = version + 1 WHERE organisation_id = $1 AND section = $2`, orgID, string(key))
 		}
 		if err != nil {
 			return fmt.Errorf("decide section change: %w", err)

@@ -80,3 +80,12 @@ func checkForms(sortCode, account string) [][2]string {
 	}
 	return [][2]string{{sortCode, account}}
 }
+
+// UnissuedSortCodeMessage is the message for a sort code no bank is given.
+const UnissuedSortCodeMessage = "Enter the sort code of your account: 00-00-00 is not a real sort code"
+
+// Unissued reports whether a well-formed sort code (6 digits) is one no bank account can
+// have. 00-00-00 passes the modulus check (no range of the table covers it, so it cannot be
+// checked) but is a placeholder people type when they do not know theirs; paying it fails.
+// Kept apart from SortCode, which checks the shape alone.
+func Unissued(sortCode string) bool { return sortCode == "000000" }

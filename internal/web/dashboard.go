@@ -8,6 +8,7 @@ import (
 
 	"github.com/council/provider-portal/internal/contract"
 	"github.com/council/provider-portal/internal/directory"
+	"github.com/council/provider-portal/internal/export"
 	"github.com/council/provider-portal/internal/quality"
 	"github.com/gofiber/fiber/v2"
 )
@@ -191,12 +192,12 @@ func (s *Server) dashboardDownload(c *fiber.Ctx, format string) error {
 		name = fmt.Sprintf("%s-%d-days", name, within)
 	}
 	today := s.quality.Today()
-	filters := map[string]any{"list": c.Params("list"), "today": downloadDate(today)}
+	filters := map[string]any{"list": c.Params("list"), "today": today.Format(time.DateOnly)}
 	if list.Windowed {
 		filters["within_days"] = within
 	}
 	return s.streamTable(c, tableDownload{Name: "dashboard-" + name, Area: "dashboard", Format: format, Filters: filters, Columns: list.Columns,
-		Rows: func(ctx context.Context, row func([]string) error) (int, error) {
+		Rows: func(ctx context.Context, row func([]export.Cell) error) (int, error) {
 			return list.rows(s, ctx, today, within, row)
 		}})
 }

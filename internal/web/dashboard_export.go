@@ -18,8 +18,9 @@ type tableDownload struct {
 	Format  string
 	Filters map[string]any
 	Columns []export.Column
-	// Rows writes every row through row, and returns how many it wrote.
-	Rows func(ctx context.Context, row func(cells []string) error) (int, error)
+	// Rows writes every row through row, and returns how many it wrote. Each row's cells
+	// match Columns' kinds, so a spreadsheet gets real dates, amounts and counts.
+	Rows func(ctx context.Context, row func(cells []export.Cell) error) (int, error)
 }
 
 // newTableWriter starts the file the download's format asks for. The CSV starts with a

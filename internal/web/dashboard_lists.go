@@ -35,14 +35,14 @@ type dashboardList struct {
 	Title    string
 	Windowed bool
 	Columns  []export.Column
-	rows     func(s *Server, ctx context.Context, today time.Time, within int, row func([]string) error) (int, error)
+	rows     func(s *Server, ctx context.Context, today time.Time, within int, row func([]export.Cell) error) (int, error)
 }
 
 // exportBatch is how many rows a download reads from the database at a time.
 const exportBatch = 500
 
 // pagedRows writes every item fetch returns, a batch at a time, as cells.
-func pagedRows[T any](fetch func(limit, offset int) ([]T, int, error), cells func(T) []string, row func([]string) error) (int, error) {
+func pagedRows[T any](fetch func(limit, offset int) ([]T, int, error), cells func(T) []export.Cell, row func([]export.Cell) error) (int, error) {
 	n := 0
 	for offset := 0; ; offset += exportBatch {
 		items, _, err := fetch(exportBatch, offset)
@@ -61,14 +61,11 @@ func pagedRows[T any](fetch func(limit, offset int) ([]T, int, error), cells fun
 	}
 }
 
-// downloadDate is how downloads write dates: the form spreadsheets and other systems read.
-func downloadDate(t time.Time) string { return t.Format(time.DateOnly) }
-
-func optionalText(s *string) string {
+func optionalText(s *string) export.Cell {
 	if s == nil {
-		return ""
+		return export.Empty
 	}
-	return *s
+	return export.Text(*s)
 }
 
 // dashboardLists are the dashboard's downloads, by the name in their address.
@@ -76,76 +73,80 @@ var dashboardLists = map[string]dashboardList{
 	"contracts": {
 		Title: "Contracts ending", Windowed: true,
 		Columns: []export.Column{{Header: "Reference"}, {Header: "Title", Width: 40}, {Header: "Provider", Width: 40}, {Header: "Supplier reference"},
-			{Header: "Service category", Width: 30}, {Header: "Ends on"}, {Header: "Current value"}, {Header: "Contract manager", Width: 30}},
-		rows: func(s *Server, ctx context.Context, today time.Time, within int, row func([]string) error) (int, error) {
+			{Header: "Service category", Width: 30}, {Header: "Ends on", Kind: export.KindDate}, {Header: "Current value", Kind: export.KindMoney}, {Header: "Contract manager", Width: 30}},
+		rows: func(s *Server, ctx context.Context, today time.Time, within int, row func([]export.Cell) error) (int, error) {
 			return pagedRows(func(limit, offset int) ([]contract.Contract, int, error) {
 				return contract.ExpiringContracts(ctx, s.db, today, today.AddDate(0, 0, within), limit, offset)
-			}, func(c contract.Contract) []string {
-				return []string{c.Reference, c.Title, c.ProviderName, c.SupplierRef, c.CategoryLabel(), downloadDate(c.EndDate), c.CurrentValueText(), optionalText(c.ManagerName)}
+			}, func(c contract.Contract) []export.Cell {
+				return []export.Cell{export.Text(c.Reference), export.Text(c.Title), export.Text(c.ProviderName), export.Text(c.SupplierRef),
+					export.Text(c.CategoryLabel()), export.Date(c.EndDate), export.Money(c.CurrentValuePence()), optionalText(c.ManagerName)}
 			}, row)
 		},
 	},
 	"insurance": {
 		Title: "Insurance policies expiring", Windowed: true,
 		Columns: []export.Column{{Header: "Provider", Width: 40}, {Header: "Supplier reference"}, {Header: "Policy", Width: 24}, {Header: "Insurer", Width: 30},
-			{Header: "Policy number"}, {Header: "Expires on"}},
-		rows: func(s *Server, ctx context.Context, today time.Time, within int, row func([]string) error) (int, error) {
+			{Header: "Policy number"}, {Header: "Expires on", Kind: export.KindDate}},
+		rows: func(s *Server, ctx context.Context, today time.Time, within int, row func([]export.Cell) error) (int, error) {
 			return pagedRows(func(limit, offset int) ([]quality.PolicyExpiry, int, error) {
 				return quality.InsuranceExpiring(ctx, s.db, today, today.AddDate(0, 0, within), limit, offset)
-			}, func(p quality.PolicyExpiry) []string {
-				return []string{p.ProviderName, p.SupplierRef, p.KindLabel(), p.Insurer, p.PolicyNumber, downloadDate(p.ExpiresOn)}
+			}, func(p quality.PolicyExpiry) []export.Cell {
+				return []export.Cell{export.Text(p.ProviderName), export.Text(p.SupplierRef), export.Text(p.KindLabel()), export.Text(p.Insurer),
+					export.Text(p.PolicyNumber), export.Date(p.ExpiresOn)}
 			}, row)
 		},
 	},
 	"dbs": {
 		Title: "DBS status checks falling due", Windowed: true,
-		Columns: []export.Column{{Header: "Provider", Width: 40}, {Header: "Supplier reference"}, {Header: "Staff with a check due"}, {Header: "First check due on"}},
-		rows: func(s *Server, ctx context.Context, today time.Time, within int, row func([]string) error) (int, error) {
+		Columns: []export.Column{{Header: "Provider", Width: 40}, {Header: "Supplier reference"}, {Header: "Staff with a check due", Kind: export.KindCount}, {Header: "First check due on", Kind: export.KindDate}},
+		rows: func(s *Server, ctx context.Context, today time.Time, within int, row func([]export.Cell) error) (int, error) {
 			settings, err := quality.LoadSettings(ctx, s.db)
 			if err != nil {
 				return 0, err
 			}
 			return pagedRows(func(limit, offset int) ([]quality.DBSChecksDue, int, error) {
 				return quality.DBSChecksFallingDue(ctx, s.db, settings, today, today.AddDate(0, 0, within), limit, offset)
-			}, func(d quality.DBSChecksDue) []string {
-				return []string{d.ProviderName, d.SupplierRef, strconv.Itoa(d.Staff), downloadDate(d.FirstDue)}
+			}, func(d quality.DBSChecksDue) []export.Cell {
+				return []export.Cell{export.Text(d.ProviderName), export.Text(d.SupplierRef), export.Count(d.Staff), export.Date(d.FirstDue)}
 			}, row)
 		},
 	},
 	"returns": {
 		Title: "Overdue monitoring returns",
 		Columns: []export.Column{{Header: "Provider", Width: 40}, {Header: "Contract"}, {Header: "KPI", Width: 30}, {Header: "Period", Width: 30},
-			{Header: "Due on"}, {Header: "Days overdue"}},
-		rows: func(s *Server, ctx context.Context, today time.Time, _ int, row func([]string) error) (int, error) {
+			{Header: "Due on", Kind: export.KindDate}, {Header: "Days overdue", Kind: export.KindCount}},
+		rows: func(s *Server, ctx context.Context, today time.Time, _ int, row func([]export.Cell) error) (int, error) {
 			return pagedRows(func(limit, offset int) ([]contract.MonitoringReturn, int, error) {
 				return contract.Returns(ctx, s.db, contract.ReturnFilter{Overdue: true, Today: today, Limit: limit, Offset: offset})
-			}, func(r contract.MonitoringReturn) []string {
-				return []string{r.ProviderName, r.ContractReference, r.KPIName, r.Period().Label(), downloadDate(r.DueDate), strconv.Itoa(daysPast(r.DueDate, today))}
+			}, func(r contract.MonitoringReturn) []export.Cell {
+				return []export.Cell{export.Text(r.ProviderName), export.Text(r.ContractReference), export.Text(r.KPIName), export.Text(r.Period().Label()),
+					export.Date(r.DueDate), export.Count(daysPast(r.DueDate, today))}
 			}, row)
 		},
 	},
 	"actions": {
 		Title: "Overdue quality assurance actions",
-		Columns: []export.Column{{Header: "Provider", Width: 40}, {Header: "Action", Width: 50}, {Header: "Owner", Width: 30}, {Header: "Due on"},
-			{Header: "Days overdue"}, {Header: "Status"}},
-		rows: func(s *Server, ctx context.Context, today time.Time, _ int, row func([]string) error) (int, error) {
+		Columns: []export.Column{{Header: "Provider", Width: 40}, {Header: "Action", Width: 50}, {Header: "Owner", Width: 30}, {Header: "Due on", Kind: export.KindDate},
+			{Header: "Days overdue", Kind: export.KindCount}, {Header: "Status"}},
+		rows: func(s *Server, ctx context.Context, today time.Time, _ int, row func([]export.Cell) error) (int, error) {
 			return pagedRows(func(limit, offset int) ([]quality.Action, int, error) {
 				return quality.Actions(ctx, s.db, quality.ActionFilter{OverdueOnly: true, Limit: limit, Offset: offset}, today)
-			}, func(a quality.Action) []string {
-				return []string{a.OrganisationName, a.Description, a.Owner(), downloadDate(a.DueOn), strconv.Itoa(a.DaysOverdue()), a.Status.Label()}
+			}, func(a quality.Action) []export.Cell {
+				return []export.Cell{export.Text(a.OrganisationName), export.Text(a.Description), export.Text(a.Owner()), export.Date(a.DueOn),
+					export.Count(a.DaysOverdue()), export.Text(a.Status.Label())}
 			}, row)
 		},
 	},
 	"statuses": {
 		Title:   "Providers by status",
-		Columns: []export.Column{{Header: "Status", Width: 24}, {Header: "Providers"}},
-		rows: func(s *Server, ctx context.Context, _ time.Time, _ int, row func([]string) error) (int, error) {
+		Columns: []export.Column{{Header: "Status", Width: 24}, {Header: "Providers", Kind: export.KindCount}},
+		rows: func(s *Server, ctx context.Context, _ time.Time, _ int, row func([]export.Cell) error) (int, error) {
 			counts, err := directory.StatusCounts(ctx, s.db)
 			if err != nil {
 				return 0, err
 			}
 			for _, c := range counts {
-				if err := row([]string{c.Status.Label(), strconv.Itoa(c.Count)}); err != nil {
+				if err := row([]export.Cell{export.Text(c.Status.Label()), export.Count(c.Count)}); err != nil {
 					return 0, err
 				}
 			}
@@ -154,14 +155,14 @@ var dashboardLists = map[string]dashboardList{
 	},
 	"ratings": {
 		Title:   "Providers by compliance rating",
-		Columns: []export.Column{{Header: "Compliance rating", Width: 24}, {Header: "Providers"}},
-		rows: func(s *Server, ctx context.Context, _ time.Time, _ int, row func([]string) error) (int, error) {
+		Columns: []export.Column{{Header: "Compliance rating", Width: 24}, {Header: "Providers", Kind: export.KindCount}},
+		rows: func(s *Server, ctx context.Context, _ time.Time, _ int, row func([]export.Cell) error) (int, error) {
 			bars, err := s.ratingCounts(ctx)
 			if err != nil {
 				return 0, err
 			}
 			for _, b := range bars {
-				if err := row([]string{b.Label, strconv.Itoa(b.Count)}); err != nil {
+				if err := row([]export.Cell{export.Text(b.Label), export.Count(b.Count)}); err != nil {
 					return 0, err
 				}
 			}

@@ -11,6 +11,8 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/council/provider-portal/internal/auth"
+	"github.com/council/provider-portal/internal/export"
+	"github.com/council/provider-portal/internal/export/exporttest"
 	formpkg "github.com/council/provider-portal/internal/form"
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/council/provider-portal/internal/quality"
@@ -339,5 +341,57 @@ func TestDashboardDirectoryOverviewForbiddenToProviders(t *testing.T) {
 	_, doc := c.Get(t, "/")
 	if doc.Find("[data-officer-dashboard]").Length() != 0 {
 		t.Error("a provider's home page links to the officers' dashboard")
+	}
+}
+
+// The dashboard's and the directory's workbooks hold dates as dates, amounts as numbers and
+// counts as numbers, in the one date format; identifiers that look like numbers stay text.
+// Their CSV files write the same values in ISO 8601 and plain pounds.
+func TestDashboardExportsTypeDatesMoneyAndCounts(t *testing.T) {
+	t.Parallel()
+	w := newDashWorld(t)
+	oc := dirOfficer(t, w.s)
+
+	_, body := dirDownload(t, oc, "/dashboard/contracts.xlsx?within=90")
+	sheet := exporttest.Open(t, body)
+	sheet.AssertText("Reference", 2, "C-SOON")
+	sheet.AssertDate("Ends on", 2, dashDays(10))
+	sheet.AssertMoney("Current value", 2, 120000000)
+	if c := sheet.Cell("Current value", 2); c.Raw != "1200000" {
+		t.Errorf("the contract's value is stored as %q, want 1200000 pounds", c.Raw)
+	}
+	rows := dirCSV(t, func() []byte { _, b := dirDownload(t, oc, "/dashboard/contracts.csv?within=90"); return b }())
+	if rows[1][5] != dashDays(10).Format("2006-01-02") || rows[1][6] != "1200000.00" {
+		t.Errorf("CSV ends on %q, value %q; want ISO and plain pounds", rows[1][5], rows[1][6])
+	}
+
+	_, body = dirDownload(t, oc, "/dashboard/returns.xlsx")
+	sheet = exporttest.Open(t, body)
+	if c := sheet.Cell("Due on", 2); !c.Number || c.Format != export.XLSXDateFormat {
+		t.Errorf("a return's due date is %+v, want a date cell", c)
+	}
+	if c := sheet.Cell("Days overdue", 2); !c.Number || c.Format != export.XLSXCountFormat {
+		t.Errorf("days overdue is %+v, want a number", c)
+	}
+
+	_, body = dirDownload(t, oc, "/dashboard/statuses.xlsx")
+	sheet = exporttest.Open(t, body)
+	if c := sheet.Cell("Providers", 2); !c.Number {
+		t.Errorf("a count of providers is %+v, want a number", c)
+	}
+
+	org := dirInsert(t, w.s, dirOrg{name: "Zeta Zero Ltd", company: "01234567", urns: []string{"0123456"}, updated: time.Date(2026, 7, 1, 13, 30, 0, 0, time.UTC)})
+	_, body = dirDownload(t, oc, "/providers.xlsx?q=zeta")
+	sheet = exporttest.Open(t, body)
+	if sheet.Rows() != 2 {
+		t.Fatalf("the directory's workbook for %s has %d rows, want the header and one", org, sheet.Rows())
+	}
+	sheet.AssertText("Companies House number", 2, "01234567")
+	sheet.AssertText("Ofsted URNs", 2, "0123456")
+	london, _ := time.LoadLocation("Europe/London")
+	sheet.AssertInstant("Last updated", 2, time.Date(2026, 7, 1, 13, 30, 0, 0, time.UTC), london)
+	_, body = dirDownload(t, oc, "/providers.csv?q=zeta")
+	if got := dirCSV(t, body)[1][11]; got != "2026-07-01T13:30:00Z" {
+		t.Errorf("the directory's CSV writes the update time as %q, want ISO 8601 in UTC", got)
 	}
 }

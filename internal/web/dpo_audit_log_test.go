@@ -171,3 +171,67 @@ func TestAuditViewerVerifyReportsTampering(t *testing.T) {
 		t.Errorf("%d failed verifications audited, want 1", n)
 	}
 }
+
+// TestAuditViewerSaysActionsInWordsAndExplainsNumbering: each event's action is in words
+// with its code beneath for searching; a code with no words still shows; the page explains
+// why event numbers have gaps (a rolled-back change leaves one here) and links to verifying
+// the chain, which proves the trail whole.
+func TestAuditViewerSaysActionsInWordsAndExplainsNumbering(t *testing.T) {
+	t.Parallel()
+	s := webtest.Start(t)
+	dpo := s.CreateUser(t, "dana@council.example", []auth.Role{auth.RoleDPO}, "")
+	officer := s.CreateUser(t, "olive@council.example", []auth.Role{auth.RoleOfficer}, "")
+	org := s.NewOrganisation(t, "Acorn Fostering Ltd")
+	oc, _ := sessionAs(t, s, officer.ID, auth.StageFull)
+	oc.Get(t, "/review/providers/"+org)
+	// A change that fails after its event was written takes a number and gives it back to
+	// no one: the next event's number skips it.
+	ctx := context.Background()
+	err := db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
+		if err := audit.Record(ctx, tx, audit.Event{Action: "provider.section.saved", ObjectType: "organisation", ObjectID: org}); err != nil {
+			return err
+		}
+		return context.Canceled
+	})
+	if err != context.Canceled {
+		t.Fatalf("the rolled-back change: %v", err)
+	}
+	oc.Get(t, "/review/providers/"+org)
+
+	c, _ := sessionAs(t, s, dpo.ID, auth.StageFull)
+	_, doc := c.Get(t, "/dpo/audit-log?action=provider.dbs")
+	rows := doc.Find("[data-events] tbody tr")
+	if rows.Length() != 2 {
+		t.Fatalf("%d DBS views listed, want 2", rows.Length())
+	}
+	newer, _ := strconv.Atoi(rows.Eq(0).AttrOr("data-event", ""))
+	older, _ := strconv.Atoi(rows.Eq(1).AttrOr("data-event", ""))
+	if newer-older < 2 {
+		t.Errorf("events %d and %d: the rolled-back event left no gap, so this test shows nothing", older, newer)
+	}
+	rows.Each(func(_ int, tr *goquery.Selection) {
+		words := strings.TrimSpace(tr.Find("[data-action-words]").Text())
+		code := strings.TrimSpace(tr.Find("[data-action-code]").Text())
+		if want, _ := audit.ActionWords("provider.dbs.viewed"); words != want || code != "provider.dbs.viewed" {
+			t.Errorf("the action shows as %q with code %q", words, code)
+		}
+	})
+	details := doc.Find("details[data-numbering]")
+	if details.Length() != 1 || !strings.Contains(details.Text(), "hash chain") || !strings.Contains(details.Text(), "undone") {
+		t.Errorf("the page does not explain the numbering: %q", details.Text())
+	}
+	if href := details.Find("a[data-verify-link]").AttrOr("href", ""); href != "#verify" || doc.Find(`form#verify[action="/dpo/audit-log/verify"]`).Length() != 1 {
+		t.Errorf("the explanation links to %q, not to verifying the chain", href)
+	}
+
+	// A code with no words (from an older version) is shown as it is.
+	if err := audit.Record(ctx, s.DB, audit.Event{Action: "legacy.thing.done", ObjectType: "organisation", ObjectID: org}); err != nil {
+		t.Fatal(err)
+	}
+	_, doc = c.Get(t, "/dpo/audit-log?action=legacy")
+	row := doc.Find("[data-events] tbody tr")
+	if row.Length() != 1 || strings.TrimSpace(row.Find("[data-action-code]").Text()) != "legacy.thing.done" ||
+		!strings.Contains(row.Find("[data-action-words]").Text(), "Not described") {
+		t.Errorf("an undescribed action: %q", row.Text())
+	}
+}

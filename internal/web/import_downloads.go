@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"fmt"
-	"strconv"
 
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/audit"
@@ -54,19 +53,19 @@ func (s *Server) importErrorsCSV(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := w.Header([]export.Column{{Header: "row"}, {Header: "supplier_ref"}, {Header: "column"}, {Header: "problem"}}); err != nil {
+	if err := w.Header([]export.Column{{Header: "row", Kind: export.KindCount}, {Header: "supplier_ref"}, {Header: "column"}, {Header: "problem"}}); err != nil {
 		return err
 	}
 	lines := 0
 	for _, msg := range j.Report.FileErrors {
-		if err := w.Row([]string{"", "", "", msg}); err != nil {
+		if err := w.Row([]export.Cell{export.Empty, export.Empty, export.Empty, export.Text(msg)}); err != nil {
 			return err
 		}
 		lines++
 	}
 	for _, r := range importFailedRows(rows) {
 		for _, p := range r.Problems {
-			if err := w.Row([]string{strconv.Itoa(r.Row), r.SupplierRef, p.Column, p.Message}); err != nil {
+			if err := w.Row([]export.Cell{export.Count(r.Row), export.Text(r.SupplierRef), export.Text(p.Column), export.Text(p.Message)}); err != nil {
 				return err
 			}
 			lines++

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"html/template"
 	"net/url"
@@ -39,6 +40,8 @@ func (s *Server) currentNotice(ctx context.Context, caption string) (noticeView,
 type privacyNoticePage struct {
 	Page
 	noticeView
+	// DPOEmail is where people without an account ask for a correction.
+	DPOEmail string
 }
 
 // privacyNotice shows the current provider privacy notice to anyone, at /privacy-notice
@@ -48,7 +51,8 @@ func (s *Server) privacyNotice(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return render(c, fiber.StatusOK, "privacy/notice", privacyNoticePage{Page: s.page(c, nv.Notice.Title), noticeView: nv})
+	return render(c, fiber.StatusOK, "privacy/notice", privacyNoticePage{Page: s.page(c, nv.Notice.Title), noticeView: nv,
+		DPOEmail: cmp.Or(s.cfg.Council.DPOEmail, s.cfg.Council.Email)})
 }
 
 // noticeAcknowledgePath is where a provider is sent to read a newer notice.

@@ -164,6 +164,9 @@ func completeSection(t testing.TB, c *webtest.Client, key string) {
 func saveSection(t testing.TB, c *webtest.Client, key string, values url.Values, files ...fileUpload) {
 	t.Helper()
 	values.Set("action", "save")
+	if key == "bank-details" {
+		values.Set("action", "confirm") // past their own check page, which the journey tests look at
+	}
 	if values.Get("version") == "" {
 		values.Set("version", fillVersion(t, c, key))
 	}
@@ -225,10 +228,10 @@ func fillWholeRecord(t testing.TB, s *webtest.Server, c *webtest.Client) {
 	completeSection(t, c, "declarations")
 }
 
-// pressSubmit presses "Submit for review" on the task list and returns the response.
+// pressSubmit presses "Submit for review" on the whole-record check page and returns the response.
 func pressSubmit(t testing.TB, c *webtest.Client) *http.Response {
 	t.Helper()
-	resp, doc := c.Get(t, "/provider")
+	resp, doc := c.Get(t, "/provider/check")
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("task list: status %d", resp.StatusCode)
 	}

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/privacy"
@@ -26,6 +27,8 @@ type sectionPage struct {
 	Notice   *privacy.Notice
 	Comments []provider.SectionComment
 	Options  sectionOptions
+	// DraftSavedAt is when the provider last saved the section part-done, if they did.
+	DraftSavedAt *time.Time
 }
 
 // sectionOptions are the choices the section templates offer.
@@ -63,7 +66,7 @@ func (s *Server) providerSectionForm(c *fiber.Ctx) error {
 	}
 	answers, version := def.New(), 0
 	if rec != nil {
-		if answers, err = rec.Answers(def); err != nil {
+		if answers, err = rec.Draft(def); err != nil {
 			return err
 		}
 		version = rec.Version
@@ -73,6 +76,17 @@ func (s *Server) providerSectionForm(c *fiber.Ctx) error {
 	}
 	if err := s.auditRestrictedView(c, def, orgID); err != nil {
 		return err
+	}
+	org, err := provider.OrganisationByID(c.UserContext(), s.db, orgID)
+	if err != nil {
+		return err
+	}
+	if !org.Status.Editable() {
+		// Sent for review, rejected or suspended: the answers as they stand, read-only.
+		p := s.page(c, def.Title)
+		p.Back = "/provider"
+		return render(c, fiber.StatusOK, "provider/check", checkPage{Page: p, Def: def, Rows: answers.Summary(), Version: version,
+			Locked: true, Org: org})
 	}
 	return s.renderSection(c, fiber.StatusOK, def, orgID, answers, version, nil)
 }
@@ -101,21 +115,45 @@ func (s *Server) renderSection(c *fiber.Ctx, status int, def provider.Definition
 			data.Comments = append(data.Comments, cm)
 		}
 	}
+	if rec, err := provider.SectionRecordByKey(ctx, s.db, orgID, def.Key); err == nil && rec.HasDraft() {
+		data.DraftSavedAt = rec.DraftSavedAt
+	} else if err != nil && !apperr.Is(err, apperr.NotFound) {
+		return err
+	}
 	return render(c, status, "provider/sections/"+string(def.Key), data)
 }
 
-// providerSectionSave saves a section, or adds or removes an item of a list ("Add another")
-// and shows the form again without saving.
+// providerSectionSave saves a section ("Save and continue", checked in full), keeps it
+// part-done ("Save as draft", unchecked), or adds or removes an item of a list ("Add
+// another") or an uploaded file and shows the form again without saving. Files that pass
+// their own checks are kept whatever else is wrong, and every problem on the page is shown at
+// once.
 func (s *Server) providerSectionSave(c *fiber.Ctx) error {
 	def, orgID, err := s.sectionOfCurrentOrg(c)
 	if err != nil {
 		return err
 	}
+	ctx := c.UserContext()
 	answers := def.New()
 	errs := decodeForm(c, answers)
 	version := formInt(c, "version")
-	if action := c.FormValue("action"); action != "" && action != "save" {
-		if !applyListAction(answers, action) {
+	for k, v := range s.attachUploads(c, orgID, def, answers) {
+		errs[k] = v
+	}
+	action := c.FormValue("action")
+	if handled, err := s.sectionBankCheck(c, def, orgID, answers, version, action, errs); handled {
+		return s.sectionSaveError(c, def, orgID, answers, version, err)
+	}
+	switch action {
+	case "", "save":
+	case "draft":
+		return s.saveSectionDraft(c, def, orgID, answers, version)
+	default:
+		handled, err := s.removeUpload(c, orgID, answers, action)
+		if err != nil {
+			return err
+		}
+		if !handled && !applyListAction(answers, action) {
 			return apperr.New(apperr.Invalid, "That button does not do anything here")
 		}
 		if err := s.keepStored(c, orgID, def, answers); err != nil {
@@ -128,27 +166,49 @@ func (s *Server) providerSectionSave(c *fiber.Ctx) error {
 	} else if msg != "" {
 		errs["notice_read"] = msg
 	}
-	for k, v := range s.attachUploads(c, orgID, def, answers) {
-		errs[k] = v
-	}
 	if len(errs) > 0 {
-		s.discardUploads(c, answers)
+		// Show the section's own checks beside the form's, not one round after it.
+		checked, err := s.providers.Check(ctx, orgID, def, answers)
+		if err != nil {
+			return err
+		}
+		for k, v := range checked {
+			if errs[k] == "" {
+				errs[k] = v
+			}
+		}
 		return s.renderSection(c, fiber.StatusUnprocessableEntity, def, orgID, answers, version, errs)
 	}
-	err = s.providers.SaveSection(c.UserContext(), orgID, def, answers, version)
-	if err != nil {
-		s.discardUploads(c, answers)
+	if err := s.providers.SaveSection(ctx, orgID, def, answers, version); err != nil {
+		return s.sectionSaveError(c, def, orgID, answers, version, err)
 	}
+	return c.Redirect("/provider/sections/"+string(def.Key)+"/check", fiber.StatusSeeOther)
+}
+
+// sectionSaveError shows a refused save: someone else's newer version side by side, or the
+// form with the section's own messages; other errors go to the error pages.
+func (s *Server) sectionSaveError(c *fiber.Ctx, def provider.Definition, orgID string, answers provider.Answers, version int, err error) error {
 	var conflict *provider.ConflictError
 	switch {
 	case errors.As(err, &conflict):
 		return s.renderConflict(c, def, answers, conflict)
 	case apperr.FieldsOf(err) != nil:
 		return s.renderSection(c, fiber.StatusUnprocessableEntity, def, orgID, answers, version, apperr.FieldsOf(err))
-	case err != nil:
-		return err
 	}
-	return c.Redirect("/provider/sections/"+string(def.Key)+"/check", fiber.StatusSeeOther)
+	return err
+}
+
+// saveSectionDraft keeps the section as typed, mistakes and all, and returns to the task
+// list, where the section shows "In progress".
+func (s *Server) saveSectionDraft(c *fiber.Ctx, def provider.Definition, orgID string, answers provider.Answers, version int) error {
+	if err := s.providers.SaveDraft(c.UserContext(), orgID, def, answers, version); err != nil {
+		return s.sectionSaveError(c, def, orgID, answers, version, err)
+	}
+	msg := fmt.Sprintf("%s saved as a draft. It will be checked when you select Save and continue.", def.Title)
+	if def.Key == provider.SectionBank {
+		msg = "Bank details saved as a draft. Sort codes and account numbers are not kept in a draft: enter them when you finish the section."
+	}
+	return s.redirectWithFlash(c, "/provider", msg)
 }
 
 // applyListAction handles "add-FIELD" and "remove-FIELD-N" buttons of repeated fieldsets.
@@ -209,6 +269,7 @@ func (s *Server) renderConflict(c *fiber.Ctx, def provider.Definition, mine prov
 
 type checkPage struct {
 	Page
+	Org     *provider.Organisation
 	Def     provider.Definition
 	Rows    []provider.SummaryRow
 	Version int
@@ -240,7 +301,7 @@ func (s *Server) providerSectionCheck(c *fiber.Ctx) error {
 	}
 	p := s.page(c, "Check your answers: "+strings.ToLower(def.Title[:1])+def.Title[1:])
 	p.Back = "/provider/sections/" + string(def.Key)
-	return render(c, fiber.StatusOK, "provider/check", checkPage{Page: p, Def: def, Rows: answers.Summary(), Version: rec.Version,
+	return render(c, fiber.StatusOK, "provider/check", checkPage{Page: p, Org: org, Def: def, Rows: answers.Summary(), Version: rec.Version,
 		Locked: !org.Status.Editable(), Pending: rec.PendingReview})
 }
 

@@ -44,6 +44,16 @@ func saveSectionA(t *testing.T, c *webtest.Client, key string, values url.Values
 	t.Helper()
 	resp, doc := postSectionA(t, c, key, values)
 	want := "/provider/sections/" + key + "/check"
+	if key == "bank-details" { // bank details are shown as typed for checking before they are saved
+		if resp.StatusCode != http.StatusOK || doc.Find("[data-bank-check]").Length() != 1 {
+			t.Fatalf("save bank details: status %d, want their check page; errors: %q", resp.StatusCode,
+				strings.TrimSpace(doc.Find(".govuk-error-summary").Text()))
+		}
+		values.Set("action", "confirm")
+		if resp, doc = postSectionA(t, c, key, values); resp.StatusCode == http.StatusSeeOther {
+			resp.Header.Set("Location", want) // confirmed: saved and completed; read the check page as before
+		}
+	}
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != want {
 		t.Fatalf("save %s: status %d location %q, want 303 to %s; errors: %q", key, resp.StatusCode,
 			resp.Header.Get("Location"), want, strings.TrimSpace(doc.Find(".govuk-error-summary").Text()))
@@ -331,8 +341,32 @@ func TestSectionsABankDetailsSealedMaskedAndLocked(t *testing.T) {
 	s, org, c := startSectionsA(t)
 	const sortCode, account = "089999", "66374958"
 
-	check := saveSectionA(t, c, "bank-details", url.Values{"account_name": {"Acorn Fostering Ltd"},
-		"sort_code": {"08-99-99"}, "account_number": {account}})
+	// Before saving, the check page shows the numbers as typed; "Change" keeps them.
+	typed := url.Values{"account_name": {"Acorn Fostering Ltd"}, "sort_code": {"08-99-99"}, "account_number": {account}, "action": {"save"}}
+	resp, before := postSectionA(t, c, "bank-details", typed)
+	if resp.StatusCode != http.StatusOK || strings.TrimSpace(before.Find("[data-check-account-number]").Text()) != account ||
+		strings.TrimSpace(before.Find("[data-check-sort-code]").Text()) != "08-99-99" {
+		t.Fatalf("the check page before saving: status %d, shows %q %q", resp.StatusCode,
+			before.Find("[data-check-sort-code]").Text(), before.Find("[data-check-account-number]").Text())
+	}
+	if n := count(t, s, `SELECT count(*) FROM provider_sections WHERE organisation_id = $1`, org); n != 0 {
+		t.Fatal("the bank details were saved before the provider confirmed them")
+	}
+	resp, changed := postSectionA(t, c, "bank-details", withA(typed, "action", "change"))
+	if resp.StatusCode != http.StatusOK || changed.Find("#account_number").AttrOr("value", "") != account || strings.ReplaceAll(changed.Find("#sort_code").AttrOr("value", ""), "-", "") != sortCode {
+		t.Errorf("Change lost the numbers: #sort_code %q, #account_number %q", changed.Find("#sort_code").AttrOr("value", ""), changed.Find("#account_number").AttrOr("value", ""))
+	}
+	for _, bad := range []struct{ sortCode, field, want string }{{"00-00-00", "sort_code", "not a real sort code"}} {
+		resp, doc := postSectionA(t, c, "bank-details", withA(withA(typed, "sort_code", bad.sortCode), "action", "save"))
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(summaryLinks(doc)["#"+bad.field], bad.want) {
+			t.Errorf("sort code %s: status %d, errors %v", bad.sortCode, resp.StatusCode, summaryLinks(doc))
+		}
+	}
+	if hint, msg := changed.Find("#account_number-hint").Text(), "6 and 10 digits"; !strings.Contains(hint, msg) {
+		t.Errorf("account number hint %q, want it to give the lengths the check accepts (%s)", hint, msg)
+	}
+	typed.Del("action")
+	check := saveSectionA(t, c, "bank-details", typed)
 	if got := summaryA(check, "[data-summary]")["Account number"]; got != "••••4958" {
 		t.Errorf("check page account number %q, want ••••4958", got)
 	}
@@ -442,7 +476,7 @@ func TestSectionsABankDetailsSealedMaskedAndLocked(t *testing.T) {
 		t.Error("no warning that approved bank details change through finance")
 	}
 	token := c.CSRF(t, "/provider/sections/bank-details")
-	resp, _ := c.Post(t, "/provider/sections/bank-details", url.Values{"_csrf": {token}, "version": {strconv.Itoa(version)},
+	resp, _ = c.Post(t, "/provider/sections/bank-details", url.Values{"_csrf": {token}, "version": {strconv.Itoa(version)},
 		"account_name": {"Someone Else"}, "sort_code": {"107999"}, "account_number": {"88837491"}})
 	if resp.StatusCode != http.StatusForbidden {
 		t.Errorf("new bank details after approval: status %d, want 403", resp.StatusCode)

@@ -3,9 +3,11 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -200,8 +202,9 @@ func TestSectionsBInsuranceUploadsRefused(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			resp, doc := postInsuranceB(t, c, tc.values, tc.files...)
 			wantFieldErrorsB(t, resp, doc, tc.want)
-			if n := count(t, s, `SELECT count(*) FROM documents`); n != 0 {
-				t.Errorf("a refused save left %d documents", n)
+			// Files that passed their own checks are kept as pending uploads, and nothing else.
+			if docs, pending := count(t, s, `SELECT count(*) FROM documents`), count(t, s, `SELECT count(*) FROM provider_pending_uploads`); docs != pending {
+				t.Errorf("a refused save left %d documents, of which %d are pending uploads", docs, pending)
 			}
 			if data := sectionDataB(t, s, org, "insurance"); data != "" {
 				t.Errorf("a refused save stored the section: %s", data)
@@ -209,8 +212,17 @@ func TestSectionsBInsuranceUploadsRefused(t *testing.T) {
 			if got := doc.Find("#policies-0-insurer").AttrOr("value", ""); got != "Hiscox" {
 				t.Errorf("the insurer typed was not kept: %q", got)
 			}
-			if doc.Find(`a[href^="/documents/"]`).Length() != 0 {
-				t.Error("the page links to a certificate that was not kept")
+			for i := 0; i < 3; i++ {
+				field := fmt.Sprintf("policies-%d-certificate", i)
+				shown := doc.Find(`[data-policy] #` + field + `-current[data-uploaded] a[href^="/documents/"]`).Length()
+				refused := tc.want[field] != ""
+				sent := slices.ContainsFunc(tc.files, func(f fileUpload) bool { return f.field == field })
+				if shown != 0 && refused {
+					t.Errorf("%s: the page shows a refused file as uploaded", field)
+				}
+				if shown != 1 && sent && !refused {
+					t.Errorf("%s: a file that passed its checks is not shown as uploaded", field)
+				}
 			}
 		})
 	}
@@ -224,8 +236,8 @@ func TestSectionsBInsuranceUploadsRefused(t *testing.T) {
 		default:
 			t.Fatalf("status %d, want 422 or 413", resp.StatusCode)
 		}
-		if n := count(t, s, `SELECT count(*) FROM documents`); n != 0 {
-			t.Errorf("a refused save left %d documents", n)
+		if docs, pending := count(t, s, `SELECT count(*) FROM documents`), count(t, s, `SELECT count(*) FROM provider_pending_uploads`); docs != pending {
+			t.Errorf("a refused save left %d documents, of which %d are pending uploads", docs, pending)
 		}
 	})
 }
@@ -288,16 +300,15 @@ func TestSectionsBInsuranceUploadsStored(t *testing.T) {
 		}
 	}
 
-	// A failed save with new files keeps the stored certificates and adds nothing.
+	// A failed save with new files keeps them as pending uploads, shown as uploaded, and
+	// leaves the stored certificates as they were.
 	resp, doc = postInsuranceB(t, c, withB(fillInsuranceForm(), "policies-0-cover", "1000000"), fillCertificates()...)
 	wantFieldErrorsB(t, resp, doc, map[string]string{"policies-0-cover": "must be at least £5,000,000"})
-	if n := count(t, s, `SELECT count(*) FROM documents`); n != 3 {
-		t.Errorf("%d documents after a failed save, want the 3 stored", n)
+	if n := count(t, s, `SELECT count(*) FROM provider_pending_uploads`); n != 3 {
+		t.Errorf("%d pending uploads after a failed save with three new files, want 3", n)
 	}
-	for _, d := range docs {
-		if doc.Find(`a[href="/documents/`+d.ID+`"]`).Length() != 1 {
-			t.Errorf("after a failed save the page does not show stored certificate %s", d.Filename)
-		}
+	if n := doc.Find(`[data-uploaded] a[href^="/documents/"]`).Length(); n != 3 {
+		t.Errorf("after a failed save the page shows %d uploaded files, want 3", n)
 	}
 	if after := sectionDataB(t, s, org, "insurance"); after != data {
 		t.Error("a failed save changed the section")
@@ -682,7 +693,7 @@ func TestSectionsBSubmitWholeRecord(t *testing.T) {
 	}
 
 	// Two presses of the same button (a double click) carry the same version.
-	_, doc := c.Get(t, "/provider")
+	_, doc := c.Get(t, "/provider/check")
 	submit := doc.Find(`form[action="/provider/submit"]`)
 	values := url.Values{"_csrf": {submit.Find(`input[name="_csrf"]`).AttrOr("value", "")}, "version": {submit.Find(`input[name="version"]`).AttrOr("value", "")}}
 	for press := 1; press <= 2; press++ {
@@ -706,6 +717,45 @@ func TestSectionsBSubmitWholeRecord(t *testing.T) {
 	}
 	if got := strings.TrimSpace(page.Find("[data-record-status]").Text()); got != "Submitted" {
 		t.Errorf("task list status %q", got)
+	}
+
+	// Sections are shown read-only while the record waits for a decision, not as inputs.
+	_, section := c.Get(t, "/provider/sections/contacts")
+	if section.Find("main form input, main form textarea, main form select").Length() != 0 || section.Find("[data-summary]").Length() != 1 {
+		t.Error("a submitted section is shown as a form, want its answers read-only")
+	}
+	if section.Find(`a[href^="/provider/sections/contacts#"]`).Length() != 0 {
+		t.Error("a submitted section offers change links")
+	}
+
+	// A copy of what was sent, when and by whom, to print or download.
+	if page.Find(`a[href="/provider/record"]`).Length() != 1 {
+		t.Error("the task list does not link to a copy of the record as sent")
+	}
+	resp, record := c.Get(t, "/provider/record")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("record copy: status %d", resp.StatusCode)
+	}
+	if sent := record.Find("[data-sent]").Text(); !strings.Contains(sent, "Submitted on") || !strings.Contains(sent, "pat@acorn.example") && !strings.Contains(sent, "Pat") {
+		t.Errorf("the copy says %q, want when and by whom it was sent", sent)
+	}
+	if rows := record.Find("[data-copy-section] .govuk-summary-list__row").Length(); rows < 10 {
+		t.Errorf("the copy shows %d answers", rows)
+	}
+	if strings.Contains(record.Text(), "66374958") {
+		t.Error("the copy shows the whole account number")
+	}
+	pdf, err := c.Client.Get(c.Base + "/provider/record.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(pdf.Body)
+	pdf.Body.Close()
+	if pdf.StatusCode != http.StatusOK || pdf.Header.Get("Content-Type") != "application/pdf" || !bytes.HasPrefix(body, []byte("%PDF-")) {
+		t.Errorf("PDF download: status %d, type %q, starts %q", pdf.StatusCode, pdf.Header.Get("Content-Type"), body[:min(8, len(body))])
+	}
+	if n := count(t, s, `SELECT count(*) FROM audit_events WHERE action = 'provider.record.downloaded' AND object_id = $1`, org); n != 1 {
+		t.Errorf("%d audited downloads of the record, want 1", n)
 	}
 }
 

@@ -15,6 +15,16 @@ type taskListPage struct {
 	History   []provider.StatusChange
 }
 
+// HasComments reports whether an officer's comment is open on any section.
+func (p taskListPage) HasComments() bool {
+	for _, t := range p.Tasks {
+		if len(t.Comments) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // providerTaskList is the provider's home for their record: each section with its status,
 // the officers' comments, and the button to submit once everything is complete.
 func (s *Server) providerTaskList(c *fiber.Ctx) error {

@@ -15,17 +15,19 @@ import (
 var directoryColumns = []export.Column{
 	{Header: "Supplier reference"}, {Header: "Name", Width: 40}, {Header: "Trading name", Width: 30}, {Header: "Status"},
 	{Header: "Compliance rating"}, {Header: "Postcode"}, {Header: "Companies House number"}, {Header: "VAT number"},
-	{Header: "Ofsted URNs", Width: 24}, {Header: "CQC ID"}, {Header: "Service categories", Width: 50}, {Header: "Last updated"},
+	{Header: "Ofsted URNs", Width: 24}, {Header: "CQC ID"}, {Header: "Service categories", Width: 50}, {Header: "Last updated", Kind: export.KindInstant},
 }
 
-func directoryCells(p directory.Provider) []string {
+// directoryCells is one provider's row: identifiers (URNs, VAT and company numbers) stay
+// text, so none loses a leading zero.
+func directoryCells(p directory.Provider) []export.Cell {
 	rag := "Not rated yet"
 	if p.RAG != "" {
 		rag = p.RAG.Label()
 	}
-	return []string{p.SupplierRef, p.Name, directory.Text(p.TradingName), p.Status.Label(), rag, directory.Text(p.Postcode),
+	return append(export.Texts(p.SupplierRef, p.Name, directory.Text(p.TradingName), p.Status.Label(), rag, directory.Text(p.Postcode),
 		directory.Text(p.CompaniesHouseNumber), directory.Text(p.VATNumber), strings.Join(p.OfstedURNs, ", "),
-		directory.Text(p.CQCProviderID), strings.Join(p.CategoryLabels(), ", "), p.UpdatedAt.Format("2006-01-02 15:04")}
+		directory.Text(p.CQCProviderID), strings.Join(p.CategoryLabels(), ", ")), export.Instant(p.UpdatedAt))
 }
 
 // directoryCSV and directoryXLSX download every provider the directory's search and filters
@@ -43,7 +45,7 @@ func (s *Server) directoryDownload(c *fiber.Ctx, format string) error {
 		filters[k] = v[0]
 	}
 	return s.streamTable(c, tableDownload{Name: "providers", Area: "directory", Format: format, Filters: filters, Columns: directoryColumns,
-		Rows: func(ctx context.Context, row func([]string) error) (int, error) {
+		Rows: func(ctx context.Context, row func([]export.Cell) error) (int, error) {
 			return directory.Each(ctx, s.db, f, sort, func(p directory.Provider) error { return row(directoryCells(p)) })
 		}})
 }

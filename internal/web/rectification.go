@@ -2,6 +2,7 @@ package web
 
 import (
 	"github.com/council/provider-portal/internal/apperr"
+	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/privacy"
 	"github.com/gofiber/fiber/v2"
 )
@@ -16,10 +17,13 @@ type rectificationListPage struct {
 	Page
 	Requests []privacy.Correction
 	Pager    Pager
+	// Provider says the person can correct their organisation's supplier record themselves.
+	Provider bool
 }
 
-// rectificationList shows a provider user the requests to correct their information that
-// they made, newest first, and how to make one. Nobody else's requests are listed.
+// rectificationList shows a signed-in person (a provider user or a member of staff) the
+// requests to correct their information that they made, newest first, and how to make one.
+// Nobody else's requests are listed.
 func (s *Server) rectificationList(c *fiber.Ctx) error {
 	pager := newPager(c, rectificationListSize)
 	list, total, err := privacy.CorrectionList(c.UserContext(), s.db, privacy.CorrectionFilter{
@@ -28,12 +32,14 @@ func (s *Server) rectificationList(c *fiber.Ctx) error {
 		return err
 	}
 	pager.Total = total
-	return render(c, fiber.StatusOK, "rectification/list", rectificationListPage{Page: s.page(c, "Correct information we hold about you"), Requests: list, Pager: pager})
+	return render(c, fiber.StatusOK, "rectification/list", rectificationListPage{Page: s.page(c, "Correct information we hold about you"), Requests: list, Pager: pager,
+		Provider: userOf(c).Has(auth.RoleProvider)})
 }
 
 type rectificationFormPage struct {
 	Page
-	In rectificationForm
+	In       rectificationForm
+	Provider bool
 }
 
 type rectificationForm struct {
@@ -50,7 +56,7 @@ func (s *Server) renderRectificationForm(c *fiber.Ctx, status int, in rectificat
 	p := s.page(c, "Ask us to correct your information")
 	p.Back = "/rectification"
 	p.Errors = fieldErrors(rectificationFields, errs)
-	return render(c, status, "rectification/new", rectificationFormPage{Page: p, In: in})
+	return render(c, status, "rectification/new", rectificationFormPage{Page: p, In: in, Provider: userOf(c).Has(auth.RoleProvider)})
 }
 
 // rectificationCreate records the request against the user and the organisation they act

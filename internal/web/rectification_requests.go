@@ -42,6 +42,8 @@ type rectificationStaffPage struct {
 	Status  string
 	Outcome string
 	Options []provider.Option
+	// Own says the person looking made the request: a colleague decides it.
+	Own bool
 }
 
 // rectificationDecisionOptions are what staff can do with an open request.
@@ -61,6 +63,7 @@ func (s *Server) renderRectificationStaff(c *fiber.Ctx, status int, data rectifi
 		return err
 	}
 	data.Request, data.Options = r, rectificationDecisionOptions
+	data.Own = r.RequestedBy != nil && *r.RequestedBy == userOf(c).ID
 	data.Page = s.page(c, "Correction request "+r.Reference)
 	data.Page.Back = "/rectification-requests"
 	data.Page.Errors = fieldErrors([]string{"status", "outcome"}, errs)

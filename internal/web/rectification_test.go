@@ -186,3 +186,79 @@ func TestRectificationRefusesBadInput(t *testing.T) {
 		t.Errorf("a malformed id: %d, want 404", resp.StatusCode)
 	}
 }
+
+// TestRectificationLinkWorksForEveryRole: the privacy notice's "ask us to correct your
+// information" link leads every signed-in role (staff are data subjects too) to a page where
+// they can ask; someone signed out is sent to sign in and comes back to it, and the notice
+// gives the data protection officer's address to people with no account.
+func TestRectificationLinkWorksForEveryRole(t *testing.T) {
+	t.Parallel()
+	s := webtest.Start(t)
+	org := s.NewOrganisation(t, "Acorn Fostering Ltd")
+	anon := s.NewClient(t)
+	_, notice := anon.Get(t, "/privacy-notice")
+	link := notice.Find(`a[data-rectification-link]`).AttrOr("href", "")
+	if link != "/rectification" {
+		t.Fatalf("the notice's correction link is %q", link)
+	}
+	if contact := notice.Find(`[data-rectification-contact] a[href^="mailto:"]`); contact.Length() != 1 {
+		t.Error("the notice gives people without an account no way to ask for a correction")
+	}
+	resp, _ := anon.Get(t, link)
+	if loc := location(t, resp); resp.StatusCode != http.StatusSeeOther || loc.Path != "/sign-in" || loc.Query().Get("next") != "/rectification" {
+		t.Errorf("signed out, the link gives %d to %s, want sign in and back", resp.StatusCode, loc)
+	}
+	for _, role := range []auth.Role{auth.RoleProvider, auth.RoleOfficer, auth.RoleFinance, auth.RoleDPO, auth.RoleAdmin} {
+		t.Run(string(role), func(t *testing.T) {
+			orgID := ""
+			if role == auth.RoleProvider {
+				orgID = org
+			}
+			u := s.CreateUser(t, string(role)+"@example.gov.uk", []auth.Role{role}, orgID)
+			c, _ := sessionAs(t, s, u.ID, auth.StageFull)
+			resp, doc := c.Get(t, link)
+			if resp.StatusCode != http.StatusOK || doc.Find("a[data-new-correction]").Length() != 1 {
+				t.Fatalf("the correction page: %d", resp.StatusCode)
+			}
+			if role != auth.RoleProvider && doc.Find("[data-staff-correction]").Length() != 1 {
+				t.Error("a member of staff is told about a supplier record they do not have")
+			}
+			if _, acct := c.Get(t, "/account"); acct.Find(`[data-account-correction] a[href="/rectification"]`).Length() != 1 {
+				t.Error("the account page does not link to the correction page")
+			}
+			in := url.Values{"location": {"My name on my account"}, "what_is_wrong": {"Misspelt"}, "should_say": {"Right"}}
+			resp, _ = c.Submit(t, "/rectification/new", "/rectification", in)
+			page := location(t, resp).Path
+			if resp, doc := c.Get(t, page); resp.StatusCode != http.StatusOK || doc.Find(`[data-status="open"]`).Length() != 1 {
+				t.Errorf("the request they made: %d", resp.StatusCode)
+			}
+		})
+	}
+}
+
+// TestRectificationNobodyDecidesTheirOwn: a member of staff who handles correction
+// requests cannot decide one they made; a colleague can.
+func TestRectificationNobodyDecidesTheirOwn(t *testing.T) {
+	t.Parallel()
+	s := webtest.Start(t)
+	dee := s.CreateUser(t, "dee@council.example", []auth.Role{auth.RoleDPO}, "")
+	olive := s.CreateUser(t, "olive@council.example", []auth.Role{auth.RoleOfficer}, "")
+	dc, _ := sessionAs(t, s, dee.ID, auth.StageFull)
+	resp, _ := dc.Submit(t, "/rectification/new", "/rectification", url.Values{"location": {"My account"}, "what_is_wrong": {"My name"}, "should_say": {"Dee"}})
+	id := strings.TrimPrefix(location(t, resp).Path, "/rectification/")
+	staffPage := "/rectification-requests/" + id
+	_, doc := dc.Get(t, staffPage)
+	if doc.Find("form[data-decision-form]").Length() != 0 || doc.Find("[data-own-request]").Length() != 1 {
+		t.Error("the requester is offered a decision on their own request")
+	}
+	resp, _ = dc.Submit(t, "/rectification-requests", staffPage, url.Values{"status": {"resolved"}, "outcome": {"Done"}, "version": {"1"}})
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("deciding their own request: %d, want 403", resp.StatusCode)
+	}
+	oc, _ := sessionAs(t, s, olive.ID, auth.StageFull)
+	resp, _ = oc.Submit(t, staffPage, staffPage, url.Values{"status": {"resolved"}, "outcome": {"Corrected your name."}, "version": {"1"}})
+	location(t, resp)
+	if n := count(t, s, `SELECT count(*) FROM outbox WHERE kind = 'rectification_outcome' AND to_address = $1`, dee.Email); n != 1 {
+		t.Errorf("%d outcome emails to the requester, want 1", n)
+	}
+}

@@ -57,6 +57,13 @@ var templateFuncs = template.FuncMap{
 	"pounds":       func(p form.Pounds) string { return string(p) },
 	"rolesField":   rolesFieldOf,
 	"add":          func(a, b int) int { return a + b },
+	// sortCode shows six digits the way a bank statement prints them: 30-94-30.
+	"sortCode": func(s string) string {
+		if len(s) != 6 {
+			return s
+		}
+		return s[:2] + "-" + s[2:4] + "-" + s[4:]
+	},
 	// sendsForm is replaced for each render by whether the page's content holds a form that
 	// sends data (views.go); the layout then says how long the person has to send it.
 	"sendsForm": func() bool { return false },

@@ -80,6 +80,13 @@ func (s *Server) reviewDecision(c *fiber.Ctx) error {
 		}
 	}
 	name := org.DisplayName()
+	// Approving and rejecting are confirmed first. A decision the service will refuse (a
+	// reason missing, comments left, a record moved on) goes straight to it instead, so the
+	// officer sees why at once and nothing changes.
+	ready := (decision == "approve" && firstComment == "") || (decision == "reject" && reason != "")
+	if ready && len(errs) == 0 && !confirmed(c) && org.Version == version && org.Status.AwaitingReview() {
+		return s.confirmRecordDecision(c, org, decision, version, reason)
+	}
 	var flash string
 	to := "/review/providers/" + orgID
 	switch decision {
@@ -134,9 +141,20 @@ func (s *Server) reviewSectionDecision(c *fiber.Ctx) error {
 	values, errs := map[string]string{}, map[string]string{}
 	field := "reason-" + string(def.Key)
 	reason := reviewText(c, field, false, values, errs)
+	decision := c.FormValue("decision")
+	if (decision == "accept" || (decision == "decline" && len(errs) == 0 && reason != "")) && !confirmed(c) {
+		rec, err := provider.SectionRecordByKey(ctx, s.db, orgID, def.Key)
+		if err != nil && !apperr.Is(err, apperr.NotFound) {
+			return err
+		}
+		// A change gone or edited since is refused by the service, with the reason shown.
+		if rec != nil && rec.PendingReview && rec.Version == version {
+			return s.confirmSectionDecision(c, orgID, def, decision, version, reason)
+		}
+	}
 	var flash string
 	var err error
-	switch c.FormValue("decision") {
+	switch decision {
 	case "accept":
 		flash = fmt.Sprintf("Change accepted and now in force: %s. We have emailed the provider.", def.Title)
 		delete(errs, field) // accepting needs no reason, so what was typed there does not matter
@@ -175,4 +193,37 @@ func (s *Server) afterDecision(c *fiber.Ctx, orgID string, err error, values, er
 		return err
 	}
 	return s.redirectWithFlash(c, to, flash)
+}
+
+// reviewSectionAccept records that the officer accepts one section of a record under
+// review. The button sits in the decision form (it names this URL with formaction), so the
+// form brings the comments typed so far: when there are any, the page comes back with them
+// kept rather than redirecting, so no one loses what they wrote.
+func (s *Server) reviewSectionAccept(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	orgID := c.Params("id")
+	if _, err := provider.OrganisationByID(ctx, s.db, orgID); err != nil {
+		return err
+	}
+	def, ok := provider.SectionByKey(c.Params("section"))
+	if !ok {
+		return fiber.ErrNotFound
+	}
+	values, errs := map[string]string{}, map[string]string{}
+	typed := false
+	for _, d := range provider.Sections {
+		if reviewText(c, "comment-"+string(d.Key), true, values, errs) != "" {
+			typed = true
+		}
+	}
+	reviewText(c, "reason", false, values, errs)
+	typed = typed || values["reason"] != "" || len(errs) > 0
+	clear(errs) // accepting a section reads no text: what was typed is only kept
+	err := s.providers.AcceptSection(ctx, orgID, def.Key, formInt(c, "section_version"))
+	flash := fmt.Sprintf("Section accepted: %s.", def.Title)
+	if err == nil && typed {
+		c.Locals(localFlash, flash)
+		return s.renderReview(c, fiber.StatusOK, orgID, values, nil, "")
+	}
+	return s.afterDecision(c, orgID, err, values, errs, "/review/providers/"+orgID+"#section-"+string(def.Key), flash)
 }

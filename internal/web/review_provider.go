@@ -35,6 +35,26 @@ type reviewSection struct {
 	Approved []provider.SummaryRow
 	Pending  bool
 	Comments []provider.SectionComment
+	// ShowChanges is set for a held change and for a section of a resubmission: the card
+	// leads with Changes, what differs from the last decision, and keeps every answer in a
+	// details element.
+	ShowChanges bool
+	Changes     []provider.FieldChange
+	// Accepted says an officer accepted the section in this review; CanAccept offers it.
+	Accepted   *provider.SectionRecord
+	CanAccept  bool
+	AcceptedBy string
+}
+
+// ChangeTagOf is the tag class of a kind of change; the tag says the kind in words too.
+func (reviewProviderPage) ChangeTagOf(k provider.ChangeKind) string {
+	switch k {
+	case provider.ChangeAdded:
+		return "govuk-tag--green"
+	case provider.ChangeRemoved:
+		return "govuk-tag--red"
+	}
+	return "govuk-tag--yellow"
 }
 
 // CommentField names the section's comment at review; it is also the id the error summary
@@ -108,12 +128,28 @@ func (s *Server) renderReview(c *fiber.Ctx, status int, orgID string, values, er
 		}
 		data.History = append(data.History, row)
 	}
+	comments, err := provider.ReviewComments(ctx, s.db, orgID)
+	if err != nil {
+		return err
+	}
+	// A resubmission is compared with the answers at the last decision. A record decided
+	// before those were kept has none, and shows every answer as before.
+	decidedBefore := false
+	for _, rec := range recs {
+		decidedBefore = decidedBefore || len(rec.DecidedData) > 0
+	}
+	resubmitted := org.Status == provider.StatusResubmitted && decidedBefore
 	seen := map[string]bool{}
 	for _, t := range tasks {
 		if err := s.auditRestrictedView(c, t.Definition, orgID); err != nil {
 			return err
 		}
-		sec := reviewSection{Def: t.Definition, Status: t.Status, Version: t.Version, Comments: t.Comments}
+		sec := reviewSection{Def: t.Definition, Status: t.Status, Version: t.Version}
+		for _, cm := range comments {
+			if cm.Section == string(t.Key) {
+				sec.Comments = append(sec.Comments, cm)
+			}
+		}
 		if rec := recs[t.Key]; rec != nil {
 			answers, err := rec.Answers(t.Definition)
 			if err != nil {
@@ -129,6 +165,20 @@ func (s *Server) renderReview(c *fiber.Ctx, status int, orgID string, values, er
 					sec.Approved = approved.Summary()
 				}
 			}
+			if rec.PendingReview || resubmitted {
+				baseline, err := rec.ReviewBaseline(t.Definition)
+				if err != nil {
+					return err
+				}
+				sec.ShowChanges, sec.Changes = true, provider.SectionChanges(baseline, answers)
+			}
+			if rec.AcceptedAt != nil {
+				sec.Accepted = rec
+				if rec.AcceptedByName != nil {
+					sec.AcceptedBy = *rec.AcceptedByName
+				}
+			}
+			sec.CanAccept = org.Status.AwaitingReview() && rec.AcceptedAt == nil
 			data.Documents = appendDocuments(data.Documents, seen, approved, false)
 			data.Documents = appendDocuments(data.Documents, seen, answers, rec.PendingReview)
 		}

@@ -50,6 +50,9 @@ func reviewSaveSection(t *testing.T, c *webtest.Client, key string, values url.V
 	values.Set("version", page.Find(`form input[name="version"]`).AttrOr("value", ""))
 	values.Set("_csrf", page.Find(`input[name="_csrf"]`).First().AttrOr("value", ""))
 	values.Set("action", "save")
+	if key == "bank-details" {
+		values.Set("action", "confirm") // past their own check page
+	}
 	resp, doc := c.Post(t, "/provider/sections/"+key, values)
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save %s: status %d, errors %v", key, resp.StatusCode, summaryLinks(doc))
@@ -92,11 +95,11 @@ func newFilledProvider(t *testing.T, s *webtest.Server, slug, legalName string) 
 	return p
 }
 
-// submitForReview presses "Submit for review" on the task list and expects the
-// confirmation.
+// submitForReview presses "Submit for review" on the whole-record check page and expects
+// the confirmation.
 func submitForReview(t *testing.T, c *webtest.Client) {
 	t.Helper()
-	_, doc := c.Get(t, "/provider")
+	_, doc := c.Get(t, "/provider/check")
 	submit := doc.Find(`form[action="/provider/submit"]`)
 	if submit.Length() == 0 {
 		t.Fatal("the task list offers no submit button")
@@ -133,7 +136,23 @@ func officerDecides(t *testing.T, c *webtest.Client, orgID string, kv ...string)
 	if version == "" {
 		t.Fatal("the review page offers no decision form")
 	}
-	return c.Post(t, "/review/providers/"+orgID+"/decision", form(csrf, append([]string{"version", version}, kv...)...))
+	resp, doc := c.Post(t, "/review/providers/"+orgID+"/decision", form(csrf, append([]string{"version", version}, kv...)...))
+	return confirmDecision(t, c, resp, doc)
+}
+
+// confirmDecision presses the confirmation page's button when a decision asked for one,
+// and returns the response to that; any other response is returned as it is.
+func confirmDecision(t *testing.T, c *webtest.Client, resp *http.Response, doc *goquery.Document) (*http.Response, *goquery.Document) {
+	t.Helper()
+	confirm := doc.Find("form[data-confirm-form]")
+	if resp.StatusCode != http.StatusOK || confirm.Length() == 0 {
+		return resp, doc
+	}
+	v := url.Values{}
+	confirm.Find(`input[type="hidden"]`).Each(func(_ int, in *goquery.Selection) {
+		v.Add(in.AttrOr("name", ""), in.AttrOr("value", ""))
+	})
+	return c.Post(t, confirm.AttrOr("action", ""), v)
 }
 
 func orgStatus(t *testing.T, s *webtest.Server, orgID string) provider.Status {
@@ -471,7 +490,7 @@ func TestReviewRefusesStaleAndReplayedDecisions(t *testing.T) {
 		t.Fatalf("stale approval changed the status to %s", st)
 	}
 
-	approval := form(csrf, "version", strconv.Itoa(version), "decision", "approve")
+	approval := form(csrf, "version", strconv.Itoa(version), "decision", "approve", "confirm", "yes")
 	resp, _ = oc.Post(t, path, approval)
 	location(t, resp)
 	resp, doc = oc.Post(t, path, approval)
@@ -487,7 +506,7 @@ func TestReviewRefusesStaleAndReplayedDecisions(t *testing.T) {
 	if to := decisionMail(t, s, "Your registration has been approved"); len(to) != 2 {
 		t.Errorf("approval emails to %v, want one to each of the two addresses", to)
 	}
-	resp, _ = oc.Post(t, path, form(csrf, "version", strconv.Itoa(version+1), "decision", "reject", "reason", "Changed my mind"))
+	resp, _ = oc.Post(t, path, form(csrf, "version", strconv.Itoa(version+1), "decision", "reject", "reason", "Changed my mind", "confirm", "yes"))
 	if resp.StatusCode != http.StatusConflict {
 		t.Errorf("rejecting an approved record: status %d, want 409", resp.StatusCode)
 	}
@@ -588,7 +607,8 @@ func TestReviewChangesAfterApproval(t *testing.T) {
 	if resp.StatusCode != http.StatusUnprocessableEntity || summaryLinks(doc)["#reason-contacts"] == "" {
 		t.Fatalf("decline without a reason: status %d, summary %v", resp.StatusCode, summaryLinks(doc))
 	}
-	resp, _ = oc.Post(t, sectionPath, form(csrf, "version", version, "decision", "decline", "reason-contacts", "Nat is not on our approved list"))
+	resp, doc = oc.Post(t, sectionPath, form(csrf, "version", version, "decision", "decline", "reason-contacts", "Nat is not on our approved list"))
+	resp, _ = confirmDecision(t, oc, resp, doc)
 	if loc := location(t, resp); loc.Path != "/review/providers/"+p.OrgID {
 		t.Fatalf("decline went to %s", loc)
 	}
@@ -622,7 +642,8 @@ func TestReviewChangesAfterApproval(t *testing.T) {
 	}
 	doc, csrf = officerReviewPage(t, oc, p.OrgID)
 	fresh := doc.Find(`[data-section="contacts"] input[name="version"]`).AttrOr("value", "")
-	resp, _ = oc.Post(t, sectionPath, form(csrf, "version", fresh, "decision", "accept"))
+	resp, doc = oc.Post(t, sectionPath, form(csrf, "version", fresh, "decision", "accept"))
+	resp, _ = confirmDecision(t, oc, resp, doc)
 	location(t, resp)
 	if got := approvedEmail(); got != "nat.new@acorn.example" {
 		t.Errorf("after accepting, the approved key contact is %q", got)
@@ -630,7 +651,7 @@ func TestReviewChangesAfterApproval(t *testing.T) {
 	if to := decisionMail(t, s, "Your change has been accepted"); !slices.Contains(to, "nat.new@acorn.example") {
 		t.Errorf("acceptance mail went to %v", to)
 	}
-	resp, _ = oc.Post(t, sectionPath, form(csrf, "version", fresh, "decision", "accept"))
+	resp, _ = oc.Post(t, sectionPath, form(csrf, "version", fresh, "decision", "accept", "confirm", "yes"))
 	if resp.StatusCode != http.StatusConflict {
 		t.Errorf("accepting the same change twice: status %d, want 409", resp.StatusCode)
 	}

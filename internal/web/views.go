@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"reflect"
 	"runtime"
+	"sort"
 )
 
 // pooledViews renders pages into the layout from a pool of copies of the parsed templates.
@@ -60,8 +62,43 @@ func (p *pooledViews) Render(out io.Writer, name string, binding any, layout ...
 	if err := page.Execute(&body, binding); err != nil {
 		return err
 	}
+	orderErrorsByPage(binding, body.Bytes())
 	sends := bytes.Contains(body.Bytes(), []byte(`method="post"`))
 	set.Funcs(template.FuncMap{"embed": func() template.HTML { return template.HTML(body.String()) },
 		"sendsForm": func() bool { return sends }})
 	return lay.Execute(out, binding)
+}
+
+// orderErrorsByPage sorts the error summary of the page about to be laid out into the order
+// its fields appear on the page, which is what GOV.UK's error summary asks for and what a
+// person reading down the page expects. Handlers list errors by field name; only the
+// rendered page knows where each field sits (a field is found by its id, or, for date and
+// other grouped inputs, by the first id it starts).
+func orderErrorsByPage(binding any, body []byte) {
+	v := reflect.ValueOf(binding)
+	if v.Kind() == reflect.Pointer {
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return
+	}
+	pv := v.FieldByName("Page")
+	if !pv.IsValid() || pv.Type() != reflect.TypeOf(Page{}) {
+		return
+	}
+	errs, _ := pv.FieldByName("Errors").Interface().([]FieldError)
+	if len(errs) < 2 {
+		return
+	}
+	position := func(field string) int {
+		if i := bytes.Index(body, []byte(`id="`+field+`"`)); i >= 0 {
+			return i
+		}
+		if i := bytes.Index(body, []byte(`id="`+field+`-`)); i >= 0 {
+			return i
+		}
+		return len(body) // not on the page: keep it at the end, in the handler's order
+	}
+	// Sorting the slice sorts the array the binding shares, which the layout then reads.
+	sort.SliceStable(errs, func(i, j int) bool { return position(errs[i].Field) < position(errs[j].Field) })
 }

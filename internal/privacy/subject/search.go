@@ -375,20 +375,23 @@ type sectionRow struct {
 	Section        string `db:"section"`
 	Data           []byte `db:"data"`
 	ApprovedData   []byte `db:"approved_data"`
+	DecidedData    []byte `db:"decided_data"`
 }
 
-// copyNames name the two copies of a section as the export explains them.
+// copyNames name the copies of a section as the export explains them.
 const (
 	copyWorking  = "current answers"
 	copyApproved = "approved record"
+	copyDecided  = "answers at the council's last decision"
 )
 
-// findInProviderRecords reads every contacts and safeguarding section, both the working
-// and the approved copy, and keeps the people in them who match. A person held the same
-// way in both copies is listed once, saying so.
+// findInProviderRecords reads every contacts and safeguarding section, the working copy,
+// the approved copy and the copy kept from the last decision (for the officers' review),
+// and keeps the people in them who match. A person held the same way in several copies is
+// listed once, saying so.
 func (f *Findings) findInProviderRecords(ctx context.Context, q sqlx.QueryerContext) error {
 	rows, err := q.QueryxContext(ctx, `SELECT ps.organisation_id, coalesce(nullif(o.legal_name, ''), o.name) AS organisation,
-			ps.section, ps.data, ps.approved_data
+			ps.section, ps.data, ps.approved_data, ps.decided_data
 		FROM provider_sections ps JOIN organisations o ON o.id = ps.organisation_id
 		WHERE ps.section IN ('contacts', 'safeguarding') ORDER BY o.name, ps.organisation_id, ps.section`)
 	if err != nil {
@@ -404,11 +407,11 @@ func (f *Findings) findInProviderRecords(ctx context.Context, q sqlx.QueryerCont
 		if !ok {
 			continue
 		}
-		rec := provider.SectionRecord{Data: r.Data, ApprovedData: r.ApprovedData}
+		rec := provider.SectionRecord{Data: r.Data, ApprovedData: r.ApprovedData, DecidedData: r.DecidedData}
 		copies := []struct {
 			name string
 			read func(provider.Definition) (provider.Answers, error)
-		}{{copyWorking, rec.Answers}, {copyApproved, rec.Approved}}
+		}{{copyWorking, rec.Answers}, {copyApproved, rec.Approved}, {copyDecided, rec.Decided}}
 		for _, cp := range copies {
 			answers, err := cp.read(def)
 			if apperr.Is(err, apperr.NotFound) {

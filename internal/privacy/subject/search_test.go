@@ -157,3 +157,18 @@ func TestSubjectSearchAuditsTheView(t *testing.T) {
 		t.Errorf("DBS views audited for %v, want Acorn only", dbsViews)
 	}
 }
+
+// TestSubjectSearchReadsTheDecidedCopy: the answers kept from the council's last decision
+// (for the officers' review) are searched too, and named as such.
+func TestSubjectSearchReadsTheDecidedCopy(t *testing.T) {
+	t.Parallel()
+	p := seedPeople(t)
+	if _, err := p.DB.Exec(`UPDATE provider_sections SET decided_data = approved_data WHERE organisation_id = $1 AND section = 'contacts'`, p.Acorn); err != nil {
+		t.Fatal(err)
+	}
+	f := search(t, p, subject.Criteria{Email: patEmail})
+	i := slices.IndexFunc(f.Contacts, func(c subject.ContactRecord) bool { return c.OrganisationID == p.Acorn })
+	if i < 0 || !slices.Equal(f.Contacts[i].HeldIn, []string{"current answers", "approved record", "answers at the council's last decision"}) {
+		t.Errorf("Acorn's key contact: %+v", f.Contacts)
+	}
+}
