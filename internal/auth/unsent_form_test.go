@@ -60,7 +60,7 @@ func TestUnsentFormKeptForItsOwnerOnly(t *testing.T) {
 	if n := countRows(t, s.DB, `SELECT count(*) FROM unsent_forms WHERE values_sealed LIKE '%31926819%' OR values_sealed LIKE '%Acme%' OR values_sealed LIKE '%601613%'`); n != 0 {
 		t.Error("the kept form is stored in clear")
 	}
-	if n := countRows(t, s.DB, `SELECT count(*) FROM audit_events WHERE action = 'session.unsent_form.kept' AND object_id = $1`, owner.ID); n != 1 {
+	if n := countRows(t, s.DB, `SELECT count(*) FROM audit_events WHERE action = 'user.unsent_form.kept' AND object_id = $1`, owner.ID); n != 1 {
 		t.Errorf("%d audit events for keeping the form, want 1", n)
 	}
 
