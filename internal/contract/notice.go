@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/council/provider-portal/internal/provider"
@@ -145,3 +146,27 @@ func optionalMoney(p *int64) string {
 	}
 	return Money(*p)
 }
+
+// ActInForce is the day the Procurement Act 2023 came into force; contracts signed before it
+// were let under the Public Contracts Regulations 2015.
+var ActInForce = time.Date(2025, 2, 24, 0, 0, 0, 0, time.UTC)
+
+// LikelyProcedure is the best guess at a contract's procedure from its route and the day it
+// was signed, for records made without asking (demo and generated data): a call-off for a
+// framework or DPS route, an open procedure for a block contract, and a direct award
+// otherwise. Officers always choose on the form.
+func LikelyProcedure(r Route, signed time.Time) Procedure {
+	switch {
+	case signed.Before(ActInForce):
+		return ProcedurePCR2015
+	case r.NeedsFramework():
+		return ProcedureCallOff
+	case r == RouteBlock:
+		return ProcedureOpen
+	}
+	return ProcedureDirectAward
+}
+
+// WelfareServicesForChildren is the CPV code of most of what the council buys: welfare
+// services for children and young people.
+const WelfareServicesForChildren = "85311300-5"

@@ -22,7 +22,7 @@ type contractFormPage struct {
 	Statuses   []provider.Option
 	// Procedures, YesNo and Exemptions are the options of the Procurement Act questions.
 	Procedures, YesNo, Exemptions []provider.Option
-	Manager    contractSelect
+	Manager                       contractSelect
 	// Conflict lists what someone else saved that differs from what was typed.
 	Conflict []conflictRow
 }
