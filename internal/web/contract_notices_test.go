@@ -112,6 +112,9 @@ func TestContractFormChecksTheNoticeFields(t *testing.T) {
 	if resp, doc := w.oc.Post(t, "/kpis/"+third, f); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("mark the third: %d %v", resp.StatusCode, summaryLinks(doc))
 	}
+	if got := ctPage(t, w.oc, "/kpis/"+third).Find("[data-kpi-most-material]").Text(); !strings.HasPrefix(got, "Yes") {
+		t.Errorf("the KPI's page says most material %q", got)
+	}
 	doc = ctPage(t, w.oc, page)
 	if doc.Find("[data-kpi-shortfall]").Length() != 0 {
 		t.Errorf("the warning stays when section 52 is met: %q", doc.Find("[data-kpi-shortfall]").Text())
