@@ -74,6 +74,13 @@ func TestCreateContractChecksWhatTheNoticesNeed(t *testing.T) {
 	if _, err := w.svc.CreateContract(w.officer.ctx, legacy); err != nil {
 		t.Errorf("a contract let under the 2015 regulations without codes or values: %v", err)
 	}
+	// The database holds the same line for paths that write it directly (demo, generated data).
+	for _, set := range []string{`cpv_codes = '{}'`, `cpv_codes = '{85311300}'`, `estimated_value_pence = NULL`, `supplier_ppon = 'PDLN5395QMNP'`,
+		`maximum_value_pence = estimated_value_pence - 1`, `published_on = date_signed - 1`, `procurement_route = 'block', framework_name = ''`} {
+		if _, err := w.db.Exec(`UPDATE contracts SET `+set+` WHERE id = $1`, c.ID); err == nil {
+			t.Errorf("the database lets a call-off contract have %s", set)
+		}
+	}
 	legacy.Reference, legacy.MaximumValue = "CYP-2019-002", "100"
 	if _, err := w.svc.CreateContract(w.officer.ctx, legacy); !strings.Contains(apperr.FieldsOf(err)["estimated_value"], "leave both values empty") {
 		t.Errorf("one value alone: %v", err)
