@@ -19,7 +19,8 @@ const contractColumns = `c.id, c.reference, c.title, c.organisation_id,
 	c.service_category, c.procurement_route, c.framework_name, c.lot, c.start_date, c.end_date,
 	c.extension_options, c.extension_months, c.total_value_pence, c.annual_value_pence, c.payment_terms,
 	c.manager_id, m.name AS manager_name, m.email::text AS manager_email, c.status, c.date_signed,
-	c.termination_reason, c.terminated_on,
+	c.termination_reason, c.terminated_on, c.award_procedure, c.light_touch, c.cpv_codes, c.supplier_ppon, c.published_on,
+	c.estimated_value_pence, c.maximum_value_pence, c.kpi_exemption,
 	coalesce((SELECT sum(v.value_change_pence) FROM contract_variations v WHERE v.contract_id = c.id), 0)::bigint AS variations_pence,
 	c.version, c.created_at, c.updated_at`
 

@@ -16,6 +16,8 @@ type contractPage struct {
 	Variations []contract.Variation
 	Documents  []contract.Document
 	ForOfficer bool
+	// KPIShortfall says, to officers, what section 52 asks of the contract that it lacks.
+	KPIShortfall []string
 	// Base is where the page's links to KPIs and returns start: "" for officers, "/provider" for the provider.
 	Base string
 }
@@ -79,6 +81,9 @@ func (s *Server) renderContract(c *fiber.Ctx, data contractPage, waiting contrac
 			return err
 		}
 		data.KPIs = append(data.KPIs, row)
+	}
+	if data.ForOfficer {
+		data.KPIShortfall = contract.KPIShortfall(data.Contract, kpis)
 	}
 	waiting.ContractID, waiting.Today, waiting.Limit = id, today, 50
 	if data.Waiting, _, err = contract.Returns(ctx, s.db, waiting); err != nil {
