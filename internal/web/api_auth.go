@@ -18,11 +18,12 @@ func apiTokenOf(c *fiber.Ctx) *apitoken.Token {
 	return t
 }
 
-// isAPIPath reports whether a path is the API's. The router matches paths without regard
-// to case, so this does too.
+// isAPIPath reports whether a path is the API's or the open data's: machine-readable
+// routes that take no cookies and answer errors as problem+json. The router matches paths
+// without regard to case, so this does too.
 func isAPIPath(path string) bool {
 	p := strings.ToLower(path)
-	return p == "/api" || strings.HasPrefix(p, "/api/")
+	return p == "/api" || strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, openDataPrefix)
 }
 
 // exceptAPI runs h on every request but the API's. The API takes no cookies: no session is
