@@ -10,7 +10,7 @@ import (
 )
 
 // openDataPrefix starts every open data path. Like the API's, these routes take no cookies
-// and answer errors as problem+json (isAPIPath).
+// and answer errors as problem+json (isMachinePath).
 const openDataPrefix = "/open-data/"
 
 // The open data publishes contracts in OCDS 1.1.5 for anyone, without signing in: the
