@@ -22,8 +22,8 @@ func (s *Server) ocdsReleases(c *fiber.Ctx) error {
 // ocdsReleasePage answers one page of OCDS 1.1.5 release packages at self: a release per
 // published contract (contract.Published), soonest ending first. ?page=N pages; Link
 // headers name the next and previous pages. The schema wants at least one release in a
-// package, so a page with none (past the last, or the first when nothing is published yet)
-// is a 404 problem rather than a package that does not validate.
+// package, so no package is sent without one: while nothing is published the first page
+// is 204 No Content, and a page past the last is a 404 problem.
 func (s *Server) ocdsReleasePage(c *fiber.Ctx, self string) error {
 	ctx := c.UserContext()
 	params := newAPIParams(c, "page")
@@ -38,8 +38,11 @@ func (s *Server) ocdsReleasePage(c *fiber.Ctx, self string) error {
 	}
 	c.Set("X-Total-Count", strconv.Itoa(total))
 	if len(releases) == 0 {
-		if total == 0 {
-			return apperr.New(apperr.NotFound, "No contracts have been published yet.")
+		switch {
+		case total == 0 && page == 1:
+			return c.SendStatus(fiber.StatusNoContent)
+		case total == 0:
+			return apperr.New(apperr.NotFound, "There is no page %d: no contracts are published yet.", page)
 		}
 		return apperr.New(apperr.NotFound, "There is no page %d: the last page is %d.", page, (total+ocdsPageSize-1)/ocdsPageSize)
 	}

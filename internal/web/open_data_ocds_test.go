@@ -180,15 +180,24 @@ func TestOpenDataOCDS(t *testing.T) {
 	}
 }
 
-// With nothing published the open data still answers: the bulk file is empty, and a page,
-// which the schema would not accept without a release, is a 404 problem saying so.
+// With nothing published the open data still answers, and never with a package the schema
+// refuses (it wants a release in every package): the first page is 204 No Content, a later
+// one a 404 problem, and the bulk file is empty.
 func TestOpenDataOCDSEmpty(t *testing.T) {
 	t.Parallel()
 	s := webtest.Start(t)
 	resp, body := anonGet(t, s, "/open-data/ocds/releases")
+	if resp.StatusCode != http.StatusNoContent || len(body) != 0 || resp.Header.Get("X-Total-Count") != "0" {
+		t.Errorf("an empty first page: %d %s %q", resp.StatusCode, resp.Header.Get("X-Total-Count"), body)
+	}
+	resp, body = anonGet(t, s, "/open-data/ocds/releases?page=2")
 	if resp.StatusCode != http.StatusNotFound || resp.Header.Get("Content-Type") != "application/problem+json" ||
-		!strings.Contains(string(body), "No contracts have been published yet") {
-		t.Errorf("an empty first page: %d %s %s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+		!strings.Contains(string(body), "no contracts are published yet") {
+		t.Errorf("a second page of nothing: %d %s %s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	}
+	secret := apiToken(t, s, nil, "Transparency publisher", apitoken.ContractsRead).Secret
+	if resp, body := apiGet(t, s, secret, "/api/v1/ocds/releases"); resp.StatusCode != http.StatusNoContent || len(body) != 0 {
+		t.Errorf("the API's empty first page: %d %q", resp.StatusCode, body)
 	}
 	if resp, body := anonGet(t, s, "/open-data/ocds/releases.jsonl"); resp.StatusCode != http.StatusOK || len(body) != 0 {
 		t.Errorf("an empty bulk file: %d %q", resp.StatusCode, body)
