@@ -39,6 +39,9 @@ type Config struct {
 
 	SessionIdle     time.Duration // PORTAL_SESSION_IDLE
 	SessionAbsolute time.Duration // PORTAL_SESSION_ABSOLUTE
+	// SessionWarning is how long before the idle timeout the page warns, with a chance to
+	// stay signed in (PORTAL_SESSION_WARNING); always shorter than SessionIdle.
+	SessionWarning time.Duration
 	// InsecureCookies drops the Secure flag and the __Host- prefix. Only for development over
 	// plain HTTP on a host other than localhost; refused in production.
 	InsecureCookies bool
@@ -120,6 +123,7 @@ func Load(getenv Getenv, requireDatabase bool) (*Config, error) {
 		MailFrom:            r.email("PORTAL_MAIL_FROM", "provider-portal@example.gov.uk"),
 		SessionIdle:         r.duration("PORTAL_SESSION_IDLE", 30*time.Minute, time.Minute, 24*time.Hour),
 		SessionAbsolute:     r.duration("PORTAL_SESSION_ABSOLUTE", 12*time.Hour, 10*time.Minute, 7*24*time.Hour),
+		SessionWarning:      r.duration("PORTAL_SESSION_WARNING", 5*time.Minute, 10*time.Second, 2*time.Hour),
 		InsecureCookies:     r.boolean("PORTAL_INSECURE_COOKIES", false),
 		ProviderAppRequired: r.boolean("PORTAL_PROVIDER_APP_REQUIRED", false),
 		TrustProxy:          r.boolean("PORTAL_TRUST_PROXY", false),
@@ -184,6 +188,12 @@ func Load(getenv Getenv, requireDatabase bool) (*Config, error) {
 	}
 	if c.SessionAbsolute < c.SessionIdle {
 		r.add("PORTAL_SESSION_ABSOLUTE must be at least PORTAL_SESSION_IDLE")
+	}
+	if c.SessionWarning >= c.SessionIdle {
+		if strings.TrimSpace(getenv("PORTAL_SESSION_WARNING")) != "" {
+			r.add("PORTAL_SESSION_WARNING must be shorter than PORTAL_SESSION_IDLE")
+		}
+		c.SessionWarning = c.SessionIdle / 2 // the default is too long for a short idle timeout
 	}
 	if c.Env == "production" && c.InsecureCookies {
 		r.add("PORTAL_INSECURE_COOKIES=true is only allowed with PORTAL_ENV=development")

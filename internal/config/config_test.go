@@ -162,3 +162,28 @@ func TestProductionRequiresOCDSPublishing(t *testing.T) {
 		t.Errorf("development without OCDS settings: %v", err)
 	}
 }
+
+// TestSessionWarning: the timeout warning comes 5 minutes before the idle timeout by default,
+// half the timeout when that is shorter, and a warning set no shorter than the timeout is refused.
+func TestSessionWarning(t *testing.T) {
+	for _, tc := range []struct {
+		idle, warning string
+		want          time.Duration
+	}{
+		{"", "", 5 * time.Minute},
+		{"4m", "", 2 * time.Minute},
+		{"1m", "58s", 58 * time.Second},
+	} {
+		c, err := Load(env(map[string]string{"PORTAL_ENV": "development", "PORTAL_SESSION_IDLE": tc.idle, "PORTAL_SESSION_WARNING": tc.warning}), false)
+		if err != nil {
+			t.Fatalf("idle %q warning %q: %v", tc.idle, tc.warning, err)
+		}
+		if c.SessionWarning != tc.want {
+			t.Errorf("idle %q warning %q: warns %s before, want %s", tc.idle, tc.warning, c.SessionWarning, tc.want)
+		}
+	}
+	_, err := Load(env(map[string]string{"PORTAL_ENV": "development", "PORTAL_SESSION_IDLE": "10m", "PORTAL_SESSION_WARNING": "10m"}), false)
+	if err == nil || !strings.Contains(err.Error(), "PORTAL_SESSION_WARNING must be shorter than PORTAL_SESSION_IDLE") {
+		t.Errorf("a warning as long as the timeout: %v", err)
+	}
+}

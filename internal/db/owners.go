@@ -17,6 +17,8 @@ var TableOwners = map[string]string{
 	"one_time_tokens": "auth",
 	"role_grants":     "auth",
 	"email_requests":  "auth",
+	"unsent_forms":    "auth",
+	"ended_sessions":  "auth",
 
 	// Who belongs to which organisation, and how people join one.
 	"memberships":            "membership",

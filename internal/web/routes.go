@@ -45,6 +45,9 @@ func (s *Server) Routes() []Route {
 		{"GET", "/sign-in/authenticator-app", EnrolmentDue, s.enrolForm},
 		{"POST", "/sign-in/authenticator-app", EnrolmentDue, s.enrol},
 		{"POST", "/sign-out", Public, s.signOut},
+		{"POST", "/session/extend", SignedIn, s.sessionExtend},
+		{"GET", "/unsent-forms/:id", SignedIn, s.unsentForm},
+		{"POST", "/unsent-forms/:id/discard", SignedIn, s.unsentFormDiscard},
 		{"GET", "/account", SignedIn, s.account},
 		{"POST", "/account/sessions/end", SignedIn, s.accountSessionEnd},
 		{"POST", "/account/sessions/end-others", SignedIn, s.accountSessionsEndOthers},
@@ -317,7 +320,7 @@ func (s *Server) mount(app *fiber.App) {
 		return c.Next()
 	}, filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: int(time.Hour.Seconds())}))
 
-	app.Use(s.withTimeout, s.exceptAPI(s.loadSession), s.exceptAPI(s.checkCSRF))
+	app.Use(s.withTimeout, s.exceptAPI(s.loadSession), s.exceptAPI(s.checkCSRFOrKeep))
 	for _, r := range s.Routes() {
 		app.Add(r.Method, r.Path, s.guard(r))
 		if r.Method == fiber.MethodGet {
