@@ -38,6 +38,16 @@ type KPI struct {
 // Rate is v's rating against the KPI's boundaries.
 func (k *KPI) Rate(v float64) RAG { return Rate(v, k.Direction, k.Amber, k.Red) }
 
+// MeetsTarget reports whether v reaches the target: at or above it when higher is better,
+// at or below it when lower is better. A green rating alone does not say so, since the
+// amber boundary may sit short of the target.
+func (k *KPI) MeetsTarget(v float64) bool {
+	if k.Direction == LowerIsBetter {
+		return v <= k.Target
+	}
+	return v >= k.Target
+}
+
 // Format shows a figure with the KPI's unit: "95%", "12 days".
 func (k *KPI) Format(v float64) string { return withUnit(FormatNumber(v), k.Unit) }
 

@@ -222,6 +222,8 @@ type Document struct {
 	ContentType  string    `db:"content_type"`
 	Size         int       `db:"size_bytes"`
 	AddedAt      time.Time `db:"added_at"`
+	// Public documents are linked from the open data; the rest only signed-in users see.
+	Public bool `db:"public"`
 }
 
 // TypeLabel is the document's type as people say it.

@@ -28,6 +28,9 @@ type Service struct {
 	// stamps when a return was submitted and accepted, so tests and demo data can make
 	// returns on time or late.
 	Now func() time.Time
+	// Publishing is the OCDS publication settings from the configuration; those set there
+	// take the place of the stored settings (OCDSSettings).
+	Publishing Publishing
 }
 
 func (svc *Service) now() time.Time {

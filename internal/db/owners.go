@@ -49,6 +49,7 @@ var TableOwners = map[string]string{
 	"kpis":                    "contract",
 	"monitoring_returns":      "contract",
 	"monitoring_return_notes": "contract",
+	"ocds_releases":           "contract",
 
 	// Earlier revisions of returns the provider corrected.
 	"monitoring_return_revisions": "contract",

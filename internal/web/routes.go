@@ -231,6 +231,14 @@ func (s *Server) Routes() []Route {
 		{"GET", "/api/v1/contracts/:id", Scope(apitoken.ContractsRead), s.apiContract},
 		{"GET", "/api/v1/ocds/releases", Scope(apitoken.ContractsRead), s.ocdsReleases},
 
+		// Open contracting data: published contracts for anyone, no sign-in, limited per
+		// client address; no personal data (open_data_ocds.go).
+		{"GET", "/open-data/ocds/releases", Public, s.openDataReleases},
+		{"GET", "/open-data/ocds/releases.jsonl", Public, s.openDataReleasesBulk},
+		{"GET", "/open-data/ocds/releases/:id", Public, s.openDataRelease},
+		{"GET", "/open-data/ocds/records/:ocid", Public, s.openDataRecord},
+		{"GET", "/open-data/ocds/documents/:id", Public, s.openDataDocument},
+
 		{"GET", "/provider/contracts", provider, s.providerContracts},
 		{"GET", "/provider/contracts/:id", provider, s.providerContract},
 		{"GET", "/provider/kpis/:id", provider, s.providerKPI},

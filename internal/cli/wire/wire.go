@@ -70,7 +70,9 @@ func New(cfg *config.Config, d *sqlx.DB, v *vault.Vault, modulus *ukid.ModulusTa
 		Auth:      authn,
 		Members:   &membership.Service{DB: d, Auth: authn, BaseURL: cfg.BaseURL},
 		Finance:   fin,
-		Contracts: &contract.Service{DB: d, Documents: docs, BaseURL: cfg.BaseURL, Now: clock},
+		Contracts: &contract.Service{DB: d, Documents: docs, BaseURL: cfg.BaseURL, Now: clock, Publishing: contract.Publishing{
+			OCIDPrefix: cfg.OCDS.OCIDPrefix, BuyerIdentifier: cfg.OCDS.BuyerIdentifier, License: cfg.OCDS.License,
+			PublicationPolicy: cfg.OCDS.PublicationPolicy}},
 		Quality:   &quality.Service{DB: d, Documents: docs, BaseURL: cfg.BaseURL, Now: clock},
 		Retention: &retention.Service{DB: d, Clock: clock},
 		Importer: &importer.Service{DB: d, Vault: v, Checks: providers.Checks, BaseURL: cfg.BaseURL, Now: clock,
