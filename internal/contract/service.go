@@ -28,6 +28,10 @@ type Service struct {
 	// stamps when a return was submitted and accepted, so tests and demo data can make
 	// returns on time or late.
 	Now func() time.Time
+	// AcceptedChanged, when set, runs in the transaction that accepts a monitoring return,
+	// with the provider's organisation id, so what is derived from accepted KPI values
+	// changes with them: the wiring sets it to refresh the stored compliance rating.
+	AcceptedChanged func(ctx context.Context, tx sqlx.ExtContext, orgID string) error
 }
 
 func (svc *Service) now() time.Time {
