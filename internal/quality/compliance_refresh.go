@@ -136,6 +136,31 @@ func CurrentCompliance(ctx context.Context, d *sqlx.DB, orgID string, today time
 	return res, err
 }
 
+// Reasons are a stored rating's reasons, read from provider_compliance's JSON column by
+// the pages that list providers (the directory, the dashboard), so they show the same
+// reasons as the provider's page.
+type Reasons []Reason
+
+// Scan decodes the stored JSON; NULL (a provider not rated yet) is no reasons.
+func (r *Reasons) Scan(src any) error {
+	var b []byte
+	switch v := src.(type) {
+	case nil:
+		*r = nil
+		return nil
+	case []byte:
+		b = v
+	case string:
+		b = []byte(v)
+	default:
+		return fmt.Errorf("reasons: cannot scan %T", src)
+	}
+	return json.Unmarshal(b, (*[]Reason)(r))
+}
+
+// Concerns are the reasons that are not green, worst first as stored.
+func (r Reasons) Concerns() []Reason { return Result{Reasons: r}.Concerns() }
+
 // Stored is a provider's compliance as last computed.
 type Stored struct {
 	Result

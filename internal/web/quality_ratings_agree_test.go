@@ -1,0 +1,109 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/council/provider-portal/internal/audit"
+	"github.com/council/provider-portal/internal/auth"
+	formpkg "github.com/council/provider-portal/internal/form"
+	"github.com/council/provider-portal/internal/provider"
+	"github.com/council/provider-portal/internal/quality"
+	"github.com/council/provider-portal/internal/webtest"
+)
+
+// ratingShown is a rating and its concerns (rule and words) as one page shows them.
+type ratingShown struct {
+	RAG      string
+	Concerns []string
+}
+
+// listedRating reads the rating and reasons a list (directory or dashboard) shows in the
+// provider's row.
+func listedRating(doc *goquery.Document, table, orgID string) ratingShown {
+	row := doc.Find(table + ` tr[data-provider="` + orgID + `"]`)
+	out := ratingShown{RAG: row.Find("[data-rag]").First().AttrOr("data-rag", "")}
+	row.Find("[data-rag-reason]").Each(func(_ int, li *goquery.Selection) {
+		why := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(li.Text()), li.Find(".govuk-visually-hidden").Text()))
+		out.Concerns = append(out.Concerns, li.AttrOr("data-rag-reason", "")+": "+why)
+	})
+	return out
+}
+
+// TestRatingsAgreeEverywhere is the provider of issue 15: a children's home whose accepted
+// change says it is not registered with Ofsted. Accepting the change re-rates it at once, so
+// before anyone opens its page the directory and the dashboard already show it red with the
+// reason in words, and its own page shows the same rating and the same reasons.
+func TestRatingsAgreeEverywhere(t *testing.T) {
+	t.Parallel()
+	s := webtest.Start(t)
+	oc := dirOfficer(t, s)
+	org := s.NewOrganisation(t, "Hilltop Children's Homes")
+	if _, err := s.DB.Exec(`UPDATE organisations SET status = 'approved' WHERE id = $1`, org); err != nil {
+		t.Fatal(err)
+	}
+	section := func(key provider.SectionKey, approved, working provider.Answers, pending bool) {
+		t.Helper()
+		a, _ := json.Marshal(approved)
+		w, _ := json.Marshal(working)
+		if _, err := s.DB.Exec(`INSERT INTO provider_sections (organisation_id, section, data, approved_data, completed, pending_review)
+			VALUES ($1, $2, $3, $4, true, $5) ON CONFLICT (organisation_id, section) DO UPDATE SET data = $3, approved_data = $4, pending_review = $5`,
+			org, string(key), w, a, pending); err != nil {
+			t.Fatal(err)
+		}
+	}
+	home := &provider.OrganisationAnswers{LegalName: "Hilltop Children's Homes Ltd", ServiceCategories: []string{"childrens_homes"}}
+	section(provider.SectionOrganisation, home, home, false)
+	judged := dashDays(-100)
+	registered := &provider.RegulationAnswers{OfstedRegistered: "yes", CQCRegistered: "no",
+		Ofsted: []provider.OfstedRegistration{{URN: "SC057941", Judgement: "good", JudgementDate: formpkg.DateInputOf(&judged)}}}
+	unregistered := &provider.RegulationAnswers{OfstedRegistered: "no", CQCRegistered: "no", NotRegisteredReason: "Our registration lapsed."}
+	section(provider.SectionRegulation, registered, unregistered, true)
+	// The daily job rated it with the registration approved before.
+	if _, err := quality.RefreshCompliance(context.Background(), s.DB, s.Services.Quality.Today()); err != nil {
+		t.Fatal(err)
+	}
+	before, err := quality.StoredCompliance(context.Background(), s.DB, org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before.RAG == quality.Red {
+		t.Fatalf("red before the change: %+v", before.Reasons)
+	}
+
+	// An officer accepts the change.
+	olive, err := auth.UserByEmail(context.Background(), s.DB, "olive@council.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := audit.WithActor(context.Background(), audit.Actor{UserID: olive.ID, Email: olive.Email, Roles: []string{"officer"}})
+	var version int
+	if err := s.DB.Get(&version, `SELECT version FROM provider_sections WHERE organisation_id = $1 AND section = 'regulation'`, org); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Providers.AcceptSectionChange(ctx, org, provider.SectionRegulation, version); err != nil {
+		t.Fatal(err)
+	}
+
+	const why = "ofsted: Not registered with Ofsted, but it provides children's homes, which must be registered with Ofsted."
+	directory := listedRating(dirGet(t, oc, "/providers"), "[data-directory]", org)
+	dashboard := listedRating(dirGet(t, oc, "/dashboard"), "[data-rag-concerns]", org)
+	page := dirGet(t, oc, "/providers/"+org)
+	shown := ratingShown{RAG: page.Find("[data-compliance]").AttrOr("data-compliance", "")}
+	page.Find(`[data-compliance] tr[data-reason]`).Each(func(_ int, tr *goquery.Selection) {
+		if tr.AttrOr("data-reason-rag", "") != "green" {
+			shown.Concerns = append(shown.Concerns, tr.AttrOr("data-reason", "")+": "+strings.TrimSpace(tr.Find("td").Last().Text()))
+		}
+	})
+	if shown.RAG != "red" || len(shown.Concerns) == 0 || shown.Concerns[0] != why {
+		t.Fatalf("provider page: %+v, want red first saying %q", shown, why)
+	}
+	for name, got := range map[string]ratingShown{"directory": directory, "dashboard": dashboard} {
+		if got.RAG != shown.RAG || strings.Join(got.Concerns, "\n") != strings.Join(shown.Concerns, "\n") {
+			t.Errorf("%s shows %+v; the provider page shows %+v", name, got, shown)
+		}
+	}
+}
