@@ -3,8 +3,10 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/council/provider-portal/internal/audit"
@@ -34,9 +36,10 @@ func listedRating(doc *goquery.Document, table, orgID string) ratingShown {
 }
 
 // TestRatingsAgreeEverywhere is the provider of issue 15: a children's home whose accepted
-// change says it is not registered with Ofsted. Accepting the change re-rates it at once, so
-// before anyone opens its page the directory and the dashboard already show it red with the
-// reason in words, and its own page shows the same rating and the same reasons.
+// change says it is not registered with Ofsted, and whose accepted KPI return is red.
+// Accepting each re-rates it at once, so before anyone opens its page the directory and the
+// dashboard already show it red with the reasons in words, and its own page shows the same
+// rating and the same reasons.
 func TestRatingsAgreeEverywhere(t *testing.T) {
 	t.Parallel()
 	s := webtest.Start(t)
@@ -88,6 +91,17 @@ func TestRatingsAgreeEverywhere(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// And accepts a monitoring return whose value is red.
+	kpi := dashKPI(t, s, dashContract(t, s, org, "C-HILL", "Residential placements", "active", dashDays(300)), "Placement stability")
+	monthEnd := time.Date(dashToday().Year(), dashToday().Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1)
+	ret := dashReturn(t, s, kpi, monthEnd, 60)
+	if err := s.DB.Get(&version, `SELECT version FROM monitoring_returns WHERE id = $1`, ret); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Services.Contracts.AcceptReturn(ctx, ret, version); err != nil {
+		t.Fatal(err)
+	}
+
 	const why = "ofsted: Not registered with Ofsted, but it provides children's homes, which must be registered with Ofsted."
 	directory := listedRating(dirGet(t, oc, "/providers"), "[data-directory]", org)
 	dashboard := listedRating(dirGet(t, oc, "/dashboard"), "[data-rag-concerns]", org)
@@ -100,6 +114,9 @@ func TestRatingsAgreeEverywhere(t *testing.T) {
 	})
 	if shown.RAG != "red" || len(shown.Concerns) == 0 || shown.Concerns[0] != why {
 		t.Fatalf("provider page: %+v, want red first saying %q", shown, why)
+	}
+	if !slices.ContainsFunc(shown.Concerns, func(c string) bool { return strings.HasPrefix(c, "kpis: Placement stability on contract C-HILL is red, 60%") }) {
+		t.Errorf("provider page: %+v, want the red KPI among the reasons", shown)
 	}
 	for name, got := range map[string]ratingShown{"directory": directory, "dashboard": dashboard} {
 		if got.RAG != shown.RAG || strings.Join(got.Concerns, "\n") != strings.Join(shown.Concerns, "\n") {
