@@ -115,7 +115,9 @@ func TestRatingsAgreeEverywhere(t *testing.T) {
 	if shown.RAG != "red" || len(shown.Concerns) == 0 || shown.Concerns[0] != why {
 		t.Fatalf("provider page: %+v, want red first saying %q", shown, why)
 	}
-	if !slices.ContainsFunc(shown.Concerns, func(c string) bool { return strings.HasPrefix(c, "kpis: Placement stability on contract C-HILL is red, 60%") }) {
+	if !slices.ContainsFunc(shown.Concerns, func(c string) bool {
+		return strings.HasPrefix(c, "kpis: Placement stability on contract C-HILL is red, 60%")
+	}) {
 		t.Errorf("provider page: %+v, want the red KPI among the reasons", shown)
 	}
 	for name, got := range map[string]ratingShown{"directory": directory, "dashboard": dashboard} {
