@@ -105,6 +105,12 @@ func TestRatingsAgreeEverywhere(t *testing.T) {
 	const why = "ofsted: Not registered with Ofsted, but it provides children's homes, which must be registered with Ofsted."
 	directory := listedRating(dirGet(t, oc, "/providers"), "[data-directory]", org)
 	dashboard := listedRating(dirGet(t, oc, "/dashboard"), "[data-rag-concerns]", org)
+	// The directory's download carries the rating with its reasons too.
+	_, body := dirDownload(t, oc, "/providers.csv")
+	if rows := dirCSV(t, body); len(rows) != 2 || rows[0][5] != "Compliance reasons" || rows[1][4] != "Red" ||
+		!strings.HasPrefix(rows[1][5], strings.TrimPrefix(why, "ofsted: ")) {
+		t.Errorf("directory download: %q", rows)
+	}
 	page := dirGet(t, oc, "/providers/"+org)
 	shown := ratingShown{RAG: page.Find("[data-compliance]").AttrOr("data-compliance", "")}
 	page.Find(`[data-compliance] tr[data-reason]`).Each(func(_ int, tr *goquery.Selection) {
