@@ -31,6 +31,10 @@ type Service struct {
 	// Publishing is the OCDS publication settings from the configuration; those set there
 	// take the place of the stored settings (OCDSSettings).
 	Publishing Publishing
+	// AcceptedChanged, when set, runs in the transaction that accepts a monitoring return,
+	// with the provider's organisation id, so what is derived from accepted KPI values
+	// changes with them: the wiring sets it to refresh the stored compliance rating.
+	AcceptedChanged func(ctx context.Context, tx sqlx.ExtContext, orgID string) error
 }
 
 func (svc *Service) now() time.Time {
