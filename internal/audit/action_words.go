@@ -29,6 +29,7 @@ var actionWords = map[string]string{
 	"user.sessions.ended":                "Signed a user out everywhere",
 	"user.sessions.ended_others":         "Signed out of every other session",
 	"user.work_email.set":                "Chose how often, and about which work, to be emailed about new work",
+	"user.unsent_form.kept":              "Sent a form after being signed out for inactivity; what they typed was kept for them to check and send again",
 	"user.totp.signin":                   "Signed in with an authenticator app code",
 	"user.totp.signin.failed":            "Gave a wrong authenticator app code when signing in",
 	"user.totp.step_up":                  "Confirmed it was them with an authenticator app code",

@@ -40,19 +40,22 @@ func DestroyProviderUsersOnlyOf(ctx context.Context, tx *sqlx.Tx, orgIDs []strin
 }
 
 // CountSignInRecordsBefore counts what DestroySignInRecordsBefore would delete: sessions last
-// used, and sign-in attempts made, on or before cutoff.
+// used, sign-in attempts made, and forms kept after a timeout, on or before cutoff.
 func CountSignInRecordsBefore(ctx context.Context, q sqlx.QueryerContext, cutoff time.Time) (int, error) {
 	var n int
 	err := sqlx.GetContext(ctx, q, &n, `SELECT (SELECT count(*) FROM sessions WHERE last_seen_at <= $1)
-		+ (SELECT count(*) FROM signin_attempts WHERE at <= $1)`, cutoff)
+		+ (SELECT count(*) FROM signin_attempts WHERE at <= $1)
+		+ (SELECT count(*) FROM unsent_forms WHERE created_at <= $1)
+		+ (SELECT count(*) FROM ended_sessions WHERE ended_at <= $1)`, cutoff)
 	if err != nil {
 		return 0, fmt.Errorf("count sign-in records: %w", err)
 	}
 	return n, nil
 }
 
-// DestroySignInRecordsBefore deletes, in the caller's transaction, the sessions last used and
-// the sign-in attempts made on or before cutoff, and returns how many rows went.
+// DestroySignInRecordsBefore deletes, in the caller's transaction, the sessions last used,
+// the sign-in attempts made and the forms kept after a timeout (which their own hour's
+// expiry deletes long before) on or before cutoff, and returns how many rows went.
 //
 // Why: sessions and attempts hold IP addresses, browsers and email addresses, kept for
 // security (throttling, investigating misuse) for as long as the retention schedule says.
@@ -63,6 +66,8 @@ func DestroySignInRecordsBefore(ctx context.Context, tx *sqlx.Tx, cutoff time.Ti
 	for _, stmt := range []string{
 		`DELETE FROM sessions WHERE last_seen_at <= $1`,
 		`DELETE FROM signin_attempts WHERE at <= $1`,
+		`DELETE FROM unsent_forms WHERE created_at <= $1`,
+		`DELETE FROM ended_sessions WHERE ended_at <= $1`,
 	} {
 		res, err := tx.ExecContext(ctx, stmt, cutoff)
 		if err != nil {

@@ -90,8 +90,9 @@ func NewSession(ctx context.Context, q sqlx.ExtContext, userID string, stage Sta
 var ErrNoSession = apperr.New(apperr.NotFound, "Your session has ended. Sign in again")
 
 // SessionByToken returns the live session for token, or ErrNoSession (an apperr.NotFound)
-// when there is none or it has passed either timeout (an expired one is deleted). Each call within the idle window
-// extends it; the write is skipped when the last one was under a minute ago.
+// when there is none or it has passed either timeout (an expired one is deleted; a signed-in
+// one answers *SessionTimedOutError, which says whose it was). Each call within the idle window
+// extends it; the write is skipped when the last one was recent (touchEvery).
 func SessionByToken(ctx context.Context, q sqlx.ExtContext, token string, t SessionTimeouts) (*Session, error) {
 	if token == "" || len(token) > 100 {
 		return nil, ErrNoSession
@@ -106,17 +107,53 @@ func SessionByToken(ctx context.Context, q sqlx.ExtContext, token string, t Sess
 	}
 	now := time.Now()
 	if now.After(s.ExpiresAt) || now.Sub(s.LastSeenAt) > t.Idle {
-		if _, err := q.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, s.TokenHash); err != nil {
+		if _, err := q.ExecContext(ctx, `WITH gone AS (DELETE FROM sessions WHERE token_hash = $1
+				RETURNING token_hash, user_id, stage, csrf_token)
+			`+rememberTimedOut, s.TokenHash); err != nil {
 			return nil, fmt.Errorf("end expired session: %w", err)
+		}
+		if s.Stage == StageFull && s.UserID != nil {
+			// Whose it was, so a form sent with it can be kept for them (KeepUnsentForm).
+			return nil, &SessionTimedOutError{Session: TimedOutSession{TokenHash: s.TokenHash, UserID: *s.UserID, CSRFToken: s.CSRFToken}}
 		}
 		return nil, ErrNoSession
 	}
-	if now.Sub(s.LastSeenAt) > time.Minute {
+	if now.Sub(s.LastSeenAt) > touchEvery(t) {
 		if _, err := q.ExecContext(ctx, `UPDATE sessions SET last_seen_at = now() WHERE token_hash = $1`, s.TokenHash); err != nil {
 			return nil, fmt.Errorf("touch session: %w", err)
 		}
 	}
 	return &s, nil
+}
+
+// touchEvery is how stale last_seen_at may get before a request writes it again: a minute,
+// or a tenth of a short idle timeout, so the idle clock the timeout warning shows is never
+// more than that behind.
+func touchEvery(t SessionTimeouts) time.Duration {
+	return min(time.Minute, t.Idle/10)
+}
+
+// EndsAt is when s times out unless another request comes first, as seen by a request made
+// at now that loaded it through SessionByToken (which restarted its idle clock if it was
+// more than touchEvery behind); never after the absolute timeout.
+func (t SessionTimeouts) EndsAt(s *Session, now time.Time) time.Time {
+	last := s.LastSeenAt
+	if now.Sub(last) > touchEvery(t) {
+		last = now
+	}
+	end := last.Add(t.Idle)
+	if s.ExpiresAt.Before(end) {
+		end = s.ExpiresAt
+	}
+	return end
+}
+
+// TouchSession restarts a session's idle clock now, for "Stay signed in".
+func TouchSession(ctx context.Context, q sqlx.ExecerContext, tokenHash []byte) error {
+	if _, err := q.ExecContext(ctx, `UPDATE sessions SET last_seen_at = now() WHERE token_hash = $1`, tokenHash); err != nil {
+		return fmt.Errorf("touch session: %w", err)
+	}
+	return nil
 }
 
 // DeleteSession ends one session on the server.
@@ -166,13 +203,22 @@ func SetSessionOrganisation(ctx context.Context, q sqlx.ExecerContext, tokenHash
 
 // DeleteExpiredSessions removes sessions past their absolute or idle timeout, and
 // anonymous ones older than a day; the daily job calls it.
-func DeleteExpiredSessions(ctx context.Context, q sqlx.ExecerContext, t SessionTimeouts) (int64, error) {
-	res, err := q.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < now()
-		OR last_seen_at < now() - $1 * interval '1 second'`, t.Idle.Seconds())
+// Signed-in sessions that timed out are remembered (ended_sessions) for EndedSessionMemory.
+func DeleteExpiredSessions(ctx context.Context, q sqlx.ExtContext, t SessionTimeouts) (int64, error) {
+	var n int64
+	err := sqlx.GetContext(ctx, q, &n, `WITH gone AS (DELETE FROM sessions WHERE expires_at < now()
+			OR last_seen_at < now() - $1 * interval '1 second'
+			RETURNING token_hash, user_id, stage, csrf_token),
+		remembered AS (`+rememberTimedOut+`)
+		SELECT count(*) FROM gone`, t.Idle.Seconds())
 	if err != nil {
 		return 0, fmt.Errorf("delete expired sessions: %w", err)
 	}
-	return res.RowsAffected()
+	if _, err := q.ExecContext(ctx, `DELETE FROM ended_sessions WHERE ended_at < now() - $1 * interval '1 second'`,
+		EndedSessionMemory.Seconds()); err != nil {
+		return 0, fmt.Errorf("forget ended sessions: %w", err)
+	}
+	return n, nil
 }
 
 // LeaveSessionOrganisation stops every session of userID acting for orgID, for when they

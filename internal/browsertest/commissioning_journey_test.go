@@ -63,12 +63,15 @@ func TestCommissioningJourney(t *testing.T) {
 		cjPress(t, officerTab, "[data-new-contract]", http.StatusOK, "/contracts/new")
 		values := map[string]string{"reference": "CYP-2025-014", "title": "Residential placements, East Midlands", "provider": ref,
 			"framework_name": "East Midlands regional placements framework", "lot": "2",
-			"total_value": "1,200,000", "annual_value": "600000", "payment_terms": "Monthly in arrears"}
+			"total_value": "1,200,000", "annual_value": "600000", "payment_terms": "Monthly in arrears",
+			"cpv_codes": "85311300-5", "estimated_value": "1,200,000", "maximum_value": "1,300,000"}
 		cjDateInto(values, "start_date", start)
 		cjDateInto(values, "end_date", end)
 		browsertest.Fill(t, officerTab, values)
 		cjTick(t, officerTab, "service_category", "childrens_homes")
 		cjTick(t, officerTab, "procurement_route", "framework")
+		cjTick(t, officerTab, "award_procedure", "call_off")
+		cjTick(t, officerTab, "light_touch", "yes")
 		if got := cjValue(t, officerTab, "manager"); got != officer.ID {
 			t.Errorf("the manager defaults to %q, want the officer adding the contract", got)
 		}

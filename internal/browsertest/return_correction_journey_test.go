@@ -33,7 +33,8 @@ func TestReturnCorrectionJourney(t *testing.T) {
 	c, err := svc.CreateContract(octx, contract.ContractForm{Reference: "CYP-2025-021", Title: "Residential placements", Provider: ref,
 		ServiceCategory: "childrens_homes", Route: "block", StartDate: rcDate(start), EndDate: rcDate(start.AddDate(2, 0, -1)),
 		TotalValue: "1,200,000", AnnualValue: "600000", PaymentTerms: "Monthly in arrears", ManagerID: officer.ID, Status: "active",
-		DateSigned: rcDate(start.AddDate(0, 0, -10))})
+		DateSigned: rcDate(start.AddDate(0, 0, -10)), Procedure: "open", LightTouch: "yes", CPVCodes: "85311300-5",
+		EstimatedValue: "1,200,000", MaximumValue: "1,200,000"})
 	if err != nil {
 		t.Fatal(err)
 	}

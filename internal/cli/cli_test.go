@@ -60,6 +60,8 @@ func portalEnv(t *testing.T) (map[string]string, *sqlx.DB) {
 		// One audit key for every command these tests run: it is process-wide (audit.UseKey).
 		"PORTAL_AUDIT_KEY": base64.StdEncoding.EncodeToString(webtest.TestAuditKey),
 		"LOG_LEVEL":        "error",
+		// Production requires the OCDS publishing settings.
+		"PORTAL_OCDS_PREFIX": "ocds-c11c11", "PORTAL_OCDS_BUYER_ID": "GB-LAE-CLI",
 	}, d
 }
 

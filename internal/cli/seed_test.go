@@ -48,7 +48,8 @@ func TestSeedCommand(t *testing.T) {
 func TestSeedCommandRefuses(t *testing.T) {
 	t.Parallel()
 	base := map[string]string{"DATABASE_URL": "postgres://nobody@127.0.0.1:1/none?sslmode=disable", "PORTAL_DATA_KEY": "k:" + vault.GenerateKey(),
-		"PORTAL_ENV": "development", "PORTAL_AUDIT_KEY": base64.StdEncoding.EncodeToString(webtest.TestAuditKey)}
+		"PORTAL_ENV": "development", "PORTAL_AUDIT_KEY": base64.StdEncoding.EncodeToString(webtest.TestAuditKey),
+		"PORTAL_OCDS_PREFIX": "ocds-5eed00", "PORTAL_OCDS_BUYER_ID": "GB-LAE-SED"}
 	with := func(k, v string) map[string]string {
 		m := map[string]string{}
 		for a, b := range base {

@@ -103,6 +103,11 @@ func (s *services) scheduler() *jobs.Scheduler {
 			_, err := auth.DeleteExpiredSessions(ctx, s.DB, s.Auth.Timeouts)
 			return err
 		}},
+		// Forms kept after a timeout live an hour (auth.UnsentFormLifetime); gone within minutes after.
+		{Name: "expire-unsent-forms", Interval: 5 * time.Minute, Run: func(ctx context.Context) error {
+			_, err := auth.DeleteExpiredUnsentForms(ctx, s.DB, time.Now())
+			return err
+		}},
 		{Name: "expire-bank-detail-changes", Interval: 15 * time.Minute, Run: func(ctx context.Context) error {
 			_, err := s.Finance.ExpireOverdue(audit.WithActor(ctx, audit.System))
 			return err

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/council/provider-portal/internal/ukid"
 )
 
 // Config is every setting the portal reads. Each field names its variable in the `env` tag;
@@ -32,9 +34,14 @@ type Config struct {
 	MailFrom            string // PORTAL_MAIL_FROM
 
 	Council Council
+	// OCDS is how contracts are published as open data.
+	OCDS OCDS
 
 	SessionIdle     time.Duration // PORTAL_SESSION_IDLE
 	SessionAbsolute time.Duration // PORTAL_SESSION_ABSOLUTE
+	// SessionWarning is how long before the idle timeout the page warns, with a chance to
+	// stay signed in (PORTAL_SESSION_WARNING); always shorter than SessionIdle.
+	SessionWarning time.Duration
 	// InsecureCookies drops the Secure flag and the __Host- prefix. Only for development over
 	// plain HTTP on a host other than localhost; refused in production.
 	InsecureCookies bool
@@ -59,6 +66,25 @@ type Council struct {
 	DPOEmail string // PORTAL_DPO_EMAIL
 	// ICORegistration is the council's data controller registration number.
 	ICORegistration string // PORTAL_ICO_REGISTRATION
+}
+
+// OCDS is the council's Open Contracting Data Standard publishing: the prefix its ocids
+// carry and its identifier as buyer, which production requires, and the licence and
+// publication policy every package links to. Set here, the prefix and identifier take the
+// place of the ones on the contract settings page.
+type OCDS struct {
+	// OCIDPrefix is PORTAL_OCDS_PREFIX: the prefix the OCDS Helpdesk registered for the
+	// council ("ocds-" and six letters or digits). Production refuses the documentation's
+	// placeholder ocds-xxxxxx.
+	OCIDPrefix string
+	// BuyerIdentifier is PORTAL_OCDS_BUYER_ID: the council's org-id.guide identifier, such
+	// as GB-LAE-LDS (scheme GB-LAE, id LDS).
+	BuyerIdentifier string
+	// License is PORTAL_OCDS_LICENSE: the URL of the licence of the data.
+	License string
+	// PublicationPolicy is PORTAL_OCDS_PUBLICATION_POLICY: the URL of the council's policy
+	// on what it publishes and when.
+	PublicationPolicy string
 }
 
 // Development reports whether development conveniences (the outbox page, demo data) are on.
@@ -97,6 +123,7 @@ func Load(getenv Getenv, requireDatabase bool) (*Config, error) {
 		MailFrom:            r.email("PORTAL_MAIL_FROM", "provider-portal@example.gov.uk"),
 		SessionIdle:         r.duration("PORTAL_SESSION_IDLE", 30*time.Minute, time.Minute, 24*time.Hour),
 		SessionAbsolute:     r.duration("PORTAL_SESSION_ABSOLUTE", 12*time.Hour, 10*time.Minute, 7*24*time.Hour),
+		SessionWarning:      r.duration("PORTAL_SESSION_WARNING", 5*time.Minute, 10*time.Second, 2*time.Hour),
 		InsecureCookies:     r.boolean("PORTAL_INSECURE_COOKIES", false),
 		ProviderAppRequired: r.boolean("PORTAL_PROVIDER_APP_REQUIRED", false),
 		TrustProxy:          r.boolean("PORTAL_TRUST_PROXY", false),
@@ -111,6 +138,29 @@ func Load(getenv Getenv, requireDatabase bool) (*Config, error) {
 			DPOEmail:        r.email("PORTAL_DPO_EMAIL", "dpo@example.gov.uk"),
 			ICORegistration: r.str("PORTAL_ICO_REGISTRATION", "Z0000000"),
 		},
+	}
+	c.OCDS = OCDS{
+		OCIDPrefix:      strings.ToLower(strings.TrimSpace(getenv("PORTAL_OCDS_PREFIX"))),
+		BuyerIdentifier: strings.TrimSpace(getenv("PORTAL_OCDS_BUYER_ID")),
+		License:         r.optionalURL("PORTAL_OCDS_LICENSE", "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"),
+	}
+	c.OCDS.PublicationPolicy = r.optionalURL("PORTAL_OCDS_PUBLICATION_POLICY", "")
+	if p := c.OCDS.OCIDPrefix; p != "" && !ukid.IsOCIDPrefix(p) {
+		r.add(fmt.Sprintf("PORTAL_OCDS_PREFIX must be the OCDS prefix registered for the council: ocds- and six letters or digits (it is %q)", p))
+	}
+	if id := c.OCDS.BuyerIdentifier; id != "" && !ukid.IsOrgID(id) {
+		r.add(fmt.Sprintf("PORTAL_OCDS_BUYER_ID must be the council's org-id.guide identifier, such as GB-LAE-LDS (it is %q)", id))
+	}
+	if requireDatabase && c.Env == "production" {
+		switch c.OCDS.OCIDPrefix {
+		case "":
+			r.add("PORTAL_OCDS_PREFIX is not set: production publishes contracts as open data under the council's own OCDS prefix. Ask the OCDS Helpdesk (data@open-contracting.org) for one")
+		case ukid.PlaceholderOCIDPrefix:
+			r.add("PORTAL_OCDS_PREFIX is the placeholder ocds-xxxxxx: production needs the council's own OCDS prefix. Ask the OCDS Helpdesk (data@open-contracting.org) for one")
+		}
+		if c.OCDS.BuyerIdentifier == "" {
+			r.add("PORTAL_OCDS_BUYER_ID is not set: production publishes the council as buyer with its org-id.guide identifier, such as GB-LAE-LDS")
+		}
 	}
 	c.BaseURL = r.url("BASE_URL", fmt.Sprintf("http://localhost:%d", c.Port), "http", "https")
 	if s := strings.TrimSpace(getenv("SMTP_URL")); s != "" {
@@ -138,6 +188,12 @@ func Load(getenv Getenv, requireDatabase bool) (*Config, error) {
 	}
 	if c.SessionAbsolute < c.SessionIdle {
 		r.add("PORTAL_SESSION_ABSOLUTE must be at least PORTAL_SESSION_IDLE")
+	}
+	if c.SessionWarning >= c.SessionIdle {
+		if strings.TrimSpace(getenv("PORTAL_SESSION_WARNING")) != "" {
+			r.add("PORTAL_SESSION_WARNING must be shorter than PORTAL_SESSION_IDLE")
+		}
+		c.SessionWarning = c.SessionIdle / 2 // the default is too long for a short idle timeout
 	}
 	if c.Env == "production" && c.InsecureCookies {
 		r.add("PORTAL_INSECURE_COOKIES=true is only allowed with PORTAL_ENV=development")
@@ -242,6 +298,15 @@ func (r *reader) url(name, def string, schemes ...string) *url.URL {
 	}
 	r.add(fmt.Sprintf("%s must be a URL starting %s:// (it is %q)", name, strings.Join(schemes, ":// or "), redact(v)))
 	return &url.URL{}
+}
+
+// optionalURL reads an http(s) URL that may be left empty by setting it to "none".
+func (r *reader) optionalURL(name, def string) string {
+	v := r.str(name, def)
+	if v == "" || strings.EqualFold(v, "none") {
+		return ""
+	}
+	return r.url(name, def, "http", "https").String()
 }
 
 // redact hides a password in a URL before it goes into an error message.

@@ -93,7 +93,8 @@ func TestMetricsAddr(t *testing.T) {
 
 // The audit key is required to serve in production, and must be 32 bytes of base64.
 func TestAuditKey(t *testing.T) {
-	base := map[string]string{"DATABASE_URL": "postgres://u:p@db/portal", "PORTAL_DATA_KEY": "k", "BASE_URL": "https://portal.example.gov.uk"}
+	base := map[string]string{"DATABASE_URL": "postgres://u:p@db/portal", "PORTAL_DATA_KEY": "k", "BASE_URL": "https://portal.example.gov.uk",
+		"PORTAL_OCDS_PREFIX": "ocds-b5fd17", "PORTAL_OCDS_BUYER_ID": "GB-LAE-EXA"}
 	if _, err := Load(env(base), true); err == nil || !strings.Contains(err.Error(), "PORTAL_AUDIT_KEY is not set") {
 		t.Errorf("production without an audit key: %v", err)
 	}
@@ -110,5 +111,79 @@ func TestAuditKey(t *testing.T) {
 	dev := map[string]string{"PORTAL_ENV": "development", "DATABASE_URL": "postgres://u:p@db/portal", "PORTAL_DATA_KEY": "k"}
 	if _, err := Load(env(dev), true); err != nil {
 		t.Errorf("development without an audit key: %v", err)
+	}
+}
+
+// Production refuses to start without the council's own OCDS prefix (the documentation's
+// placeholder is refused) and its buyer identifier; development runs without them.
+func TestProductionRequiresOCDSPublishing(t *testing.T) {
+	base := map[string]string{"DATABASE_URL": "postgres://u:p@db/portal", "PORTAL_DATA_KEY": "k", "BASE_URL": "https://portal.example.gov.uk",
+		"PORTAL_AUDIT_KEY": base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32))}
+	with := func(kv ...string) map[string]string {
+		m := maps.Clone(base)
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return m
+	}
+	refused := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"neither", base, "PORTAL_OCDS_PREFIX is not set"},
+		{"no buyer", with("PORTAL_OCDS_PREFIX", "ocds-b5fd17"), "PORTAL_OCDS_BUYER_ID is not set"},
+		{"the placeholder", with("PORTAL_OCDS_PREFIX", "ocds-xxxxxx", "PORTAL_OCDS_BUYER_ID", "GB-LAE-EXA"), "placeholder ocds-xxxxxx"},
+		{"the placeholder in capitals", with("PORTAL_OCDS_PREFIX", "OCDS-XXXXXX", "PORTAL_OCDS_BUYER_ID", "GB-LAE-EXA"), "placeholder ocds-xxxxxx"},
+		{"a malformed prefix", with("PORTAL_OCDS_PREFIX", "ocds-abc", "PORTAL_OCDS_BUYER_ID", "GB-LAE-EXA"), "PORTAL_OCDS_PREFIX must be"},
+		{"a malformed buyer", with("PORTAL_OCDS_PREFIX", "ocds-b5fd17", "PORTAL_OCDS_BUYER_ID", "Exampleshire"), "PORTAL_OCDS_BUYER_ID must be"},
+		{"a licence that is not a URL", with("PORTAL_OCDS_PREFIX", "ocds-b5fd17", "PORTAL_OCDS_BUYER_ID", "GB-LAE-EXA", "PORTAL_OCDS_LICENSE", "OGL"), "PORTAL_OCDS_LICENSE must be a URL"},
+	}
+	for _, tc := range refused {
+		if _, err := Load(env(tc.env), true); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want %q", tc.name, err, tc.want)
+		}
+	}
+	c, err := Load(env(with("PORTAL_OCDS_PREFIX", "ocds-b5fd17", "PORTAL_OCDS_BUYER_ID", "GB-LAE-EXA",
+		"PORTAL_OCDS_PUBLICATION_POLICY", "https://council.example.gov.uk/open-data")), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := OCDS{OCIDPrefix: "ocds-b5fd17", BuyerIdentifier: "GB-LAE-EXA",
+		License: "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/", PublicationPolicy: "https://council.example.gov.uk/open-data"}
+	if c.OCDS != want {
+		t.Errorf("OCDS %+v, want %+v", c.OCDS, want)
+	}
+	if c, err := Load(env(with("PORTAL_OCDS_PREFIX", "ocds-b5fd17", "PORTAL_OCDS_BUYER_ID", "GB-LAE-EXA", "PORTAL_OCDS_LICENSE", "none")), true); err != nil || c.OCDS.License != "" {
+		t.Errorf("licence none: %q %v", c.OCDS.License, err)
+	}
+	dev := with("PORTAL_ENV", "development")
+	if c, err := Load(env(dev), true); err != nil || c.OCDS.OCIDPrefix != "" {
+		t.Errorf("development without OCDS settings: %v", err)
+	}
+}
+
+// TestSessionWarning: the timeout warning comes 5 minutes before the idle timeout by default,
+// half the timeout when that is shorter, and a warning set no shorter than the timeout is refused.
+func TestSessionWarning(t *testing.T) {
+	for _, tc := range []struct {
+		idle, warning string
+		want          time.Duration
+	}{
+		{"", "", 5 * time.Minute},
+		{"4m", "", 2 * time.Minute},
+		{"1m", "58s", 58 * time.Second},
+	} {
+		c, err := Load(env(map[string]string{"PORTAL_ENV": "development", "PORTAL_SESSION_IDLE": tc.idle, "PORTAL_SESSION_WARNING": tc.warning}), false)
+		if err != nil {
+			t.Fatalf("idle %q warning %q: %v", tc.idle, tc.warning, err)
+		}
+		if c.SessionWarning != tc.want {
+			t.Errorf("idle %q warning %q: warns %s before, want %s", tc.idle, tc.warning, c.SessionWarning, tc.want)
+		}
+	}
+	_, err := Load(env(map[string]string{"PORTAL_ENV": "development", "PORTAL_SESSION_IDLE": "10m", "PORTAL_SESSION_WARNING": "10m"}), false)
+	if err == nil || !strings.Contains(err.Error(), "PORTAL_SESSION_WARNING must be shorter than PORTAL_SESSION_IDLE") {
+		t.Errorf("a warning as long as the timeout: %v", err)
 	}
 }

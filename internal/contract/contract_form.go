@@ -33,12 +33,22 @@ type ContractForm struct {
 	Status            string         `form:"status" label:"the status"`
 	DateSigned        form.DateInput `form:"date_signed" label:"the date signed"`
 	TerminationReason string         `form:"termination_reason" multiline:"true" validate:"max=2000" label:"the reason for termination"`
+	// What the Procurement Act 2023 notices need (notice.go).
+	Procedure      string         `form:"award_procedure" label:"the procedure"`
+	LightTouch     string         `form:"light_touch" label:"whether it is a light-touch contract"`
+	CPVCodes       string         `form:"cpv_codes" validate:"max=500" label:"the CPV codes"`
+	SupplierPPON   string         `form:"supplier_ppon" validate:"max=20" label:"the supplier's PPON"`
+	EstimatedValue form.Pounds    `form:"estimated_value" label:"the estimated value"`
+	MaximumValue   form.Pounds    `form:"maximum_value" label:"the maximum value"`
+	PublishedOn    form.DateInput `form:"published_on" label:"the date the contract details notice was published"`
+	KPIExemption   string         `form:"kpi_exemption" label:"the exemption from section 52"`
 }
 
 // ContractFormOrder is the order of the form's fields, for the error summary.
 var ContractFormOrder = []string{"reference", "title", "provider", "service_category", "procurement_route", "framework_name", "lot",
 	"start_date", "end_date", "extension_options", "extension_months", "total_value", "annual_value", "payment_terms",
-	"manager", "status", "date_signed", "termination_reason"}
+	"manager", "status", "date_signed", "termination_reason", "award_procedure", "light_touch", "cpv_codes", "supplier_ppon",
+	"estimated_value", "maximum_value", "published_on", "kpi_exemption"}
 
 // ContractFormOf fills the form from a stored contract, for editing.
 func ContractFormOf(c *Contract) ContractForm {
@@ -47,7 +57,17 @@ func ContractFormOf(c *Contract) ContractForm {
 		StartDate: form.DateInputOf(&c.StartDate), EndDate: form.DateInputOf(&c.EndDate),
 		ExtensionOptions: c.ExtensionOptions, TotalValue: form.PoundsOf(c.TotalValuePence), AnnualValue: form.PoundsOf(c.AnnualValuePence),
 		PaymentTerms: c.PaymentTerms, Status: string(c.Stored), DateSigned: form.DateInputOf(c.DateSigned),
-		TerminationReason: c.TerminationReason}
+		TerminationReason: c.TerminationReason, Procedure: string(c.Procedure), CPVCodes: strings.Join(c.CPVCodes, ", "),
+		SupplierPPON: c.SupplierPPON, PublishedOn: form.DateInputOf(c.PublishedOn), KPIExemption: c.KPIExemption, LightTouch: "no"}
+	if c.LightTouch {
+		f.LightTouch = "yes"
+	}
+	if c.EstimatedValuePence != nil {
+		f.EstimatedValue = form.PoundsOf(*c.EstimatedValuePence)
+	}
+	if c.MaximumValuePence != nil {
+		f.MaximumValue = form.PoundsOf(*c.MaximumValuePence)
+	}
 	if c.ExtensionMonths > 0 {
 		f.ExtensionMonths = strconv.Itoa(c.ExtensionMonths)
 	}
@@ -70,6 +90,13 @@ type contractValues struct {
 	Status                                         Status
 	DateSigned                                     *time.Time
 	TerminationReason                              string
+	Procedure                                      Procedure
+	LightTouch                                     bool
+	CPVCodes                                       []string
+	SupplierPPON                                   string
+	EstimatedValuePence, MaximumValuePence         *int64
+	PublishedOn                                    *time.Time
+	KPIExemption                                   string
 }
 
 // validate checks what the form alone can tell, returning one message per wrong field;
@@ -146,7 +173,87 @@ func (f *ContractForm) validate(today time.Time) (contractValues, map[string]str
 	} else if v.Status != StatusTerminated {
 		v.TerminationReason = ""
 	}
+	f.validateNotices(&v, errs, today)
 	return v, errs
+}
+
+// validateNotices checks what the Procurement Act 2023 notices need. A contract let before
+// the Act (procedure pcr2015) may leave the CPV codes and values empty, since old records
+// often lack them; every other contract must give them.
+func (f *ContractForm) validateNotices(v *contractValues, errs map[string]string, today time.Time) {
+	v.Procedure = Procedure(f.Procedure)
+	legacy := v.Procedure == ProcedurePCR2015
+	if !hasOption(Procedures, f.Procedure) {
+		errs["award_procedure"] = "Select the procedure the contract was awarded under"
+	} else if v.Procedure == ProcedureCallOff && !v.Route.NeedsFramework() && errs["procurement_route"] == "" {
+		errs["award_procedure"] = "A call-off must have the procurement route framework call-off or dynamic purchasing system"
+	}
+	switch f.LightTouch {
+	case "yes", "no":
+		v.LightTouch = f.LightTouch == "yes"
+	default:
+		errs["light_touch"] = "Select yes if it is a light-touch contract"
+	}
+	if errs["cpv_codes"] == "" {
+		codes, msg := ParseCPVCodes(f.CPVCodes)
+		switch {
+		case msg != "":
+			errs["cpv_codes"] = msg
+		case len(codes) == 0 && !legacy:
+			errs["cpv_codes"] = "Enter at least one CPV code, like 85311300-5"
+		}
+		v.CPVCodes = codes
+	}
+	if errs["supplier_ppon"] == "" {
+		ppon, ok := NormalisePPON(f.SupplierPPON)
+		if !ok {
+			errs["supplier_ppon"] = "Enter the PPON as 12 letters and numbers starting with P, like PDLN-5395-QMNP"
+		}
+		v.SupplierPPON = ppon
+	}
+	pounds := func(p form.Pounds, field, label string) *int64 {
+		if legacy && strings.TrimSpace(string(p)) == "" {
+			return nil
+		}
+		n, msg := p.Pence(label)
+		if msg != "" {
+			errs[field] = msg
+			return nil
+		}
+		return &n
+	}
+	v.EstimatedValuePence = pounds(f.EstimatedValue, "estimated_value", "the estimated value")
+	v.MaximumValuePence = pounds(f.MaximumValue, "maximum_value", "the maximum value")
+	switch {
+	case errs["estimated_value"] != "" || errs["maximum_value"] != "":
+	case (v.EstimatedValuePence == nil) != (v.MaximumValuePence == nil):
+		if v.EstimatedValuePence == nil {
+			errs["estimated_value"] = "Enter the estimated value, or leave both values empty"
+		} else {
+			errs["maximum_value"] = "Enter the maximum value, or leave both values empty"
+		}
+	case v.MaximumValuePence != nil && *v.MaximumValuePence < *v.EstimatedValuePence:
+		errs["maximum_value"] = "The maximum value must be the same as or more than the estimated value"
+	}
+	if !f.PublishedOn.IsEmpty() {
+		d, msg := f.PublishedOn.Time("the date the contract details notice was published")
+		switch {
+		case msg != "":
+			errs["published_on"] = msg
+		case d.After(today):
+			errs["published_on"] = "The date the notice was published must be today or in the past"
+		case v.DateSigned == nil && errs["date_signed"] == "":
+			errs["published_on"] = "Enter the date signed: a contract details notice is published after the contract is signed"
+		case v.DateSigned != nil && d.Before(*v.DateSigned):
+			errs["published_on"] = "The date the notice was published must be the same as or after the date signed"
+		default:
+			v.PublishedOn = &d
+		}
+	}
+	if !hasOption(KPIExemptions, f.KPIExemption) {
+		errs["kpi_exemption"] = "Select whether the contract is exempt from section 52"
+	}
+	v.KPIExemption = f.KPIExemption
 }
 
 // referenceOK allows what council contract registers use: letters, digits, - / . and _.

@@ -125,7 +125,8 @@ func contractForm(ref string, org *providerOrg, manager *person, start, end time
 		ServiceCategory: "childrens_homes", Route: "framework", FrameworkName: "East Midlands regional placements framework", Lot: "2",
 		StartDate: date(start), EndDate: date(end), ExtensionOptions: "One extension of 12 months", ExtensionMonths: "12",
 		TotalValue: "1,200,000", AnnualValue: "400000.50", PaymentTerms: "Monthly in arrears", ManagerID: manager.ID, Status: "active",
-		DateSigned: date(start.AddDate(0, 0, -10))}
+		DateSigned: date(start.AddDate(0, 0, -10)), Procedure: "pcr2015", LightTouch: "yes", CPVCodes: "85311300-5",
+		EstimatedValue: "1,440,000", MaximumValue: "1,500,000"}
 }
 
 // kpiForm is a valid monthly KPI where higher is better: target 95, amber below 90, red below 80.

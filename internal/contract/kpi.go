@@ -27,13 +27,26 @@ type KPI struct {
 	Amber      float64   `db:"amber_threshold"`
 	Red        float64   `db:"red_threshold"`
 	Frequency  Frequency `db:"frequency"`
-	Version    int       `db:"version"`
-	CreatedAt  time.Time `db:"created_at"`
-	UpdatedAt  time.Time `db:"updated_at"`
+	// MostMaterial marks one of the three KPIs most material to the contract, which its
+	// notices publish (Procurement Act 2023, section 52).
+	MostMaterial bool      `db:"most_material"`
+	Version      int       `db:"version"`
+	CreatedAt    time.Time `db:"created_at"`
+	UpdatedAt    time.Time `db:"updated_at"`
 }
 
 // Rate is v's rating against the KPI's boundaries.
 func (k *KPI) Rate(v float64) RAG { return Rate(v, k.Direction, k.Amber, k.Red) }
+
+// MeetsTarget reports whether v reaches the target: at or above it when higher is better,
+// at or below it when lower is better. A green rating alone does not say so, since the
+// amber boundary may sit short of the target.
+func (k *KPI) MeetsTarget(v float64) bool {
+	if k.Direction == LowerIsBetter {
+		return v <= k.Target
+	}
+	return v >= k.Target
+}
 
 // Format shows a figure with the KPI's unit: "95%", "12 days".
 func (k *KPI) Format(v float64) string { return withUnit(FormatNumber(v), k.Unit) }
@@ -80,15 +93,47 @@ type KPIForm struct {
 	Amber     string `form:"amber_threshold" label:"the amber boundary"`
 	Red       string `form:"red_threshold" label:"the red boundary"`
 	Frequency string `form:"frequency" label:"how often it is reported"`
+	// MostMaterial is "yes" when the box "one of the three most material" is ticked.
+	MostMaterial string `form:"most_material" label:"whether it is one of the three most material KPIs"`
 }
 
 // KPIFormOrder is the order of the form's fields, for the error summary.
-var KPIFormOrder = []string{"name", "measure", "unit", "target", "direction", "amber_threshold", "red_threshold", "frequency"}
+var KPIFormOrder = []string{"name", "measure", "unit", "target", "direction", "amber_threshold", "red_threshold", "frequency", "most_material"}
 
 // KPIFormOf fills the form from a KPI, for editing.
 func KPIFormOf(k *KPI) KPIForm {
 	return KPIForm{Name: k.Name, Unit: k.Unit, Measure: string(k.Measure), Target: FormatNumber(k.Target), Direction: string(k.Direction),
-		Amber: FormatNumber(k.Amber), Red: FormatNumber(k.Red), Frequency: string(k.Frequency)}
+		Amber: FormatNumber(k.Amber), Red: FormatNumber(k.Red), Frequency: string(k.Frequency), MostMaterial: yesIf(k.MostMaterial)}
+}
+
+func yesIf(b bool) string {
+	if b {
+		return "yes"
+	}
+	return ""
+}
+
+// MostMaterialOptions is the single box of the KPI form.
+var MostMaterialOptions = []provider.Option{{Value: "yes", Label: "This is one of the 3 KPIs most material to the contract"}}
+
+// MaxMostMaterial is how many KPIs a contract's notices publish as most material.
+const MaxMostMaterial = 3
+
+// checkMostMaterial refuses a fourth KPI marked most material on a contract; the caller
+// holds the contract's lock, so two editors cannot each mark a third.
+func checkMostMaterial(ctx context.Context, tx *sqlx.Tx, contractID, exceptID string, k *KPI) error {
+	if !k.MostMaterial {
+		return nil
+	}
+	var n int
+	if err := tx.GetContext(ctx, &n, `SELECT count(*) FROM kpis WHERE contract_id = $1 AND most_material AND id::text <> $2`,
+		contractID, exceptID); err != nil {
+		return fmt.Errorf("most material kpis: %w", err)
+	}
+	if n >= MaxMostMaterial {
+		return apperr.InvalidFields(map[string]string{"most_material": "3 other KPIs are already marked most material. Untick one of them first"})
+	}
+	return nil
 }
 
 // validate checks the form and returns the KPI it describes.
@@ -97,7 +142,11 @@ func (f *KPIForm) validate() (KPI, map[string]string) {
 	if errs == nil {
 		errs = map[string]string{}
 	}
-	k := KPI{Name: f.Name, Unit: f.Unit, Measure: Measure(f.Measure), Direction: Direction(f.Direction), Frequency: Frequency(f.Frequency)}
+	k := KPI{Name: f.Name, Unit: f.Unit, Measure: Measure(f.Measure), Direction: Direction(f.Direction), Frequency: Frequency(f.Frequency),
+		MostMaterial: f.MostMaterial == "yes"}
+	if f.MostMaterial != "" && f.MostMaterial != "yes" {
+		errs["most_material"] = "Tick the box only if this is one of the 3 most material KPIs"
+	}
 	var msg string
 	if k.Target, msg = ParseNumber(f.Target, "the target"); msg != "" {
 		errs["target"] = msg
@@ -147,7 +196,7 @@ func (f *KPIForm) validate() (KPI, map[string]string) {
 	return k, errs
 }
 
-const kpiColumns = `id, contract_id, name, unit, measure, target, direction, amber_threshold, red_threshold, frequency, version, created_at, updated_at`
+const kpiColumns = `id, contract_id, name, unit, measure, target, direction, amber_threshold, red_threshold, frequency, most_material, version, created_at, updated_at`
 
 // KPIs lists a contract's KPIs by name.
 func KPIs(ctx context.Context, q sqlx.QueryerContext, contractID string) ([]KPI, error) {
@@ -195,9 +244,12 @@ func (svc *Service) CreateKPI(ctx context.Context, contractID string, f KPIForm)
 		if err := uniqueKPIName(ctx, tx, contractID, "", k.Name); err != nil {
 			return err
 		}
-		if err := tx.GetContext(ctx, &k, `INSERT INTO kpis (contract_id, name, unit, measure, target, direction, amber_threshold, red_threshold, frequency)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING `+kpiColumns,
-			contractID, k.Name, k.Unit, k.Measure, k.Target, k.Direction, k.Amber, k.Red, k.Frequency); err != nil {
+		if err := checkMostMaterial(ctx, tx, contractID, "", &k); err != nil {
+			return err
+		}
+		if err := tx.GetContext(ctx, &k, `INSERT INTO kpis (contract_id, name, unit, measure, target, direction, amber_threshold, red_threshold, frequency, most_material)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING `+kpiColumns,
+			contractID, k.Name, k.Unit, k.Measure, k.Target, k.Direction, k.Amber, k.Red, k.Frequency, k.MostMaterial); err != nil {
 			return fmt.Errorf("create kpi: %w", err)
 		}
 		settings, err := LoadSettings(ctx, tx)
@@ -238,10 +290,13 @@ func (svc *Service) UpdateKPI(ctx context.Context, id string, version int, f KPI
 		if err := uniqueKPIName(ctx, tx, k.ContractID, k.ID, next.Name); err != nil {
 			return err
 		}
+		if err := checkMostMaterial(ctx, tx, k.ContractID, k.ID, &next); err != nil {
+			return err
+		}
 		before := kpiSummary(k)
 		if _, err := tx.ExecContext(ctx, `UPDATE kpis SET name = $2, unit = $3, target = $4, direction = $5, amber_threshold = $6,
-			red_threshold = $7, frequency = $8, measure = $9, version = version + 1, updated_at = now() WHERE id = $1`,
-			id, next.Name, next.Unit, next.Target, next.Direction, next.Amber, next.Red, next.Frequency, next.Measure); err != nil {
+			red_threshold = $7, frequency = $8, measure = $9, most_material = $10, version = version + 1, updated_at = now() WHERE id = $1`,
+			id, next.Name, next.Unit, next.Target, next.Direction, next.Amber, next.Red, next.Frequency, next.Measure, next.MostMaterial); err != nil {
 			return fmt.Errorf("update kpi: %w", err)
 		}
 		next.ID = k.ID
@@ -307,7 +362,7 @@ func uniqueKPIName(ctx context.Context, tx *sqlx.Tx, contractID, exceptID, name 
 // kpiSummary is a KPI as the audit trail records it.
 func kpiSummary(k *KPI) map[string]string {
 	return map[string]string{"name": k.Name, "unit": k.Unit, "measure": string(k.Measure), "target": FormatNumber(k.Target), "direction": string(k.Direction),
-		"amber_threshold": FormatNumber(k.Amber), "red_threshold": FormatNumber(k.Red), "frequency": string(k.Frequency)}
+		"amber_threshold": FormatNumber(k.Amber), "red_threshold": FormatNumber(k.Red), "frequency": string(k.Frequency), "most_material": yesIf(k.MostMaterial)}
 }
 
 // changes lists the keys whose values differ: {"key": {"from": a, "to": b}}.

@@ -45,3 +45,41 @@ func LateReturnsByProvider(ctx context.Context, q sqlx.QueryerContext, today tim
 	}
 	return out, nil
 }
+
+// KPIRating is a KPI's latest accepted value and its rating, for the compliance rules.
+type KPIRating struct {
+	ContractReference string
+	KPIName           string
+	ValueText         string
+	PeriodEnd         time.Time
+	RAG               RAG
+}
+
+// LatestKPIRatingsByProvider returns, for each of the organisations given, every KPI on its
+// contracts past their draft (active or ended) with the rating of its latest accepted value,
+// by contract reference and KPI name. A KPI with no accepted value yet is left out, and so is
+// an organisation with none.
+func LatestKPIRatingsByProvider(ctx context.Context, q sqlx.QueryerContext, orgIDs []string) (map[string][]KPIRating, error) {
+	valid := make([]string, 0, len(orgIDs))
+	for _, id := range orgIDs {
+		if db.IsUUID(id) {
+			valid = append(valid, id)
+		}
+	}
+	out := map[string][]KPIRating{}
+	if len(valid) == 0 {
+		return out, nil
+	}
+	var rows []MonitoringReturn
+	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT * FROM (SELECT DISTINCT ON (r.kpi_id) `+returnColumns+returnFrom+`
+		WHERE c.organisation_id = ANY($1::uuid[]) AND c.status IN ('active', 'ended') AND (`+acceptedValue+`) IS NOT NULL
+		ORDER BY r.kpi_id, r.period_start DESC) latest ORDER BY upper(contract_reference), lower(kpi_name)`, stringArray(valid)); err != nil {
+		return nil, fmt.Errorf("latest kpi ratings: %w", err)
+	}
+	for i := range rows {
+		r := &rows[i]
+		out[r.OrganisationID] = append(out[r.OrganisationID], KPIRating{ContractReference: r.ContractReference, KPIName: r.KPIName,
+			ValueText: r.AcceptedValueText(), PeriodEnd: dateOf(r.PeriodEnd), RAG: r.AcceptedRAG()})
+	}
+	return out, nil
+}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/council/provider-portal/internal/provider"
+	"github.com/lib/pq"
 )
 
 // Status is where a contract is in its life.
@@ -150,9 +151,20 @@ type Contract struct {
 	TerminationReason string     `db:"termination_reason"`
 	TerminatedOn      *time.Time `db:"terminated_on"`
 	VariationsPence   int64      `db:"variations_pence"`
-	Version           int        `db:"version"`
-	CreatedAt         time.Time  `db:"created_at"`
-	UpdatedAt         time.Time  `db:"updated_at"`
+	// What the Procurement Act 2023 notices need (see notice.go).
+	Procedure    Procedure      `db:"award_procedure"`
+	LightTouch   bool           `db:"light_touch"`
+	CPVCodes     pq.StringArray `db:"cpv_codes"`
+	SupplierPPON string         `db:"supplier_ppon"`
+	PublishedOn  *time.Time     `db:"published_on"`
+	// EstimatedValuePence and MaximumValuePence are nil on contracts let before the Act
+	// that nobody has recorded them for.
+	EstimatedValuePence *int64    `db:"estimated_value_pence"`
+	MaximumValuePence   *int64    `db:"maximum_value_pence"`
+	KPIExemption        string    `db:"kpi_exemption"`
+	Version             int       `db:"version"`
+	CreatedAt           time.Time `db:"created_at"`
+	UpdatedAt           time.Time `db:"updated_at"`
 	// Status is the status as of the day the contract was read: Stored, with an active
 	// contract shown as expiring or ended by its end date.
 	Status Status `db:"-"`
@@ -210,6 +222,8 @@ type Document struct {
 	ContentType  string    `db:"content_type"`
 	Size         int       `db:"size_bytes"`
 	AddedAt      time.Time `db:"added_at"`
+	// Public documents are linked from the open data; the rest only signed-in users see.
+	Public bool `db:"public"`
 }
 
 // TypeLabel is the document's type as people say it.

@@ -2,6 +2,8 @@ package contract
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -20,11 +22,40 @@ const OCDSVersion = "1.1"
 
 // ReleasePackage is a set of releases with publishing metadata.
 type ReleasePackage struct {
-	URI           string        `json:"uri"`
-	Version       string        `json:"version"`
-	PublishedDate string        `json:"publishedDate"`
-	Publisher     OCDSPublisher `json:"publisher"`
-	Releases      []Release     `json:"releases"`
+	URI               string        `json:"uri"`
+	Version           string        `json:"version"`
+	PublishedDate     string        `json:"publishedDate"`
+	Publisher         OCDSPublisher `json:"publisher"`
+	License           string        `json:"license,omitempty"`
+	PublicationPolicy string        `json:"publicationPolicy,omitempty"`
+	Releases          []Release     `json:"releases"`
+}
+
+// RecordPackage is the records of contracting processes: each with the history of its
+// releases, linked by url, and the release compiled from them.
+type RecordPackage struct {
+	URI               string        `json:"uri"`
+	Version           string        `json:"version"`
+	PublishedDate     string        `json:"publishedDate"`
+	Publisher         OCDSPublisher `json:"publisher"`
+	License           string        `json:"license,omitempty"`
+	PublicationPolicy string        `json:"publicationPolicy,omitempty"`
+	Records           []Record      `json:"records"`
+}
+
+// Record is one contracting process: every release published of it, oldest first, and its
+// current state.
+type Record struct {
+	OCID            string          `json:"ocid"`
+	Releases        []LinkedRelease `json:"releases"`
+	CompiledRelease Release         `json:"compiledRelease"`
+}
+
+// LinkedRelease points at a release by the url of the package that holds it.
+type LinkedRelease struct {
+	URL  string   `json:"url"`
+	Date string   `json:"date"`
+	Tag  []string `json:"tag"`
 }
 
 // OCDSPublisher is who publishes the package: the council.
@@ -76,11 +107,11 @@ type OCDSAddress struct {
 	CountryName   string `json:"countryName,omitempty"`
 }
 
-// ContactPoint is a person or office to contact.
+// ContactPoint is an office to contact. Only the council's role mailbox is published: no
+// person's name, email or telephone number goes into open data.
 type ContactPoint struct {
-	Name      string `json:"name,omitempty"`
-	Email     string `json:"email,omitempty"`
-	Telephone string `json:"telephone,omitempty"`
+	Name  string `json:"name,omitempty"`
+	Email string `json:"email,omitempty"`
 }
 
 // OrgRef points at a party by id.
@@ -168,11 +199,11 @@ type Amendment struct {
 }
 
 // Buyer is the council as OCDS shows it: the buyer of every contract and the publisher.
+// Email is the council's role mailbox (PORTAL_COUNCIL_EMAIL), never a person's.
 type Buyer struct {
 	Name         string
 	AddressLines []string
 	Email        string
-	Telephone    string
 }
 
 // ocdsStatus maps a contract's status to the OCDS contractStatus codelist: a draft is
@@ -203,16 +234,17 @@ func awardStatus(c *Contract) string {
 	return "active"
 }
 
-// milestoneStatus maps a return to the milestoneStatus codelist: an accepted value that is
-// green met its KPI, amber partly met it, red did not; an overdue return did not meet its
+// milestoneStatus maps a return to the milestoneStatus codelist: an accepted value that
+// reaches the KPI's target met it; one short of the target but not red (green within the
+// tolerance, or amber) partly met it; a red one did not; an overdue return did not meet its
 // due date; anything else (not due, or submitted and not yet accepted) is scheduled. Only
 // the accepted revision counts: a value under review or under query is not published.
 func milestoneStatus(r *MonitoringReturn) string {
 	if r.AcceptedValue != nil {
-		switch r.AcceptedRAG() {
-		case Green:
+		switch {
+		case r.KPI().MeetsTarget(*r.AcceptedValue):
 			return "met"
-		case Amber:
+		case r.AcceptedRAG() != Red:
 			return "partiallyMet"
 		}
 		return "notMet"
@@ -267,8 +299,8 @@ func buyerParty(b Buyer, s Settings) Party {
 	if len(b.AddressLines) > 0 {
 		p.Address = addressOf(b.AddressLines)
 	}
-	if b.Email != "" || b.Telephone != "" {
-		p.ContactPoint = &ContactPoint{Name: "Commissioning team", Email: b.Email, Telephone: b.Telephone}
+	if b.Email != "" {
+		p.ContactPoint = &ContactPoint{Name: "Commissioning team", Email: b.Email}
 	}
 	return p
 }
@@ -291,8 +323,10 @@ func addressOf(lines []string) *OCDSAddress {
 }
 
 // BuildRelease makes a contract's release: the council and the provider as parties, one
-// award, and the contract with its period, value, documents, variations (as amendments)
-// and monitoring returns (as implementation milestones).
+// award, and the contract with its period, value, public documents, variations (as
+// amendments) and monitoring returns (as implementation milestones). Its id is the ocid and
+// a hash of everything else but the date (ReleaseID), so any change to what it says makes a
+// new release, and an unchanged one keeps its id however often it is built.
 func BuildRelease(in ReleaseInput) Release {
 	c := in.Contract
 	ocid := OCID(in.Settings.OCIDPrefix, c.ID)
@@ -305,13 +339,14 @@ func BuildRelease(in ReleaseInput) Release {
 	buyer := buyerParty(in.Buyer, in.Settings)
 	supplier := in.Supplier
 	rel := Release{
-		OCID: ocid, ID: ocid + "-" + latest.UTC().Format("20060102T150405.000000Z"), Date: instant(latest),
+		OCID: ocid, Date: instant(latest),
 		Tag: []string{"contract"}, InitiationType: "tender", Language: "en",
 		Parties: []Party{buyer, supplier},
 		Buyer:   OrgRef{ID: buyer.ID, Name: buyer.Name},
 	}
+	// The schema defines durationInDays as the difference between the start and end dates.
 	period := &OCDSPeriod{StartDate: dateTime(c.StartDate), EndDate: dateTime(c.EndDate),
-		DurationInDays: int(dateOf(c.EndDate).Sub(dateOf(c.StartDate)).Hours()/24) + 1}
+		DurationInDays: int(dateOf(c.EndDate).Sub(dateOf(c.StartDate)).Hours() / 24)}
 	if end := c.ExtensionEnd(); end != nil {
 		period.MaxExtentDate = dateTime(*end)
 	}
@@ -327,6 +362,9 @@ func BuildRelease(in ReleaseInput) Release {
 		oc.DateSigned = dateTime(*c.DateSigned)
 	}
 	for _, d := range in.Documents {
+		if !d.Public {
+			continue // only documents the officer marked public are published
+		}
 		doc := OCDSDocument{ID: d.DocumentID, DocumentType: d.DocumentType, Title: d.Title, DatePublished: instant(d.AddedAt),
 			Format: d.ContentType, Language: "en"}
 		if d.DocumentType == "other" {
@@ -356,7 +394,21 @@ func BuildRelease(in ReleaseInput) Release {
 		rel.Tag = append(rel.Tag, "contractTermination")
 	}
 	rel.Awards, rel.Contracts = []Award{award}, []OCDSContract{oc}
+	rel.ID = ReleaseID(rel)
 	return rel
+}
+
+// ReleaseID is the release's id: its ocid and the first 16 hex digits of the SHA-256 of its
+// JSON without the id and the date. encoding/json writes struct fields in a fixed order and
+// map keys sorted, so the same content always hashes the same.
+func ReleaseID(r Release) string {
+	r.ID, r.Date = "", ""
+	data, err := json.Marshal(r)
+	if err != nil {
+		panic(err) // a Release holds only strings, numbers, slices and JSON-safe maps
+	}
+	sum := sha256.Sum256(data)
+	return r.OCID + "-" + hex.EncodeToString(sum[:8])
 }
 
 func contractDescription(c *Contract) string {
@@ -392,7 +444,7 @@ func milestoneOf(r *MonitoringReturn) Milestone {
 
 // SupplierParty describes a provider as an OCDS party, from its approved record: its
 // Companies House number (GB-COH) or charity number (GB-CHC, GB-SC, GB-NIC) as identifier
-// (the other, if both, as an additional one), its registered office, and its key contact.
+// (the other, if both, as an additional one) and its registered office.
 // A provider with neither number gets a party id from its supplier reference.
 func SupplierParty(ctx context.Context, q sqlx.QueryerContext, orgID string) (Party, error) {
 	org, err := provider.OrganisationByID(ctx, q, orgID)
@@ -437,9 +489,8 @@ func SupplierParty(ctx context.Context, q sqlx.QueryerContext, orgID string) (Pa
 		p.Address = &OCDSAddress{StreetAddress: strings.Join(nonEmpty(a.RegLine1, a.RegLine2), ", "), Locality: a.RegTown,
 			Region: a.RegCounty, PostalCode: a.RegPostcode, CountryName: "United Kingdom"}
 	}
-	if c, ok := approved(provider.SectionContacts).(*provider.ContactsAnswers); ok && c != nil && c.KeyContactName != "" {
-		p.ContactPoint = &ContactPoint{Name: c.KeyContactName, Email: c.KeyContactEmail, Telephone: c.KeyContactPhone}
-	}
+	// No contact point: the provider's contacts are people, and people's names, emails and
+	// phone numbers are not published.
 	return p, nil
 }
 
@@ -455,7 +506,7 @@ func nonEmpty(parts ...string) []string {
 
 // Releases builds the release of each contract, reading what each needs.
 func (svc *Service) Releases(ctx context.Context, contracts []Contract, buyer Buyer) ([]Release, error) {
-	settings, err := LoadSettings(ctx, svc.DB)
+	settings, err := svc.OCDSSettings(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -473,7 +524,7 @@ func (svc *Service) Releases(ctx context.Context, contracts []Contract, buyer Bu
 			suppliers[c.OrganisationID] = supplier
 		}
 		in := ReleaseInput{Contract: c, Supplier: supplier, Buyer: buyer, Settings: settings,
-			DocumentURL: func(id string) string { return svc.link("/documents/" + id) }}
+			DocumentURL: func(id string) string { return svc.link(OpenDataDocumentPath + id) }}
 		if in.Documents, err = Documents(ctx, svc.DB, c.ID); err != nil {
 			return nil, err
 		}
@@ -500,12 +551,19 @@ func NewPackage(uri string, buyer Buyer, s Settings, releases []Release, now tim
 	if published.IsZero() {
 		published = now
 	}
+	pub := publisherOf(buyer, s)
+	if releases == nil {
+		releases = []Release{}
+	}
+	return ReleasePackage{URI: uri, Version: OCDSVersion, PublishedDate: instant(published), Publisher: pub,
+		License: s.License, PublicationPolicy: s.PublicationPolicy, Releases: releases}
+}
+
+// publisherOf is the council as the publisher of a package.
+func publisherOf(buyer Buyer, s Settings) OCDSPublisher {
 	pub := OCDSPublisher{Name: buyer.Name}
 	if parts := strings.SplitN(s.BuyerIdentifier, "-", 3); len(parts) == 3 {
 		pub.Scheme, pub.UID = parts[0]+"-"+parts[1], parts[2]
 	}
-	if releases == nil {
-		releases = []Release{}
-	}
-	return ReleasePackage{URI: uri, Version: OCDSVersion, PublishedDate: instant(published), Publisher: pub, Releases: releases}
+	return pub
 }

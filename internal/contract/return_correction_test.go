@@ -110,7 +110,8 @@ func TestCorrectQueriedReturn(t *testing.T) {
 	if got.AcceptedValue == nil || *got.AcceptedValue != 92 || got.AcceptedRAG() != contract.Green {
 		t.Errorf("accepted value %v", got.AcceptedValue)
 	}
-	if m := w.milestone(r.ID); m.Status != "met" || !strings.Contains(m.Description, "Returned 92%") {
+	// 92 is green but short of the target of 95: the milestone is only partly met.
+	if m := w.milestone(r.ID); m.Status != "partiallyMet" || !strings.Contains(m.Description, "Returned 92%") {
 		t.Errorf("published milestone %+v", m)
 	}
 	if ch := contract.NewTrendChart("c", w.kpi, w.returns()); len(ch.Points) != 1 || !strings.Contains(ch.Points[0].Label, "92%") {

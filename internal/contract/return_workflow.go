@@ -159,8 +159,14 @@ func (svc *Service) AcceptReturn(ctx context.Context, id string, version int) er
 			id, nullable(audit.ActorFrom(ctx).UserID), actorName(ctx, tx), svc.now()); err != nil {
 			return fmt.Errorf("accept return: %w", err)
 		}
-		return audit.Record(ctx, tx, audit.Event{Action: "contract.return.accepted", ObjectType: "monitoring_return", ObjectID: id,
-			Summary: map[string]any{"contract_id": r.ContractID, "kpi_id": r.KPIID, "value": r.ValueText(), "rag": string(r.RAG())}})
+		if err := audit.Record(ctx, tx, audit.Event{Action: "contract.return.accepted", ObjectType: "monitoring_return", ObjectID: id,
+			Summary: map[string]any{"contract_id": r.ContractID, "kpi_id": r.KPIID, "value": r.ValueText(), "rag": string(r.RAG())}}); err != nil {
+			return err
+		}
+		if svc.AcceptedChanged != nil {
+			return svc.AcceptedChanged(ctx, tx, r.OrganisationID)
+		}
+		return nil
 	})
 }
 

@@ -28,6 +28,13 @@ type Service struct {
 	// stamps when a return was submitted and accepted, so tests and demo data can make
 	// returns on time or late.
 	Now func() time.Time
+	// Publishing is the OCDS publication settings from the configuration; those set there
+	// take the place of the stored settings (OCDSSettings).
+	Publishing Publishing
+	// AcceptedChanged, when set, runs in the transaction that accepts a monitoring return,
+	// with the provider's organisation id, so what is derived from accepted KPI values
+	// changes with them: the wiring sets it to refresh the stored compliance rating.
+	AcceptedChanged func(ctx context.Context, tx sqlx.ExtContext, orgID string) error
 }
 
 func (svc *Service) now() time.Time {
@@ -112,12 +119,15 @@ func (svc *Service) CreateContract(ctx context.Context, f ContractForm) (*Contra
 		by := nullable(audit.ActorFrom(ctx).UserID)
 		err = tx.GetContext(ctx, &id, `INSERT INTO contracts (reference, title, organisation_id, service_category, procurement_route,
 			framework_name, lot, start_date, end_date, extension_options, extension_months, total_value_pence, annual_value_pence,
-			payment_terms, manager_id, status, date_signed, termination_reason, terminated_on, created_by, updated_by)
+			payment_terms, manager_id, status, date_signed, termination_reason, terminated_on, created_by, updated_by,
+			award_procedure, light_touch, cpv_codes, supplier_ppon, published_on, estimated_value_pence, maximum_value_pence, kpi_exemption)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-				CASE WHEN $16 = 'terminated' THEN $19::date END, $20, $20) RETURNING id`,
+				CASE WHEN $16 = 'terminated' THEN $19::date END, $20, $20, $21, $22, $23, $24, $25, $26, $27, $28) RETURNING id`,
 			v.Reference, v.Title, orgID, v.ServiceCategory, string(v.Route), v.FrameworkName, v.Lot, v.StartDate, v.EndDate,
 			v.ExtensionOptions, v.ExtensionMonths, v.TotalValuePence, v.AnnualValuePence, v.PaymentTerms, v.ManagerID,
-			string(v.Status), v.DateSigned, v.TerminationReason, svc.Today(), by)
+			string(v.Status), v.DateSigned, v.TerminationReason, svc.Today(), by,
+			string(v.Procedure), v.LightTouch, stringArray(nonNil(v.CPVCodes)), v.SupplierPPON, v.PublishedOn, v.EstimatedValuePence,
+			v.MaximumValuePence, v.KPIExemption)
 		if db.IsCode(err, db.CodeUniqueViolation) {
 			return apperr.InvalidFields(map[string]string{"reference": "A contract with this reference already exists"})
 		}
@@ -161,10 +171,14 @@ func (svc *Service) UpdateContract(ctx context.Context, id string, version int, 
 			extension_months = $12, total_value_pence = $13, annual_value_pence = $14, payment_terms = $15, manager_id = $16,
 			status = $17, date_signed = $18, termination_reason = $19,
 			terminated_on = CASE WHEN $17 <> 'terminated' THEN NULL WHEN status = 'terminated' THEN terminated_on ELSE $20::date END,
+			award_procedure = $22, light_touch = $23, cpv_codes = $24, supplier_ppon = $25, published_on = $26,
+			estimated_value_pence = $27, maximum_value_pence = $28, kpi_exemption = $29,
 			version = version + 1, updated_at = now(), updated_by = $21 WHERE id = $1`,
 			id, v.Reference, v.Title, orgID, v.ServiceCategory, string(v.Route), v.FrameworkName, v.Lot, v.StartDate, v.EndDate,
 			v.ExtensionOptions, v.ExtensionMonths, v.TotalValuePence, v.AnnualValuePence, v.PaymentTerms, v.ManagerID,
-			string(v.Status), v.DateSigned, v.TerminationReason, svc.Today(), nullable(audit.ActorFrom(ctx).UserID))
+			string(v.Status), v.DateSigned, v.TerminationReason, svc.Today(), nullable(audit.ActorFrom(ctx).UserID),
+			string(v.Procedure), v.LightTouch, stringArray(nonNil(v.CPVCodes)), v.SupplierPPON, v.PublishedOn, v.EstimatedValuePence,
+			v.MaximumValuePence, v.KPIExemption)
 		if db.IsCode(err, db.CodeUniqueViolation) {
 			return apperr.InvalidFields(map[string]string{"reference": "A contract with this reference already exists"})
 		}
@@ -283,6 +297,24 @@ func contractSummary(c *Contract) map[string]string {
 		"extension_months": strconv.Itoa(c.ExtensionMonths), "total_value_pence": strconv.FormatInt(c.TotalValuePence, 10),
 		"annual_value_pence": strconv.FormatInt(c.AnnualValuePence, 10), "payment_terms": c.PaymentTerms, "manager_id": manager,
 		"status": string(c.Stored), "date_signed": date(c.DateSigned), "termination_reason": c.TerminationReason,
-		"terminated_on": date(c.TerminatedOn),
+		"terminated_on":   date(c.TerminatedOn),
+		"award_procedure": string(c.Procedure), "light_touch": strconv.FormatBool(c.LightTouch), "cpv_codes": c.CPVText(),
+		"supplier_ppon": c.SupplierPPON, "published_on": date(c.PublishedOn), "estimated_value_pence": pence(c.EstimatedValuePence),
+		"maximum_value_pence": pence(c.MaximumValuePence), "kpi_exemption": c.KPIExemption,
 	}
+}
+
+func pence(p *int64) string {
+	if p == nil {
+		return ""
+	}
+	return strconv.FormatInt(*p, 10)
+}
+
+// nonNil makes an empty list an empty array, not NULL, for a NOT NULL array column.
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }

@@ -3,7 +3,6 @@ package contract
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/council/provider-portal/internal/audit"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/settings"
+	"github.com/council/provider-portal/internal/ukid"
 	"github.com/jmoiron/sqlx"
 )
 
@@ -28,7 +28,7 @@ const (
 	DefaultReturnDueDays      = 15
 	// DefaultOCIDPrefix is the placeholder the OCDS documentation uses. A publisher asks the
 	// OCDS Helpdesk for its own prefix ("ocds-" and six letters or digits) and sets it here.
-	DefaultOCIDPrefix = "ocds-xxxxxx"
+	DefaultOCIDPrefix = ukid.PlaceholderOCIDPrefix
 )
 
 // Settings are the commissioning settings, read together.
@@ -43,15 +43,39 @@ type Settings struct {
 	// BuyerIdentifier is the council's org-id.guide identifier, like GB-LAE-LDS (an English
 	// local authority code); empty when not known, and the buyer is published without one.
 	BuyerIdentifier string
+	// License and PublicationPolicy are the URLs OCDS packages carry; only the
+	// configuration sets them (Publishing).
+	License           string
+	PublicationPolicy string
 }
 
-// ocidPrefixPattern is the form OCDS prefixes take: "ocds-" and six lower-case letters or
-// digits, as the Helpdesk assigns them.
-var ocidPrefixPattern = regexp.MustCompile(`^ocds-[a-z0-9]{6}$`)
+// Publishing is how the council publishes OCDS, from the configuration (PORTAL_OCDS_*).
+// Production refuses to start without a registered prefix and the buyer's identifier
+// (internal/config), so open data never goes out under the placeholder prefix.
+type Publishing struct {
+	OCIDPrefix        string
+	BuyerIdentifier   string
+	License           string
+	PublicationPolicy string
+}
 
-// orgIDPattern is an org-id.guide identifier: a scheme of two or more parts ("GB-LAE") and
-// the organisation's id within it.
-var orgIDPattern = regexp.MustCompile(`^[A-Z]{2}-[A-Z0-9]{2,10}-[A-Za-z0-9][A-Za-z0-9-]{0,60}$`)
+// OCDSSettings are the stored settings with the configuration's publishing settings in
+// place of the stored ones where it sets them.
+func (svc *Service) OCDSSettings(ctx context.Context) (Settings, error) {
+	s, err := LoadSettings(ctx, svc.DB)
+	if err != nil {
+		return s, err
+	}
+	p := svc.Publishing
+	if p.OCIDPrefix != "" {
+		s.OCIDPrefix = p.OCIDPrefix
+	}
+	if p.BuyerIdentifier != "" {
+		s.BuyerIdentifier = p.BuyerIdentifier
+	}
+	s.License, s.PublicationPolicy = p.License, p.PublicationPolicy
+	return s, nil
+}
 
 // LoadSettings reads the settings, with the default for any not set.
 func LoadSettings(ctx context.Context, q sqlx.QueryerContext) (Settings, error) {
@@ -71,11 +95,11 @@ func LoadSettings(ctx context.Context, q sqlx.QueryerContext) (Settings, error) 
 				s.ReturnDueDays = n
 			}
 		case SettingOCIDPrefix:
-			if ocidPrefixPattern.MatchString(value) {
+			if ukid.IsOCIDPrefix(value) {
 				s.OCIDPrefix = value
 			}
 		case SettingBuyerIdentifier:
-			if orgIDPattern.MatchString(value) {
+			if ukid.IsOrgID(value) {
 				s.BuyerIdentifier = value
 			}
 		}
@@ -109,7 +133,7 @@ func (f *SettingsForm) Validate() (Settings, map[string]string) {
 		errs["return_due_days"] = "Enter a whole number of days from 0 to 180"
 	}
 	s.OCIDPrefix = strings.ToLower(strings.TrimSuffix(f.OCIDPrefix, "-"))
-	if !ocidPrefixPattern.MatchString(s.OCIDPrefix) {
+	if !ukid.IsOCIDPrefix(s.OCIDPrefix) {
 		errs["ocid_prefix"] = "Enter the OCDS prefix the Helpdesk gave the council: ocds- and 6 letters or numbers, like ocds-b5fd17"
 	}
 	s.BuyerIdentifier = strings.TrimSpace(f.BuyerIdentifier)
@@ -118,7 +142,7 @@ func (f *SettingsForm) Validate() (Settings, map[string]string) {
 		if parts := strings.SplitN(s.BuyerIdentifier, "-", 3); len(parts) == 3 {
 			s.BuyerIdentifier = strings.ToUpper(parts[0]) + "-" + strings.ToUpper(parts[1]) + "-" + parts[2]
 		}
-		if !orgIDPattern.MatchString(s.BuyerIdentifier) {
+		if !ukid.IsOrgID(s.BuyerIdentifier) {
 			errs["buyer_identifier"] = "Enter the council's identifier as a scheme and a code, like GB-LAE-LDS, or leave it empty"
 		}
 	}

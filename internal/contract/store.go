@@ -19,7 +19,8 @@ const contractColumns = `c.id, c.reference, c.title, c.organisation_id,
 	c.service_category, c.procurement_route, c.framework_name, c.lot, c.start_date, c.end_date,
 	c.extension_options, c.extension_months, c.total_value_pence, c.annual_value_pence, c.payment_terms,
 	c.manager_id, m.name AS manager_name, m.email::text AS manager_email, c.status, c.date_signed,
-	c.termination_reason, c.terminated_on,
+	c.termination_reason, c.terminated_on, c.award_procedure, c.light_touch, c.cpv_codes, c.supplier_ppon, c.published_on,
+	c.estimated_value_pence, c.maximum_value_pence, c.kpi_exemption,
 	coalesce((SELECT sum(v.value_change_pence) FROM contract_variations v WHERE v.contract_id = c.id), 0)::bigint AS variations_pence,
 	c.version, c.created_at, c.updated_at`
 
@@ -64,9 +65,11 @@ type Filter struct {
 	ManagerID       string
 	// VisibleToProvider leaves out drafts, which the council has not agreed with the provider.
 	VisibleToProvider bool
-	Today             time.Time
-	ExpiringDays      int
-	Limit, Offset     int
+	// Published keeps the contracts the open data publishes (Published).
+	Published     bool
+	Today         time.Time
+	ExpiringDays  int
+	Limit, Offset int
 }
 
 // Contracts lists one page of contracts, soonest ending first, and how many match in all.
@@ -101,6 +104,9 @@ func Contracts(ctx context.Context, q sqlx.QueryerContext, f Filter) ([]Contract
 	}
 	if f.VisibleToProvider {
 		conds = append(conds, "c.status <> 'draft'")
+	}
+	if f.Published {
+		conds = append(conds, publishedSQL)
 	}
 	if f.Status != "" {
 		today := dateOf(f.Today).Format(time.DateOnly)
@@ -188,7 +194,7 @@ func Variations(ctx context.Context, q sqlx.QueryerContext, contractID string) (
 func Documents(ctx context.Context, q sqlx.QueryerContext, contractID string) ([]Document, error) {
 	var out []Document
 	err := sqlx.SelectContext(ctx, q, &out, `SELECT cd.contract_id, cd.document_id, cd.title, cd.document_type, d.filename, d.content_type,
-		d.size_bytes, cd.added_at FROM contract_documents cd JOIN documents d ON d.id = cd.document_id
+		d.size_bytes, cd.added_at, cd.public FROM contract_documents cd JOIN documents d ON d.id = cd.document_id
 		WHERE cd.contract_id = $1 ORDER BY cd.added_at DESC, d.filename`, contractID)
 	if err != nil {
 		return nil, fmt.Errorf("contract documents: %w", err)

@@ -116,6 +116,9 @@ type Upload struct {
 type DocumentForm struct {
 	Title        string `form:"document_title" validate:"required,max=200" label:"the document's title"`
 	DocumentType string `form:"document_type" label:"the type of document"`
+	// Public links the document from the open data, where anyone may download it. Not
+	// public unless the officer says so: a contract can hold prices or names not for release.
+	Public bool `form:"public"`
 }
 
 // DocumentFormOrder is the order of the form's fields, for the error summary.
@@ -148,14 +151,15 @@ func (svc *Service) AddDocument(ctx context.Context, contractID string, f Docume
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO contract_documents (contract_id, document_id, title, document_type, added_by)
-			VALUES ($1, $2, $3, $4, $5)`, contractID, doc.ID, f.Title, f.DocumentType, nullable(audit.ActorFrom(ctx).UserID)); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO contract_documents (contract_id, document_id, title, document_type, added_by, public)
+			VALUES ($1, $2, $3, $4, $5, $6)`, contractID, doc.ID, f.Title, f.DocumentType, nullable(audit.ActorFrom(ctx).UserID), f.Public); err != nil {
 			return fmt.Errorf("attach document: %w", err)
 		}
 		if err := touchContract(ctx, tx, contractID); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Event{Action: "contract.document.added", ObjectType: "contract", ObjectID: contractID,
-			Summary: map[string]any{"document_id": doc.ID, "title": f.Title, "document_type": f.DocumentType, "filename": doc.Filename}})
+			Summary: map[string]any{"document_id": doc.ID, "title": f.Title, "document_type": f.DocumentType, "filename": doc.Filename,
+				"public": f.Public}})
 	})
 }

@@ -17,8 +17,8 @@ import (
 // an organisation (membership) sits above auth, privacy and provider; HTTP (web) sits above
 // every capability, and only the wiring and the commands sit above web.
 var layers = [][]string{
-	{"apperr", "config", "db", "devdb", "export", "form", "jobs", "settings", "ukid", "vault", "work"},
-	{"audit", "notify", "validate"},
+	{"apperr", "db", "devdb", "export", "form", "jobs", "settings", "ukid", "vault", "work"},
+	{"audit", "config", "notify", "validate"},
 	{"auth", "document"},
 	{"apitoken", "provider"},
 	{"contract", "finance", "privacy"},

@@ -17,6 +17,8 @@ var TableOwners = map[string]string{
 	"one_time_tokens": "auth",
 	"role_grants":     "auth",
 	"email_requests":  "auth",
+	"unsent_forms":    "auth",
+	"ended_sessions":  "auth",
 
 	// Who belongs to which organisation, and how people join one.
 	"memberships":            "membership",
@@ -47,6 +49,7 @@ var TableOwners = map[string]string{
 	"kpis":                    "contract",
 	"monitoring_returns":      "contract",
 	"monitoring_return_notes": "contract",
+	"ocds_releases":           "contract",
 
 	// Earlier revisions of returns the provider corrected.
 	"monitoring_return_revisions": "contract",

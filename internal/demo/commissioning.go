@@ -321,11 +321,17 @@ func loadContract(ctx context.Context, tx *sqlx.Tx, c demoContract, officer, pro
 	start := time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -c.StartMonths, 0)
 	end := today.AddDate(0, 0, c.EndIn)
 	var id string
+	// The Procurement Act details follow from the route and dates: children's services are
+	// light touch, the estimate is the whole term and the maximum allows 10% more.
+	signed, value := start.AddDate(0, 0, -14), c.AnnualPounds*c.Years*100
 	if err := tx.GetContext(ctx, &id, `INSERT INTO contracts (reference, title, organisation_id, service_category, procurement_route,
 		framework_name, lot, start_date, end_date, total_value_pence, annual_value_pence, payment_terms, manager_id, status, date_signed,
-		created_by, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'active', $14, $13, $13) RETURNING id`,
+		created_by, updated_by, award_procedure, light_touch, cpv_codes, estimated_value_pence, maximum_value_pence, published_on)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'active', $14, $13, $13, $15, true, $16, $10, $17, $18) RETURNING id`,
 		c.Reference, c.Title, c.Provider, c.Category, string(c.Route), c.Framework, c.Lot, start, end,
-		c.AnnualPounds*c.Years*100, c.AnnualPounds*100, c.PaymentTerms, officer.ID, start.AddDate(0, 0, -14)); err != nil {
+		value, c.AnnualPounds*100, c.PaymentTerms, officer.ID, signed,
+		string(contract.LikelyProcedure(c.Route, signed)), pq.StringArray{contract.WelfareServicesForChildren}, value+value/10,
+		signed.AddDate(0, 0, 7)); err != nil {
 		return err
 	}
 	if err := audit.Record(ctx, tx, audit.Event{Action: "contract.created", ObjectType: "contract", ObjectID: id,

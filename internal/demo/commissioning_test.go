@@ -7,7 +7,9 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/council/provider-portal/internal/audit"
 	"github.com/council/provider-portal/internal/auth"
+	"github.com/council/provider-portal/internal/contract"
 	"github.com/council/provider-portal/internal/webtest"
 )
 
@@ -116,5 +118,22 @@ func TestLoadCommissioningTwiceAndTheDashboardRenders(t *testing.T) {
 	if doc.Find("[data-overview-contracts] tr[data-contract]").Length() != 1 || doc.Find("[data-overview-kpis] tr[data-kpi]").Length() != 2 ||
 		doc.Find("[data-overview-visits] tr[data-visit]").Length() != 1 {
 		t.Error("Meadowbank's page does not show its contract, two KPIs and visit")
+	}
+
+	// The demo writes its contracts directly, so check each meets the contract form's rules,
+	// the Procurement Act details included: its own edit form saves unchanged.
+	octx := audit.WithActor(ctx, audit.Actor{UserID: officer.ID, Email: officer.Email, Roles: []string{"officer"}})
+	for _, dc := range demoContracts {
+		var id string
+		if err := s.DB.Get(&id, `SELECT id FROM contracts WHERE reference = $1`, dc.Reference); err != nil {
+			t.Fatal(err)
+		}
+		ct, err := s.Services.Contracts.Contract(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Services.Contracts.UpdateContract(octx, id, ct.Version, contract.ContractFormOf(ct)); err != nil {
+			t.Errorf("demo contract %s does not meet the form's rules: %v", dc.Reference, err)
+		}
 	}
 }

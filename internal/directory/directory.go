@@ -157,8 +157,10 @@ type Provider struct {
 	CQCProviderID        *string         `db:"cqc_provider_id"`
 	Categories           pq.StringArray  `db:"service_categories"`
 	// RAG is the compliance rating as last computed; "" when not rated yet.
-	RAG       quality.RAG `db:"rag"`
-	UpdatedAt time.Time   `db:"updated_at"`
+	RAG quality.RAG `db:"rag"`
+	// Reasons are the stored rating's reasons (internal/quality), shown in words beside it.
+	Reasons   quality.Reasons `db:"rag_reasons"`
+	UpdatedAt time.Time       `db:"updated_at"`
 }
 
 // CategoryLabels names the provider's service categories.

@@ -49,6 +49,7 @@ func (s settings) env(port, metricsPort int) []string {
 		"PORTAL_AUDIT_KEY=" + base64.StdEncoding.EncodeToString(webtest.TestAuditKey),
 		"LOG_LEVEL=info",
 		"PORTAL_COUNCIL_NAME=Fault Test Council",
+		"PORTAL_OCDS_PREFIX=ocds-f4u1t5", "PORTAL_OCDS_BUYER_ID=GB-LAE-FLT",
 	}
 	if port > 0 {
 		env = append(env, "PORT="+strconv.Itoa(port), fmt.Sprintf("BASE_URL=http://127.0.0.1:%d", port))

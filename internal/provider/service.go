@@ -24,6 +24,19 @@ type Service struct {
 	Vault   *vault.Vault
 	Checks  func() Checks
 	BaseURL *url.URL
+	// ApprovedChanged, when set, runs in the transaction of each decision that changes a
+	// provider's approved answers (approving the record, accepting a change), so what is
+	// derived from them changes with them: the wiring sets it to refresh the stored
+	// compliance rating (internal/quality builds on this package, so cannot be called directly).
+	ApprovedChanged func(ctx context.Context, tx sqlx.ExtContext, orgID string) error
+}
+
+// approvedChanged runs the ApprovedChanged hook, if any.
+func (s *Service) approvedChanged(ctx context.Context, tx sqlx.ExtContext, orgID string) error {
+	if s.ApprovedChanged == nil {
+		return nil
+	}
+	return s.ApprovedChanged(ctx, tx, orgID)
 }
 
 // ConflictError says someone else saved the section since the editor read it; it carries

@@ -268,6 +268,9 @@ func (s *Service) Approve(ctx context.Context, orgID string, version int) error 
 		if err := followApprovedLegalName(ctx, tx, orgID); err != nil {
 			return err
 		}
+		if err := s.approvedChanged(ctx, tx, orgID); err != nil {
+			return err
+		}
 		return s.tellProvider(ctx, tx, orgID, "Your registration has been approved",
 			"The commissioning team has approved your supplier record. You can now be offered contracts.\n\n"+
 				"Keep your record up to date: changes you make are checked by the team before they take effect.")
@@ -381,6 +384,9 @@ func (s *Service) decideSectionChange(ctx context.Context, orgID string, key Sec
 				}
 				if err == nil {
 					err = followApprovedLegalName(ctx, tx, orgID)
+				}
+				if err == nil {
+					err = s.approvedChanged(ctx, tx, orgID)
 				}
 			}
 		} else {

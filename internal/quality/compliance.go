@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/council/provider-portal/internal/contract"
 	"github.com/council/provider-portal/internal/form"
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/council/provider-portal/internal/regulator"
@@ -121,6 +122,9 @@ func (r Result) Concerns() []Reason {
 // (a change waiting for review does not count until accepted), its overdue QA actions, its
 // late monitoring returns and its expired documents.
 type Inputs struct {
+	// ServiceCategories are the services on the approved organisation section: they say
+	// which regulator the provider must be registered with.
+	ServiceCategories   []string
 	Insurance           *provider.InsuranceAnswers
 	InsurancePending    bool
 	Regulation          *provider.RegulationAnswers
@@ -141,6 +145,17 @@ type Inputs struct {
 	// Published are the judgements the regulators last published for the provider's
 	// registrations, from the files applied (internal/regulator).
 	Published []regulator.Published
+	// LatestVisit is the provider's latest QA visit; nil when none is recorded.
+	LatestVisit *VisitGrade
+	// KPIs are the latest accepted values of the KPIs on the provider's contracts; nil when
+	// they were not read (inputs made by hand), and the rule then says nothing.
+	KPIs []contract.KPIRating
+}
+
+// VisitGrade is when a QA visit was made and the grade it gave.
+type VisitGrade struct {
+	VisitedOn time.Time
+	Grade     Grade
 }
 
 // LateReturns are a provider's monitoring returns not made by their due date.
@@ -164,7 +179,9 @@ var Rules = []Rule{
 	{"ofsted", "Ofsted", ruleOfsted},
 	{"cqc", "CQC", ruleCQC},
 	{"published", "Published judgements", rulePublished},
+	{"qa_visit", "Quality assurance visit", ruleQAVisit},
 	{"qa_actions", "Quality assurance actions", ruleQAActions},
+	{"kpis", "Key performance indicators", ruleKPIs},
 	{"returns", "Monitoring returns", ruleReturns},
 	{"documents", "Documents", ruleDocuments},
 }
@@ -381,8 +398,13 @@ func LastDBSCheck(m provider.StaffMember) (time.Time, bool) {
 func DBSDue(last time.Time, s Settings) time.Time { return last.AddDate(0, s.DBSCheckMonths, 0) }
 
 // regulatorReasons applies the rating rule shared by Ofsted and the CQC to each registration:
-// red when inadequate, amber when requires improvement, and green, listing them, otherwise.
-func regulatorReasons(regulator, verb string, regs []registration) []Reason {
+//   - red when inadequate;
+//   - amber when requires improvement, when not yet inspected (the council has no
+//     independent view of the setting yet), or when the judgement is older than the
+//     judgement age setting (3 years by default: the provider is overdue a new inspection, or
+//     the record is out of date);
+//   - green, listing them, otherwise.
+func regulatorReasons(regulator, verb string, regs []registration, s Settings, today time.Time) []Reason {
 	var reasons []Reason
 	var fine []string
 	for _, r := range regs {
@@ -395,8 +417,16 @@ func regulatorReasons(regulator, verb string, regs []registration) []Reason {
 			reasons = append(reasons, Reason{RAG: Red, Why: fmt.Sprintf("%s %s %s inadequate%s.", regulator, verb, r.id, when)})
 		case "requires_improvement":
 			reasons = append(reasons, Reason{RAG: Amber, Why: fmt.Sprintf("%s %s %s %s%s.", regulator, verb, r.id, strings.ToLower(r.label), when)})
+		case "not_yet_inspected", "not_yet_rated":
+			reasons = append(reasons, Reason{RAG: Amber, Why: fmt.Sprintf("%s has not yet %s %s, so there is no independent judgement of its quality.",
+				regulator, r.pastVerb, r.id)})
 		default:
-			fine = append(fine, r.id+" "+strings.ToLower(r.label))
+			if on, msg := r.date.Time("date"); msg == "" && JudgementTooOld(on, s, today) {
+				reasons = append(reasons, Reason{RAG: Amber, Why: fmt.Sprintf("%s %s %s %s%s, more than %s ago: the judgement may no longer reflect the service.",
+					regulator, verb, r.id, strings.ToLower(r.label), when, yearCount(s.JudgementMaxAgeYears))})
+				continue
+			}
+			fine = append(fine, r.id+" "+strings.ToLower(r.label)+when)
 		}
 	}
 	switch {
@@ -408,48 +438,169 @@ func regulatorReasons(regulator, verb string, regs []registration) []Reason {
 	return []Reason{{RAG: Green, Why: fmt.Sprintf("%s ratings: %s.", regulator, strings.Join(fine, "; "))}}
 }
 
-type registration struct {
-	id, rating, label string
-	date              form.DateInput
+// JudgementTooOld reports whether a regulator's judgement made on the day given is older
+// than the judgement age setting.
+func JudgementTooOld(on time.Time, s Settings, today time.Time) bool {
+	return on.AddDate(s.JudgementMaxAgeYears, 0, 0).Before(today)
 }
 
-// ruleOfsted reads the Ofsted registrations on the approved regulation section:
+type registration struct {
+	id, rating, label, pastVerb string
+	date                        form.DateInput
+}
+
+// needsRegistration returns, in words, the provider's services that the given regulator
+// must register (provider.OfstedRegisteredCategories, provider.CQCRegisteredCategories).
+// Supported accommodation for 16 and 17 year olds needs Ofsted registration only from
+// 28 October 2023.
+func needsRegistration(categories, required []string, today time.Time) []string {
+	var out []string
+	for _, c := range categories {
+		if !slices.Contains(required, c) {
+			continue
+		}
+		if c == "supported_accommodation" && today.Before(provider.SupportedAccommodationRegisteredFrom) {
+			continue
+		}
+		label := provider.ServiceCategoryLabel(c)
+		out = append(out, strings.ToLower(label[:1])+label[1:])
+	}
+	return out
+}
+
+// unregistered is the reason for a provider not registered with a regulator: red with the
+// services that need the registration, green when none of its services does.
+func unregistered(regulator string, needs []string) Reason {
+	if len(needs) > 0 {
+		return Reason{RAG: Red, Why: fmt.Sprintf("Not registered with %s, but it provides %s, which must be registered with %s.",
+			regulator, andList(needs), regulator)}
+	}
+	return Reason{RAG: Green, Why: fmt.Sprintf("Not registered with %s; none of its services needs %s registration.", regulator, strings.TrimPrefix(regulator, "the "))}
+}
+
+// ruleOfsted reads the Ofsted registrations on the approved regulation section and the
+// services on the approved organisation section:
+//   - red: the provider says it is not registered with Ofsted but provides a service that
+//     must be (children's homes, independent fostering, residential family centres, adoption
+//     support, and supported accommodation for 16 and 17 year olds from 28 October 2023);
 //   - red: any setting's latest overall judgement is inadequate;
-//   - amber: any is requires improvement to be good;
+//   - amber: any is requires improvement to be good, not yet inspected, or older than the
+//     judgement age setting (3 years by default);
 //   - amber: no regulation details are approved yet (this rule speaks for the CQC too);
-//   - green otherwise, listing the judgements, or saying the provider is not registered.
-func ruleOfsted(in *Inputs, _ Settings, _ time.Time) []Reason {
+//   - green otherwise, listing the judgements, or saying the provider is not registered and
+//     need not be.
+func ruleOfsted(in *Inputs, s Settings, today time.Time) []Reason {
 	if in.Regulation == nil {
 		return withPending([]Reason{{RAG: Amber, Why: "No approved Ofsted or CQC registration details are on file."}}, in.RegulationPending)
 	}
 	if in.Regulation.OfstedRegistered != "yes" {
-		return []Reason{{RAG: Green, Why: "Not registered with Ofsted."}}
+		return withPending([]Reason{unregistered("Ofsted", needsRegistration(in.ServiceCategories, provider.OfstedRegisteredCategories, today))}, in.RegulationPending)
 	}
 	var regs []registration
 	for _, o := range in.Regulation.Ofsted {
-		regs = append(regs, registration{id: o.URN, rating: o.Judgement, label: optionLabel(provider.OfstedJudgements, o.Judgement), date: o.JudgementDate})
+		regs = append(regs, registration{id: o.URN, rating: o.Judgement, label: optionLabel(provider.OfstedJudgements, o.Judgement), date: o.JudgementDate, pastVerb: "inspected"})
 	}
-	return withPending(regulatorReasons("Ofsted", "judged", regs), in.RegulationPending)
+	return withPending(regulatorReasons("Ofsted", "judged", regs, s, today), in.RegulationPending)
 }
 
-// ruleCQC reads the CQC locations on the approved regulation section:
+// ruleCQC reads the CQC locations on the approved regulation section and the services on the
+// approved organisation section:
+//   - red: the provider says it is not registered with the CQC but provides health or
+//     personal care (a regulated activity, which only a registered provider may carry on);
 //   - red: any location is rated inadequate;
-//   - amber: any is rated requires improvement;
-//   - green otherwise, listing the ratings, or saying the provider is not registered.
+//   - amber: any is rated requires improvement, not yet rated, or rated longer ago than the
+//     judgement age setting;
+//   - green otherwise, listing the ratings, or saying the provider is not registered and
+//     need not be.
 //
 // With no approved regulation details it says nothing: the Ofsted rule reports that.
-func ruleCQC(in *Inputs, _ Settings, _ time.Time) []Reason {
+func ruleCQC(in *Inputs, s Settings, today time.Time) []Reason {
 	if in.Regulation == nil {
 		return nil
 	}
 	if in.Regulation.CQCRegistered != "yes" {
-		return []Reason{{RAG: Green, Why: "Not registered with the CQC."}}
+		return withPending([]Reason{unregistered("the CQC", needsRegistration(in.ServiceCategories, provider.CQCRegisteredCategories, today))}, in.RegulationPending)
 	}
 	var regs []registration
 	for _, l := range in.Regulation.CQCLocations {
-		regs = append(regs, registration{id: "location " + l.LocationID, rating: l.Rating, label: optionLabel(provider.CQCRatings, l.Rating), date: l.RatingDate})
+		regs = append(regs, registration{id: "location " + l.LocationID, rating: l.Rating, label: optionLabel(provider.CQCRatings, l.Rating), date: l.RatingDate, pastVerb: "rated"})
 	}
-	return withPending(regulatorReasons("The CQC", "rated", regs), in.RegulationPending)
+	return withPending(regulatorReasons("The CQC", "rated", regs, s, today), in.RegulationPending)
+}
+
+// ruleQAVisit reads the grade of the provider's latest QA visit (by visit date):
+//   - red: inadequate;
+//   - amber: requires improvement;
+//   - green: good or outstanding.
+//
+// With no visit recorded it says nothing.
+func ruleQAVisit(in *Inputs, _ Settings, _ time.Time) []Reason {
+	v := in.LatestVisit
+	if v == nil {
+		return nil
+	}
+	why := fmt.Sprintf("The latest quality assurance visit, on %s, graded the provider %s.", displayDate(v.VisitedOn), strings.ToLower(v.Grade.Label()))
+	switch v.Grade {
+	case GradeInadequate:
+		return []Reason{{RAG: Red, Why: why}}
+	case GradeRequiresImprovement:
+		return []Reason{{RAG: Amber, Why: why}}
+	}
+	return []Reason{{RAG: Green, Why: why}}
+}
+
+// ruleKPIs reads the latest accepted value of each KPI on the provider's active or ended
+// contracts, rated against the KPI's own boundaries (internal/contract's Rate):
+//   - red: any KPI's latest value is red (one reason per KPI, naming it and the value);
+//   - amber: any is amber;
+//   - green: every KPI with a value is green.
+//
+// So a provider is never green overall while a KPI is red. With no accepted values it says
+// nothing.
+func ruleKPIs(in *Inputs, _ Settings, _ time.Time) []Reason {
+	if len(in.KPIs) == 0 {
+		return nil
+	}
+	var out []Reason
+	for _, k := range in.KPIs {
+		var rag RAG
+		switch k.RAG {
+		case contract.Red:
+			rag = Red
+		case contract.Amber:
+			rag = Amber
+		default:
+			continue
+		}
+		out = append(out, Reason{RAG: rag, Why: fmt.Sprintf("%s on contract %s is %s, %s for the period to %s.",
+			k.KPIName, k.ContractReference, strings.ToLower(k.RAG.Label()), k.ValueText, displayDate(k.PeriodEnd))})
+	}
+	if len(out) == 0 {
+		return []Reason{{RAG: Green, Why: fmt.Sprintf("%s green at the latest value.", kpisAre(len(in.KPIs)))}}
+	}
+	return out
+}
+
+func kpisAre(n int) string {
+	if n == 1 {
+		return "The KPI is"
+	}
+	return fmt.Sprintf("All %d KPIs are", n)
+}
+
+// andList joins words as a list in prose: "a", "a and b", "a, b and c".
+func andList(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
+}
+
+func yearCount(n int) string {
+	if n == 1 {
+		return "1 year"
+	}
+	return fmt.Sprintf("%d years", n)
 }
 
 // ruleQAActions counts the provider's QA actions open or in progress past their due date:

@@ -58,13 +58,32 @@ func loadInputs(ctx context.Context, q sqlx.QueryerContext, orgIDs []string, tod
 	if err := loadPublished(ctx, q, orgIDs, out); err != nil {
 		return nil, err
 	}
+	var visits []struct {
+		OrgID     string    `db:"organisation_id"`
+		VisitedOn time.Time `db:"visited_on"`
+		Grade     Grade     `db:"grade"`
+	}
+	if err := sqlx.SelectContext(ctx, q, &visits, `SELECT DISTINCT ON (organisation_id) organisation_id, visited_on, grade FROM qa_visits
+		WHERE organisation_id = ANY($1::uuid[]) ORDER BY organisation_id, visited_on DESC, created_at DESC`, ids); err != nil {
+		return nil, fmt.Errorf("latest visits: %w", err)
+	}
+	for _, v := range visits {
+		out[v.OrgID].LatestVisit = &VisitGrade{VisitedOn: v.VisitedOn, Grade: v.Grade}
+	}
+	kpis, err := contract.LatestKPIRatingsByProvider(ctx, q, orgIDs)
+	if err != nil {
+		return nil, err
+	}
+	for id, in := range out {
+		in.KPIs = kpis[id]
+	}
 	return out, loadLateReturns(ctx, q, orgIDs, today, out)
 }
 
 // ruleSections are the sections the rules read, by key.
-var ruleSections = []provider.SectionKey{provider.SectionInsurance, provider.SectionRegulation, provider.SectionSafeguarding}
+var ruleSections = []provider.SectionKey{provider.SectionOrganisation, provider.SectionInsurance, provider.SectionRegulation, provider.SectionSafeguarding}
 
-// loadSections decodes the approved insurance, regulation and safeguarding sections. A
+// loadSections decodes the approved organisation, insurance, regulation and safeguarding sections. A
 // section never approved is left nil: the rules say so.
 func loadSections(ctx context.Context, q sqlx.QueryerContext, ids any, out map[string]*Inputs) error {
 	keys := make([]string, len(ruleSections))
@@ -93,6 +112,8 @@ func loadSections(ctx context.Context, q sqlx.QueryerContext, ids any, out map[s
 		}
 		in := out[r.OrgID]
 		switch a := answers.(type) {
+		case *provider.OrganisationAnswers:
+			in.ServiceCategories = a.ServiceCategories
 		case *provider.InsuranceAnswers:
 			in.Insurance = a
 		case *provider.RegulationAnswers:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/council/provider-portal/internal/apperr"
@@ -21,7 +22,17 @@ import (
 //     with the date alone: a policy expires, an action falls overdue);
 //   - RefreshProvider recomputes one provider in the transaction of any QA change, and other
 //     areas may call it when they change what the rules read;
-//   - the provider's own pages compute it afresh with Compliance, so they are never stale.
+//   - the provider's own pages call CurrentCompliance, which computes it afresh and stores the
+//     result when it differs from the row, so a page is never stale and never disagrees
+//     with the directory or dashboard after it has been shown;
+//   - the record's approval, an accepted section change and an accepted monitoring return
+//     re-rate the provider in their own transaction (through the hooks the wiring sets on
+//     provider.Service and contract.Service), and a settings change re-rates everyone.
+//
+// The directory, dashboard and provider page once disagreed because the page computed
+// afresh while the row waited for the daily job after an approval, an accepted return or a
+// settings change: now the one computation (loadInputs + Evaluate) writes the one row all
+// three show, reasons included.
 
 // refreshBatch is how many providers one batch of the refresh reads and writes.
 const refreshBatch = 500
@@ -61,6 +72,13 @@ func RefreshProvider(ctx context.Context, tx sqlx.ExtContext, orgID string, toda
 	return refresh(ctx, tx, []string{orgID}, s, today)
 }
 
+// RefreshRating recomputes and stores one provider's compliance on today inside the
+// caller's transaction. The wiring hands it to the areas whose changes the rules read (the
+// record's approval, accepted monitoring returns), so their changes re-rate the provider at once.
+func (s *Service) RefreshRating(ctx context.Context, tx sqlx.ExtContext, orgID string) error {
+	return RefreshProvider(ctx, tx, orgID, s.Today())
+}
+
 type storedRow struct {
 	OrganisationID string   `json:"organisation_id"`
 	RAG            RAG      `json:"rag"`
@@ -77,6 +95,11 @@ func refresh(ctx context.Context, q sqlx.ExtContext, ids []string, s Settings, t
 		res := Evaluate(inputs[id], s, today)
 		rows = append(rows, storedRow{OrganisationID: id, RAG: res.RAG, Reasons: res.Reasons})
 	}
+	return store(ctx, q, rows, today)
+}
+
+// store writes computed ratings, replacing those stored before.
+func store(ctx context.Context, q sqlx.ExecerContext, rows []storedRow, today time.Time) error {
 	js, err := json.Marshal(rows)
 	if err != nil {
 		return fmt.Errorf("encode compliance: %w", err)
@@ -90,6 +113,53 @@ func refresh(ctx context.Context, q sqlx.ExtContext, ids []string, s Settings, t
 	}
 	return nil
 }
+
+// CurrentCompliance computes one provider's compliance on today afresh, as Compliance does,
+// and stores it when the stored row differs (or was made another day), so what the page
+// shows is what the directory and dashboard show. An unknown provider is NotFound.
+func CurrentCompliance(ctx context.Context, d *sqlx.DB, orgID string, today time.Time) (Result, error) {
+	var res Result
+	err := db.Transact(ctx, d, func(tx *sqlx.Tx) error {
+		var err error
+		if res, err = Compliance(ctx, tx, orgID, today); err != nil {
+			return err
+		}
+		stored, err := StoredCompliance(ctx, tx, orgID)
+		if err != nil && !apperr.Is(err, apperr.NotFound) {
+			return err
+		}
+		if stored != nil && stored.ComputedOn.Equal(today) && stored.RAG == res.RAG && reflect.DeepEqual(stored.Reasons, res.Reasons) {
+			return nil
+		}
+		return store(ctx, tx, []storedRow{{OrganisationID: orgID, RAG: res.RAG, Reasons: res.Reasons}}, today)
+	})
+	return res, err
+}
+
+// Reasons are a stored rating's reasons, read from provider_compliance's JSON column by
+// the pages that list providers (the directory, the dashboard), so they show the same
+// reasons as the provider's page.
+type Reasons []Reason
+
+// Scan decodes the stored JSON; NULL (a provider not rated yet) is no reasons.
+func (r *Reasons) Scan(src any) error {
+	var b []byte
+	switch v := src.(type) {
+	case nil:
+		*r = nil
+		return nil
+	case []byte:
+		b = v
+	case string:
+		b = []byte(v)
+	default:
+		return fmt.Errorf("reasons: cannot scan %T", src)
+	}
+	return json.Unmarshal(b, (*[]Reason)(r))
+}
+
+// Concerns are the reasons that are not green, worst first as stored.
+func (r Reasons) Concerns() []Reason { return Result{Reasons: r}.Concerns() }
 
 // Stored is a provider's compliance as last computed.
 type Stored struct {

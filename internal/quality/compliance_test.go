@@ -7,21 +7,30 @@ import (
 	"time"
 
 	"github.com/council/provider-portal/internal/apperr"
+	"github.com/council/provider-portal/internal/contract"
 	"github.com/council/provider-portal/internal/form"
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/council/provider-portal/internal/quality"
 )
 
-// complete is a provider with nothing to worry about: current insurance, Ofsted good, not
-// CQC registered, every member of staff checked recently, no overdue actions, no late returns.
+// complete is a children's home with nothing to worry about: current insurance, Ofsted good
+// this year, not CQC registered (and not needing to be), every member of staff checked
+// recently, no overdue actions, no late returns, a good QA visit and a green KPI.
 func complete() *quality.Inputs {
 	return &quality.Inputs{
-		Insurance: insurance(),
+		ServiceCategories: []string{"childrens_homes"},
+		Insurance:         insurance(),
 		Regulation: &provider.RegulationAnswers{OfstedRegistered: "yes", CQCRegistered: "no",
 			Ofsted: []provider.OfstedRegistration{{URN: "SC057941", Judgement: "good", JudgementDate: dateInput(day(-200))}}},
 		Safeguarding: &provider.SafeguardingAnswers{Staff: []provider.StaffMember{staff("Sam Carer", day(-30)), staff("Alex Keyworker", day(-300))}},
 		Returns:      &quality.LateReturns{},
+		LatestVisit:  &quality.VisitGrade{VisitedOn: day(-40), Grade: quality.GradeGood},
+		KPIs:         []contract.KPIRating{kpiRating("Placement stability", contract.Green)},
 	}
+}
+
+func kpiRating(name string, rag contract.RAG) contract.KPIRating {
+	return contract.KPIRating{ContractReference: "CT-1", KPIName: name, ValueText: "82%", PeriodEnd: day(-15), RAG: rag}
 }
 
 // TestComplianceRules applies each rule to inputs made to trip it, on a fixed day, and checks
@@ -107,8 +116,34 @@ func TestComplianceRules(t *testing.T) {
 			"ofsted", []quality.RAG{quality.Red}, []string{"Ofsted judged SC057941 inadequate on 27 August 2025"}},
 		{"Ofsted: requires improvement is amber", func(in *quality.Inputs) { in.Regulation.Ofsted[0].Judgement = "requires_improvement" }, nil,
 			"ofsted", []quality.RAG{quality.Amber}, []string{"Ofsted judged SC057941 requires improvement to be good"}},
-		{"Ofsted: not registered", func(in *quality.Inputs) { in.Regulation.OfstedRegistered, in.Regulation.Ofsted = "no", nil }, nil,
-			"ofsted", []quality.RAG{quality.Green}, []string{"Not registered with Ofsted"}},
+		{"Ofsted: not registered, and need not be", func(in *quality.Inputs) {
+			in.ServiceCategories = []string{"send_education", "youth_services"}
+			in.Regulation.OfstedRegistered, in.Regulation.Ofsted = "no", nil
+		}, nil, "ofsted", []quality.RAG{quality.Green}, []string{"Not registered with Ofsted; none of its services needs Ofsted registration."}},
+		{"Ofsted: a children's home not registered is red", func(in *quality.Inputs) {
+			in.Regulation.OfstedRegistered, in.Regulation.Ofsted = "no", nil
+		}, nil, "ofsted", []quality.RAG{quality.Red},
+			[]string{"Not registered with Ofsted, but it provides children's homes, which must be registered with Ofsted."}},
+		{"Ofsted: every category that needs registration is named", func(in *quality.Inputs) {
+			in.ServiceCategories = []string{"independent_fostering", "short_breaks", "supported_accommodation", "residential_family_centres", "adoption_support"}
+			in.Regulation.OfstedRegistered, in.Regulation.Ofsted = "no", nil
+		}, nil, "ofsted", []quality.RAG{quality.Red},
+			[]string{"it provides independent fostering, supported accommodation (16 to 17), residential family centres and adoption support, which must"}},
+		{"Ofsted: not yet inspected is amber", func(in *quality.Inputs) {
+			in.Regulation.Ofsted[0].Judgement, in.Regulation.Ofsted[0].JudgementDate = "not_yet_inspected", form.DateInput{}
+		}, nil, "ofsted", []quality.RAG{quality.Amber}, []string{"Ofsted has not yet inspected SC057941, so there is no independent judgement"}},
+		{"Ofsted: a judgement over 3 years old is amber", func(in *quality.Inputs) {
+			in.Regulation.Ofsted[0].JudgementDate = dateInput(today.AddDate(-3, 0, -1))
+		}, nil, "ofsted", []quality.RAG{quality.Amber}, []string{"Ofsted judged SC057941 good on 14 March 2023, more than 3 years ago"}},
+		{"Ofsted: exactly 3 years old is still green", func(in *quality.Inputs) {
+			in.Regulation.Ofsted[0].JudgementDate = dateInput(today.AddDate(-3, 0, 0))
+		}, nil, "ofsted", []quality.RAG{quality.Green}, []string{"SC057941 good on 15 March 2023"}},
+		{"Ofsted: a 4-year-old judgement is green at a 5-year setting", func(in *quality.Inputs) {
+			in.Regulation.Ofsted[0].JudgementDate = dateInput(today.AddDate(-4, 0, 0))
+		}, func(s *quality.Settings) { s.JudgementMaxAgeYears = 5 }, "ofsted", []quality.RAG{quality.Green}, []string{"Ofsted ratings"}},
+		{"Ofsted: a 2-year-old judgement is amber at a 1-year setting", func(in *quality.Inputs) {
+			in.Regulation.Ofsted[0].JudgementDate = dateInput(today.AddDate(-2, 0, 0))
+		}, func(s *quality.Settings) { s.JudgementMaxAgeYears = 1 }, "ofsted", []quality.RAG{quality.Amber}, []string{"more than 1 year ago"}},
 		{"Ofsted: none approved", func(in *quality.Inputs) { in.Regulation = nil }, nil, "ofsted", []quality.RAG{quality.Amber},
 			[]string{"No approved Ofsted or CQC registration details"}},
 
@@ -121,7 +156,31 @@ func TestComplianceRules(t *testing.T) {
 			}
 		}, nil, "cqc", []quality.RAG{quality.Red, quality.Amber},
 			[]string{"The CQC rated location 1-222222222 inadequate on 5 March 2026", "The CQC rated location 1-111111111 requires improvement"}},
+		{"CQC: regulated activities without CQC registration is red", func(in *quality.Inputs) {
+			in.ServiceCategories = append(in.ServiceCategories, "regulated_activities")
+		}, nil, "cqc", []quality.RAG{quality.Red},
+			[]string{"Not registered with the CQC, but it provides health or personal care (CQC regulated activities), which must be registered with the CQC."}},
+		{"CQC: not yet rated is amber", func(in *quality.Inputs) {
+			in.Regulation.CQCRegistered, in.Regulation.CQCProviderID = "yes", "1-101726253"
+			in.Regulation.CQCLocations = []provider.CQCLocation{{LocationID: "1-111111111", Rating: "not_yet_rated"}}
+		}, nil, "cqc", []quality.RAG{quality.Amber}, []string{"The CQC has not yet rated location 1-111111111"}},
 		{"CQC: silent without regulation details", func(in *quality.Inputs) { in.Regulation = nil }, nil, "cqc", nil, nil},
+
+		{"QA visit: good is green", nil, nil, "qa_visit", []quality.RAG{quality.Green},
+			[]string{"The latest quality assurance visit, on 3 February 2026, graded the provider good."}},
+		{"QA visit: requires improvement is amber", func(in *quality.Inputs) { in.LatestVisit.Grade = quality.GradeRequiresImprovement }, nil,
+			"qa_visit", []quality.RAG{quality.Amber}, []string{"graded the provider requires improvement"}},
+		{"QA visit: inadequate is red", func(in *quality.Inputs) { in.LatestVisit.Grade = quality.GradeInadequate }, nil,
+			"qa_visit", []quality.RAG{quality.Red}, []string{"graded the provider inadequate"}},
+		{"QA visit: silent with no visit", func(in *quality.Inputs) { in.LatestVisit = nil }, nil, "qa_visit", nil, nil},
+
+		{"KPIs: all green", nil, nil, "kpis", []quality.RAG{quality.Green}, []string{"The KPI is green at the latest value."}},
+		{"KPIs: a red KPI is red, an amber one amber", func(in *quality.Inputs) {
+			in.KPIs = []contract.KPIRating{kpiRating("Placement stability", contract.Amber), kpiRating("Missing episodes", contract.Green),
+				kpiRating("Education attendance", contract.Red)}
+		}, nil, "kpis", []quality.RAG{quality.Red, quality.Amber},
+			[]string{"Education attendance on contract CT-1 is red, 82% for the period to 28 February 2026.", "Placement stability on contract CT-1 is amber"}},
+		{"KPIs: silent with no accepted values", func(in *quality.Inputs) { in.KPIs = nil }, nil, "kpis", nil, nil},
 
 		{"QA actions: none overdue", nil, nil, "qa_actions", []quality.RAG{quality.Green}, []string{"No quality assurance actions are overdue"}},
 		{"QA actions: overdue is amber", func(in *quality.Inputs) { in.OverdueActions, in.OldestActionDue = 2, day(-10) }, nil,
@@ -200,6 +259,48 @@ func TestComplianceGreenSaysWhy(t *testing.T) {
 	for _, rule := range quality.Rules {
 		if !slices.Contains(rules, rule.Key) {
 			t.Errorf("rule %s (%s) gave no reason", rule.Key, rule.Title)
+		}
+	}
+}
+
+// TestComplianceRedKPIAndVisitAreNeverGreen is the provider of issue 15: everything else
+// green, a red KPI and a "requires improvement" QA visit. It is red overall, and the reasons
+// say why.
+func TestComplianceRedKPIAndVisitAreNeverGreen(t *testing.T) {
+	in := complete()
+	in.LatestVisit.Grade = quality.GradeRequiresImprovement
+	in.KPIs = []contract.KPIRating{kpiRating("Education attendance", contract.Red)}
+	res := quality.Evaluate(in, quality.DefaultSettings(), today)
+	if res.RAG != quality.Red {
+		t.Fatalf("overall %s, want red", res.RAG)
+	}
+	concerns := res.Concerns()
+	if len(concerns) != 2 || concerns[0].Rule != "kpis" || concerns[0].RAG != quality.Red || concerns[1].Rule != "qa_visit" || concerns[1].RAG != quality.Amber {
+		t.Errorf("concerns %+v", concerns)
+	}
+	// A "requires improvement" visit alone makes an otherwise green provider amber.
+	in.KPIs = []contract.KPIRating{kpiRating("Education attendance", contract.Green)}
+	if res := quality.Evaluate(in, quality.DefaultSettings(), today); res.RAG != quality.Amber {
+		t.Errorf("with only the visit: %s, want amber", res.RAG)
+	}
+}
+
+// TestComplianceSupportedAccommodationFrom28October2023: supported accommodation for 16 and
+// 17 year olds must be registered with Ofsted from 28 October 2023, not before.
+func TestComplianceSupportedAccommodationFrom28October2023(t *testing.T) {
+	in := complete()
+	in.ServiceCategories = []string{"supported_accommodation"}
+	in.Regulation.OfstedRegistered, in.Regulation.Ofsted = "no", nil
+	for _, tt := range []struct {
+		on   time.Time
+		want quality.RAG
+	}{
+		{time.Date(2023, 10, 27, 0, 0, 0, 0, time.UTC), quality.Green},
+		{time.Date(2023, 10, 28, 0, 0, 0, 0, time.UTC), quality.Red},
+	} {
+		got := reasonsOf(quality.Evaluate(in, quality.DefaultSettings(), tt.on), "ofsted")
+		if len(got) != 1 || got[0].RAG != tt.want {
+			t.Errorf("on %s: %+v, want %s", tt.on.Format(time.DateOnly), got, tt.want)
 		}
 	}
 }
@@ -383,5 +484,89 @@ func TestDBSDue(t *testing.T) {
 	}
 	if due := quality.DBSDue(last, quality.DefaultSettings()); !due.Equal(time.Date(2026, time.May, 31, 0, 0, 0, 0, time.UTC)) {
 		t.Errorf("due %s", due)
+	}
+}
+
+// TestComplianceFromDatabaseRegistrationVisitAndKPIs reads the services on the approved
+// organisation section, the latest QA visit's grade and the latest accepted KPI values from
+// the database: an unregistered children's home with a "requires improvement" visit and a
+// red KPI is red with each reason. CurrentCompliance stores exactly what it shows, and a
+// settings change re-rates the stored row at once.
+func TestComplianceFromDatabaseRegistrationVisitAndKPIs(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.approve(t, w.OrgID, provider.SectionOrganisation, &provider.OrganisationAnswers{LegalName: "Acorn Homes Ltd",
+		ServiceCategories: []string{"childrens_homes", "short_breaks"}})
+	w.approve(t, w.OrgID, provider.SectionRegulation, &provider.RegulationAnswers{OfstedRegistered: "no", CQCRegistered: "no",
+		NotRegisteredReason: "We are applying."})
+	w.visit(t, w.OrgID, day(-20)) // graded requires improvement
+	_, kpi := w.contract(t, w.OrgID, "CT-9", day(300), "")
+	if _, err := w.DB.Exec(`INSERT INTO monitoring_returns (kpi_id, period_start, period_end, due_date, status, value, submitted_at, accepted_at)
+		VALUES ($1, $2, $3, $4, 'accepted', 65, $5, $5)`, kpi, day(-60), day(-31), day(-16), day(-16)); err != nil {
+		t.Fatal(err)
+	}
+	res, err := quality.CurrentCompliance(w.Ctx, w.DB, w.OrgID, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]struct {
+		rag quality.RAG
+		why string
+	}{
+		"ofsted":   {quality.Red, "Not registered with Ofsted, but it provides children's homes, which must be registered with Ofsted."},
+		"qa_visit": {quality.Amber, "The latest quality assurance visit, on 23 February 2026, graded the provider requires improvement."},
+		"kpis":     {quality.Red, "Placement stability on contract CT-9 is red, 65% for the period to 12 February 2026."},
+	}
+	for rule, w := range want {
+		got := reasonsOf(res, rule)
+		if len(got) != 1 || got[0].RAG != w.rag || got[0].Why != w.why {
+			t.Errorf("rule %s: %+v, want one %s reason saying %q", rule, got, w.rag, w.why)
+		}
+	}
+	if res.RAG != quality.Red {
+		t.Errorf("overall %s, want red", res.RAG)
+	}
+	stored, err := quality.StoredCompliance(w.Ctx, w.DB, w.OrgID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stored.RAG != res.RAG || !slices.Equal(stored.Reasons, res.Reasons) || !stored.ComputedOn.Equal(today) {
+		t.Errorf("stored %s %+v, shown %s %+v", stored.RAG, stored.Reasons, res.RAG, res.Reasons)
+	}
+
+	// Registered with Ofsted, judged good 2 years ago: green by the 3-year default, then
+	// amber in the stored row the moment the age setting is cut to 1 year.
+	w.approve(t, w.OrgID, provider.SectionRegulation, &provider.RegulationAnswers{OfstedRegistered: "yes", CQCRegistered: "no",
+		Ofsted: []provider.OfstedRegistration{{URN: "SC057941", Judgement: "good", JudgementDate: dateInput(today.AddDate(-2, 0, 0))}}})
+	if res, err = quality.CurrentCompliance(w.Ctx, w.DB, w.OrgID, today); err != nil {
+		t.Fatal(err)
+	}
+	if got := reasonsOf(res, "ofsted"); len(got) != 1 || got[0].RAG != quality.Green {
+		t.Fatalf("registered, judged 2 years ago: %+v", got)
+	}
+	before, err := quality.LoadSettings(w.Ctx, w.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := before.Input()
+	in.JudgementMaxAgeYears = "1"
+	if err := w.service().UpdateSettings(w.Ctx, in, before.Fingerprint()); err != nil {
+		t.Fatal(err)
+	}
+	if stored, err = quality.StoredCompliance(w.Ctx, w.DB, w.OrgID); err != nil {
+		t.Fatal(err)
+	}
+	var ofsted []quality.Reason
+	for _, r := range stored.Reasons {
+		if r.Rule == "ofsted" {
+			ofsted = append(ofsted, r)
+		}
+	}
+	if len(ofsted) != 1 || ofsted[0].RAG != quality.Amber || !strings.Contains(ofsted[0].Why, "more than 1 year ago") {
+		t.Errorf("stored after the settings change: %+v", ofsted)
+	}
+	var audited int
+	if err := w.DB.Get(&audited, `SELECT (summary->'judgement_max_age_years'->>'to')::int FROM audit_events WHERE action = 'quality.settings.updated'`); err != nil || audited != 1 {
+		t.Errorf("audited judgement age %d (%v), want 1", audited, err)
 	}
 }

@@ -26,10 +26,11 @@ const (
 	SettingQAOverdueRedDays           = "quality.qa_overdue_red_days"
 	SettingReturnLateRedDays          = "quality.return_late_red_days"
 	SettingReminderDays               = "quality.reminder_days"
+	SettingJudgementMaxAgeYears       = "quality.judgement_max_age_years"
 )
 
 var settingNames = []string{SettingInsuranceWarningDays, SettingMinEmployersLiabilityPence, SettingDBSCheckMonths,
-	SettingQAOverdueRedDays, SettingReturnLateRedDays, SettingReminderDays}
+	SettingQAOverdueRedDays, SettingReturnLateRedDays, SettingReminderDays, SettingJudgementMaxAgeYears}
 
 // Settings are the thresholds of the compliance rules and the reminders. Officers and
 // administrators change them on the settings page; every change is audited.
@@ -46,6 +47,9 @@ type Settings struct {
 	QAOverdueRedDays int
 	// ReturnLateRedDays: a late monitoring return is amber, and red once more than this many days late.
 	ReturnLateRedDays int
+	// JudgementMaxAgeYears: an Ofsted judgement or CQC rating older than this many years is
+	// amber, as the setting is overdue a new inspection or the record is out of date.
+	JudgementMaxAgeYears int
 	// ReminderDays are the days before a due date on which reminders go, largest first.
 	ReminderDays []int
 }
@@ -53,14 +57,15 @@ type Settings struct {
 // DefaultSettings are the settings while no row says otherwise.
 func DefaultSettings() Settings {
 	return Settings{InsuranceWarningDays: 30, MinEmployersLiabilityPence: provider.MinEmployersLiabilityPence,
-		DBSCheckMonths: 12, QAOverdueRedDays: 30, ReturnLateRedDays: 30, ReminderDays: []int{60, 30, 7}}
+		DBSCheckMonths: 12, QAOverdueRedDays: 30, ReturnLateRedDays: 30, ReminderDays: []int{60, 30, 7},
+		JudgementMaxAgeYears: 3}
 }
 
 // Fingerprint identifies these values. The settings form carries the one it showed, so a
 // save over someone else's change since is refused as a conflict rather than undoing it.
 func (s Settings) Fingerprint() string {
-	sum := sha256.Sum256([]byte(fmt.Sprintf("%d|%d|%d|%d|%d|%v", s.InsuranceWarningDays, s.MinEmployersLiabilityPence,
-		s.DBSCheckMonths, s.QAOverdueRedDays, s.ReturnLateRedDays, s.ReminderDays)))
+	sum := sha256.Sum256([]byte(fmt.Sprintf("%d|%d|%d|%d|%d|%v|%d", s.InsuranceWarningDays, s.MinEmployersLiabilityPence,
+		s.DBSCheckMonths, s.QAOverdueRedDays, s.ReturnLateRedDays, s.ReminderDays, s.JudgementMaxAgeYears)))
 	return hex.EncodeToString(sum[:8])
 }
 
@@ -89,6 +94,8 @@ func LoadSettings(ctx context.Context, q sqlx.QueryerContext) (Settings, error) 
 			in.ReturnLateRedDays = value
 		case SettingReminderDays:
 			in.ReminderDays = value
+		case SettingJudgementMaxAgeYears:
+			in.JudgementMaxAgeYears = value
 		}
 	}
 	parsed, errs := in.Parse()
@@ -110,6 +117,9 @@ func LoadSettings(ctx context.Context, q sqlx.QueryerContext) (Settings, error) 
 	if _, bad := errs["reminder_days"]; !bad {
 		s.ReminderDays = parsed.ReminderDays
 	}
+	if _, bad := errs["judgement_max_age_years"]; !bad {
+		s.JudgementMaxAgeYears = parsed.JudgementMaxAgeYears
+	}
 	return s, nil
 }
 
@@ -121,11 +131,12 @@ type SettingsInput struct {
 	QAOverdueRedDays      string      `form:"qa_overdue_red_days" label:"the number of days"`
 	ReturnLateRedDays     string      `form:"return_late_red_days" label:"the number of days"`
 	ReminderDays          string      `form:"reminder_days" label:"the reminder days"`
+	JudgementMaxAgeYears  string      `form:"judgement_max_age_years" label:"the number of years"`
 }
 
 // SettingsFieldOrder is the form's fields in page order, for the error summary.
 var SettingsFieldOrder = []string{"insurance_warning_days", "min_employers_liability", "dbs_check_months",
-	"qa_overdue_red_days", "return_late_red_days", "reminder_days"}
+	"qa_overdue_red_days", "return_late_red_days", "judgement_max_age_years", "reminder_days"}
 
 // Input fills the form from the settings.
 func (s Settings) Input() SettingsInput {
@@ -140,6 +151,7 @@ func (s Settings) Input() SettingsInput {
 		QAOverdueRedDays:      strconv.Itoa(s.QAOverdueRedDays),
 		ReturnLateRedDays:     strconv.Itoa(s.ReturnLateRedDays),
 		ReminderDays:          strings.Join(days, ", "),
+		JudgementMaxAgeYears:  strconv.Itoa(s.JudgementMaxAgeYears),
 	}
 }
 
@@ -164,6 +176,7 @@ func (in SettingsInput) Parse() (Settings, map[string]string) {
 	out.DBSCheckMonths = whole("dbs_check_months", in.DBSCheckMonths, 1, 36, "months")
 	out.QAOverdueRedDays = whole("qa_overdue_red_days", in.QAOverdueRedDays, 1, 365, "days")
 	out.ReturnLateRedDays = whole("return_late_red_days", in.ReturnLateRedDays, 1, 365, "days")
+	out.JudgementMaxAgeYears = whole("judgement_max_age_years", in.JudgementMaxAgeYears, 1, 10, "years")
 	pence, msg := in.MinEmployersLiability.Pence("the minimum employer's liability cover")
 	switch {
 	case msg != "":
@@ -217,7 +230,7 @@ func (s *Service) UpdateSettings(ctx context.Context, in SettingsInput, fingerpr
 	if len(errs) > 0 {
 		return apperr.InvalidFields(errs)
 	}
-	return db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
+	err := db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
 		if err := settings.Lock(ctx, tx); err != nil {
 			return err
 		}
@@ -236,6 +249,7 @@ func (s *Service) UpdateSettings(ctx context.Context, in SettingsInput, fingerpr
 			SettingQAOverdueRedDays:           values.QAOverdueRedDays,
 			SettingReturnLateRedDays:          values.ReturnLateRedDays,
 			SettingReminderDays:               strings.ReplaceAll(values.ReminderDays, " ", ""),
+			SettingJudgementMaxAgeYears:       values.JudgementMaxAgeYears,
 		}
 		if err := settings.Save(ctx, tx, stored, audit.ActorFrom(ctx).UserID); err != nil {
 			return err
@@ -249,6 +263,15 @@ func (s *Service) UpdateSettings(ctx context.Context, in SettingsInput, fingerpr
 				"qa_overdue_red_days":           change(before.QAOverdueRedDays, next.QAOverdueRedDays),
 				"return_late_red_days":          change(before.ReturnLateRedDays, next.ReturnLateRedDays),
 				"reminder_days":                 change(before.ReminderDays, next.ReminderDays),
+				"judgement_max_age_years":       change(before.JudgementMaxAgeYears, next.JudgementMaxAgeYears),
 			}})
 	})
+	if err != nil {
+		return err
+	}
+	// Every stored rating was made with the old thresholds: rate every provider again now,
+	// so the directory and dashboard agree with providers' pages at once rather than after
+	// the next daily check. (In batches, each its own transaction, like the daily job.)
+	_, err = RefreshCompliance(ctx, s.DB, s.Today())
+	return err
 }

@@ -10,7 +10,7 @@ import (
 
 func validSettingsInput() quality.SettingsInput {
 	return quality.SettingsInput{InsuranceWarningDays: "30", MinEmployersLiability: "£5,000,000", DBSCheckMonths: "12",
-		QAOverdueRedDays: "30", ReturnLateRedDays: "30", ReminderDays: "60, 30, 7"}
+		QAOverdueRedDays: "30", ReturnLateRedDays: "30", ReminderDays: "60, 30, 7", JudgementMaxAgeYears: "3"}
 }
 
 func TestSettingsParse(t *testing.T) {
@@ -38,6 +38,10 @@ func TestSettingsParse(t *testing.T) {
 		{"reminder day zero", func(in *quality.SettingsInput) { in.ReminderDays = "30,0" }, "reminder_days"},
 		{"reminder day not a number", func(in *quality.SettingsInput) { in.ReminderDays = "a week" }, "reminder_days"},
 		{"one reminder day", func(in *quality.SettingsInput) { in.ReminderDays = "14" }, ""},
+		{"no judgement age", func(in *quality.SettingsInput) { in.JudgementMaxAgeYears = "" }, "judgement_max_age_years"},
+		{"judgement age zero", func(in *quality.SettingsInput) { in.JudgementMaxAgeYears = "0" }, "judgement_max_age_years"},
+		{"judgement age over 10 years", func(in *quality.SettingsInput) { in.JudgementMaxAgeYears = "11" }, "judgement_max_age_years"},
+		{"judgement age 5 years", func(in *quality.SettingsInput) { in.JudgementMaxAgeYears = "5" }, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/council/provider-portal/internal/contract"
+	"github.com/lib/pq"
 )
 
 // routeWeights is how the council buys: mostly call-offs from frameworks and spot purchases.
@@ -75,7 +76,11 @@ func (g *generator) writeContract(r rng, rec *record, j int, b *batch) {
 	title := pick(r, categoryNouns[category]) + " for the council's children and young people"
 	b.add(tContracts, id, reference, title, rec.id, category, string(route), framework, lot, dateText(start), dateText(end), extension,
 		extMonths, annual*int64(years), annual, pick(r, paymentTerms), manager.ID, status, dateText(start.AddDate(0, 0, -14)), reason,
-		terminated, created, manager.ID, created, manager.ID)
+		terminated, created, manager.ID, created, manager.ID,
+		// Children's services are light touch; the maximum allows for every extension. No
+		// random draw here, so the data generated from a seed stays the same.
+		string(contract.LikelyProcedure(route, start.AddDate(0, 0, -14))), true, pq.StringArray{contract.WelfareServicesForChildren},
+		annual*int64(years), annual*int64(years)+annual*int64(extMonths)/12)
 	b.add(tAudit, manager.ID, manager.Email, "officer", "contract.created", "contract", id,
 		jsonText(map[string]any{"organisation_id": rec.id, "reference": reference}))
 

@@ -25,13 +25,20 @@ func isAPIPath(path string) bool {
 	return p == "/api" || strings.HasPrefix(p, "/api/")
 }
 
-// exceptAPI runs h on every request but the API's. The API takes no cookies: no session is
+// isMachinePath reports whether a path is the API's or the open data's: routes for
+// programs, which take no cookies and answer errors as problem+json.
+func isMachinePath(path string) bool {
+	return isAPIPath(path) || strings.HasPrefix(strings.ToLower(path), openDataPrefix)
+}
+
+// exceptAPI runs h on every request but the API's and the open data's (isMachinePath). The
+// API takes no cookies: no session is
 // loaded for it, so a session can never authorise an API request (nor be touched by one),
 // and CSRF, which is a risk of cookie credentials, does not arise. Its requests carry an
 // anonymous actor until a token is checked.
 func (s *Server) exceptAPI(h fiber.Handler) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if !isAPIPath(c.Path()) {
+		if !isMachinePath(c.Path()) {
 			return h(c)
 		}
 		c.SetUserContext(audit.WithActor(c.UserContext(), audit.Actor{IP: c.IP(), RequestID: requestIDOf(c)}))

@@ -150,7 +150,7 @@ func (s *Server) apiProviderCompliance(c *fiber.Ctx) error {
 		return err
 	}
 	today := s.quality.Today()
-	res, err := quality.Compliance(c.UserContext(), s.db, c.Params("id"), today)
+	res, err := quality.CurrentCompliance(c.UserContext(), s.db, c.Params("id"), today)
 	if err != nil {
 		return err
 	}

@@ -71,3 +71,21 @@ func TestIsAPIPath(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenDataRoutesArePublicReads pins the open data as reads for anyone: every route under
+// /open-data/ is a public GET, and takes no cookies (isMachinePath).
+func TestOpenDataRoutesArePublicReads(t *testing.T) {
+	n := 0
+	for _, r := range (&Server{}).Routes() {
+		if !isMachinePath(r.Path) || isAPIPath(r.Path) {
+			continue
+		}
+		n++
+		if r.Method != fiber.MethodGet || r.Rule.Name != Public.Name {
+			t.Errorf("%s %s is open data with rule %q: open data is read by anyone", r.Method, r.Path, r.Rule.Name)
+		}
+	}
+	if n == 0 {
+		t.Fatal("no open data routes")
+	}
+}

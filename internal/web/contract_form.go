@@ -20,7 +20,9 @@ type contractFormPage struct {
 	Categories []provider.Option
 	Routes     []provider.Option
 	Statuses   []provider.Option
-	Manager    contractSelect
+	// Procedures, YesNo and Exemptions are the options of the Procurement Act questions.
+	Procedures, YesNo, Exemptions []provider.Option
+	Manager                       contractSelect
 	// Conflict lists what someone else saved that differs from what was typed.
 	Conflict []conflictRow
 }
@@ -42,6 +44,7 @@ func (s *Server) renderContractForm(c *fiber.Ctx, status int, data contractFormP
 			Message: "Someone else changed this contract while you were editing it. Check their changes below, then save again"}}, data.Page.Errors...)
 	}
 	data.Categories, data.Routes, data.Statuses = provider.ServiceCategories, contract.Routes, contract.StoredStatuses
+	data.Procedures, data.YesNo, data.Exemptions = contract.Procedures, contract.YesNo, contract.KPIExemptions
 	data.Manager = contractSelect{ID: "manager", Label: "Contract manager", Hint: "The commissioning officer responsible for this contract",
 		Empty: "Select an officer", Value: data.Form.ManagerID, Options: managers, Error: errs["manager"]}
 	return render(c, status, "contracts/form", data)

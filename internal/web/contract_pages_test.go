@@ -80,7 +80,8 @@ func ctContractValues(ref string, p *ctProvider, managerID string, start time.Ti
 	v := url.Values{"reference": {ref}, "title": {"Residential placements"}, "provider": {p.Ref}, "service_category": {"childrens_homes"},
 		"procurement_route": {"framework"}, "framework_name": {"East Midlands regional placements framework"}, "lot": {"2"},
 		"total_value": {"1,200,000"}, "annual_value": {"400000"}, "payment_terms": {"Monthly in arrears"}, "manager": {managerID},
-		"status": {"active"}}
+		"status": {"active"}, "award_procedure": {"call_off"}, "light_touch": {"yes"}, "cpv_codes": {"85311300-5"},
+		"estimated_value": {"1,440,000"}, "maximum_value": {"1,500,000"}}
 	ctDate(v, "start_date", start)
 	ctDate(v, "end_date", start.AddDate(2, 0, -1))
 	return v

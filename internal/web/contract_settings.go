@@ -9,6 +9,9 @@ import (
 type contractSettingsPage struct {
 	Page
 	Form contract.SettingsForm
+	// Configured is the publishing the configuration sets (PORTAL_OCDS_*), which the open
+	// data uses in place of the prefix and identifier on this page.
+	Configured contract.Publishing
 }
 
 var contractSettingsOrder = []string{"expiring_within_days", "return_due_days", "ocid_prefix", "buyer_identifier"}
@@ -17,6 +20,7 @@ func (s *Server) renderContractSettings(c *fiber.Ctx, status int, data contractS
 	data.Page = s.page(c, "Contract settings")
 	data.Page.Back = "/"
 	data.Page.Errors = fieldErrors(contractSettingsOrder, errs)
+	data.Configured = s.contracts.Publishing
 	return render(c, status, "contract_settings/form", data)
 }
 

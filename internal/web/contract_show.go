@@ -16,6 +16,10 @@ type contractPage struct {
 	Variations []contract.Variation
 	Documents  []contract.Document
 	ForOfficer bool
+	// KPIShortfall says, to officers, what section 52 asks of the contract that it lacks.
+	KPIShortfall []string
+	// OCID is the contract's Open Contracting ID, for the link to its open data record.
+	OCID string
 	// Base is where the page's links to KPIs and returns start: "" for officers, "/provider" for the provider.
 	Base string
 }
@@ -33,7 +37,11 @@ func (s *Server) contractShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	data := contractPage{Contract: ct, ForOfficer: true}
+	settings, err := s.contracts.OCDSSettings(c.UserContext())
+	if err != nil {
+		return err
+	}
+	data := contractPage{Contract: ct, ForOfficer: true, OCID: contract.OCID(settings.OCIDPrefix, ct.ID)}
 	data.Page = s.page(c, ct.Title)
 	data.Page.Back = "/contracts"
 	return s.renderContract(c, data, contract.ReturnFilter{AwaitingReview: true})
@@ -79,6 +87,9 @@ func (s *Server) renderContract(c *fiber.Ctx, data contractPage, waiting contrac
 			return err
 		}
 		data.KPIs = append(data.KPIs, row)
+	}
+	if data.ForOfficer {
+		data.KPIShortfall = contract.KPIShortfall(data.Contract, kpis)
 	}
 	waiting.ContractID, waiting.Today, waiting.Limit = id, today, 50
 	if data.Waiting, _, err = contract.Returns(ctx, s.db, waiting); err != nil {

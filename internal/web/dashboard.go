@@ -24,6 +24,9 @@ type dashboardPage struct {
 	TotalProviders int
 	Ratings        []ratingCount
 	Chart          ragChart
+	// Concerns are the first providers rated red, then amber, with the stored reasons: the
+	// same rating and words as the directory and the provider's page.
+	Concerns []directory.Provider
 	// Within is the window of the "what expires" lists, in days; Expiring counts each kind
 	// within each window.
 	Within   int
@@ -102,6 +105,9 @@ func (s *Server) dashboard(c *fiber.Ctx) error {
 		return err
 	}
 	data.Chart = newRAGChart(data.Ratings)
+	if data.Concerns, err = s.ratingConcerns(ctx); err != nil {
+		return err
+	}
 	if data.Expiring, err = s.expiringCounts(ctx, today, within); err != nil {
 		return err
 	}

@@ -205,3 +205,19 @@ func (s *Server) ratingCounts(ctx context.Context) ([]ratingCount, error) {
 	}
 	return append(out, ratingCount{Key: directory.Unrated, Label: "Not rated yet", Count: max(all-rated, 0)}), nil
 }
+
+// ratingConcerns are the first providers rated red, then amber (by name within each), read
+// from the directory so their ratings and reasons are the stored ones every page shows.
+func (s *Server) ratingConcerns(ctx context.Context) ([]directory.Provider, error) {
+	page, err := directory.List(ctx, s.db, directory.Request{Sort: directory.SortRAG, Size: dashboardListSize})
+	if err != nil {
+		return nil, err
+	}
+	var out []directory.Provider
+	for _, p := range page.Providers {
+		if p.RAG == quality.Red || p.RAG == quality.Amber {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}

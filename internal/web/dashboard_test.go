@@ -391,7 +391,7 @@ func TestDashboardExportsTypeDatesMoneyAndCounts(t *testing.T) {
 	london, _ := time.LoadLocation("Europe/London")
 	sheet.AssertInstant("Last updated", 2, time.Date(2026, 7, 1, 13, 30, 0, 0, time.UTC), london)
 	_, body = dirDownload(t, oc, "/providers.csv?q=zeta")
-	if got := dirCSV(t, body)[1][11]; got != "2026-07-01T13:30:00Z" {
+	if got := dirCSV(t, body)[1][12]; got != "2026-07-01T13:30:00Z" {
 		t.Errorf("the directory's CSV writes the update time as %q, want ISO 8601 in UTC", got)
 	}
 }

@@ -31,7 +31,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		assignRequestID(c)
 		s.setSecurityHeaders(c)
 	}
-	if isAPIPath(c.Path()) {
+	if isMachinePath(c.Path()) {
 		return s.handleAPIError(c, err)
 	}
 	status, heading, message := classify(err)

@@ -4,6 +4,7 @@ import (
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/document"
 	"github.com/council/provider-portal/internal/finance"
+	"github.com/council/provider-portal/internal/form"
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/gofiber/fiber/v2"
 )
@@ -32,6 +33,18 @@ func (s *Server) renderChangeForm(c *fiber.Ctx, status int, data changeFormPage,
 	}
 	data.Page.Errors = fieldErrors(changeFormOrder, errs)
 	return render(c, status, "finance/change_form", data)
+}
+
+// restoreChangeRequest fills the form with what was typed into it before the session timed
+// out, when the person comes back to it (restoredForm); the evidence file was not kept.
+func (s *Server) restoreChangeRequest(c *fiber.Ctx, data *changeFormPage) error {
+	f, err := s.restoredForm(c)
+	if err != nil || f == nil {
+		return err
+	}
+	_ = form.Decode(f.Get, &data.Req)
+	data.Req.Evidence = nil
+	return nil
 }
 
 // readChangeRequest decodes the form and its evidence file, and returns every message at
@@ -89,7 +102,11 @@ func (s *Server) financeChangeNewForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.renderChangeForm(c, fiber.StatusOK, changeFormPage{Org: org, ForStaff: true, Action: "/finance/providers/" + org.ID + "/changes"}, nil)
+	data := changeFormPage{Org: org, ForStaff: true, Action: "/finance/providers/" + org.ID + "/changes"}
+	if err := s.restoreChangeRequest(c, &data); err != nil {
+		return err
+	}
+	return s.renderChangeForm(c, fiber.StatusOK, data, nil)
 }
 
 func (s *Server) financeChangeCreate(c *fiber.Ctx) error {

@@ -18,6 +18,8 @@ type kpiFormPage struct {
 	Directions  []provider.Option
 	Frequencies []provider.Option
 	Measures    []provider.Option
+	// MostMaterial is the box marking one of the three most material KPIs.
+	MostMaterial []provider.Option
 }
 
 func (s *Server) renderKPIForm(c *fiber.Ctx, status int, data kpiFormPage, errs map[string]string) error {
@@ -29,6 +31,7 @@ func (s *Server) renderKPIForm(c *fiber.Ctx, status int, data kpiFormPage, errs 
 	data.Page.Back = back
 	data.Page.Errors = fieldErrors(contract.KPIFormOrder, errs)
 	data.Directions, data.Frequencies, data.Measures = contract.KPIDirections, contract.Frequencies, contract.Measures
+	data.MostMaterial = contract.MostMaterialOptions
 	return render(c, status, "kpis/form", data)
 }
 

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -25,6 +26,11 @@ const (
 	localFlash     = "flash"
 	localOrgName   = "organisation_name"
 	localRoute     = "route"
+	// localTimedOut holds the auth.TimedOutSession of a signed-in session this request found
+	// timed out, so a form it sent can be kept for its owner (unsent_form.go).
+	localTimedOut = "timed_out_session"
+	// localRestored marks a page showing a kept form's values again.
+	localRestored = "restored_form"
 )
 
 func sessionOf(c *fiber.Ctx) *auth.Session {
@@ -167,6 +173,10 @@ func (s *Server) loadSession(c *fiber.Ctx) error {
 	if token != "" {
 		sess, err := auth.SessionByToken(ctx, s.db, token, s.timeouts())
 		if apperr.Is(err, apperr.NotFound) {
+			var timedOut *auth.SessionTimedOutError
+			if errors.As(err, &timedOut) {
+				c.Locals(localTimedOut, timedOut.Session)
+			}
 			sess, err = nil, nil // ended or never was: the visitor starts afresh
 		}
 		if err != nil {
@@ -236,14 +246,47 @@ func (s *Server) checkCSRF(c *fiber.Ctx) error {
 	if sess == nil {
 		return errCSRF
 	}
-	sent := c.Get("X-CSRF-Token")
-	if sent == "" {
-		sent = c.FormValue("_csrf")
-	}
+	sent := sentCSRF(c)
 	if sent == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(sess.CSRFToken)) != 1 {
 		return errCSRF
 	}
 	return c.Next()
+}
+
+// checkCSRFOrKeep is checkCSRF, except that a form sent from a page of a signed-in session
+// that has since timed out is kept for that session's owner, who is asked to sign in again
+// (keepUnsentForm), rather than told the form has expired. The session is known either from
+// this request (its cookie named it as it timed out) or, once it has gone, by the CSRF token
+// its pages carried (auth.TimedOutSessionByCSRF), as when another tab reached the timeout
+// first and the browser now holds a new session.
+func (s *Server) checkCSRFOrKeep(c *fiber.Ctx) error {
+	switch c.Method() {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+		return c.Next()
+	}
+	sess := sessionOf(c)
+	if ended, ok := c.Locals(localTimedOut).(auth.TimedOutSession); ok && sess == nil {
+		return s.keepUnsentForm(c, ended)
+	}
+	sent := sentCSRF(c)
+	if sent != "" && (sess == nil || subtle.ConstantTimeCompare([]byte(sent), []byte(sess.CSRFToken)) != 1) {
+		ended, err := auth.TimedOutSessionByCSRF(c.UserContext(), s.db, sent)
+		if err == nil {
+			return s.keepUnsentForm(c, ended)
+		}
+		if !apperr.Is(err, apperr.NotFound) {
+			return err
+		}
+	}
+	return s.checkCSRF(c)
+}
+
+// sentCSRF is the token a request carries: the X-CSRF-Token header, or the _csrf field.
+func sentCSRF(c *fiber.Ctx) string {
+	if sent := c.Get("X-CSRF-Token"); sent != "" {
+		return sent
+	}
+	return c.FormValue("_csrf")
 }
 
 // guard applies a route's access rule before its handler.

@@ -22,6 +22,19 @@ type Page struct {
 	Back         string
 	Nav          []NavItem
 	Errors       []FieldError
+	// Timeout is the signed-in session's idle timeout, for the warning every page carries.
+	Timeout *SessionTimeout
+	// Restored says the form shows what the person typed before their session timed out.
+	Restored bool
+}
+
+// SessionTimeout is what the timeout warning needs: the idle timeout in words (for the line
+// shown without JavaScript), and, for the script, the seconds until this session times out
+// and how many before that to warn.
+type SessionTimeout struct {
+	Idle        string
+	SecondsLeft int
+	WarnSeconds int
 }
 
 // NavItem is a link in the service navigation. Counted items show Count after the text

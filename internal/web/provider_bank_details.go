@@ -64,7 +64,11 @@ func (s *Server) providerBankChangeForm(c *fiber.Ctx) error {
 	if !org.Status.Approved() {
 		return c.Redirect("/provider/bank-details", fiber.StatusSeeOther)
 	}
-	return s.renderChangeForm(c, fiber.StatusOK, changeFormPage{Org: org, Action: "/provider/bank-details/change"}, nil)
+	data := changeFormPage{Org: org, Action: "/provider/bank-details/change"}
+	if err := s.restoreChangeRequest(c, &data); err != nil {
+		return err
+	}
+	return s.renderChangeForm(c, fiber.StatusOK, data, nil)
 }
 
 // providerBankChange sends the request. Nothing changes until finance has verified it by a

@@ -71,6 +71,9 @@ func (s *Server) providerSectionForm(c *fiber.Ctx) error {
 		}
 		version = rec.Version
 	}
+	if answers, version, err = s.restoreSection(c, orgID, def, answers, version); err != nil {
+		return err
+	}
 	if err := s.auditRestrictedView(c, def, orgID); err != nil {
 		return err
 	}

@@ -117,8 +117,8 @@ func TestSectionsASaveShowsNormalisedAnswers(t *testing.T) {
 		{"contacts", contacts, map[string]string{
 			"Key contact":           "Pat Jones, Registered Manager",
 			"Key contact email":     "pat@acorn.example",
-			"Key contact telephone": "07700900982",
-			"Contact 2":             "Sam Lee, Finance lead, sam@acorn.example, 01632960001",
+			"Key contact telephone": "07700 900982",
+			"Contact 2":             "Sam Lee, Finance lead, sam@acorn.example, 01632 960001",
 		}},
 		{"addresses", validAddressesA(), map[string]string{
 			"Registered office":      "1 High Street, London, SW1A 1AA",

@@ -14,18 +14,26 @@ import (
 // known by, not its people.
 var directoryColumns = []export.Column{
 	{Header: "Supplier reference"}, {Header: "Name", Width: 40}, {Header: "Trading name", Width: 30}, {Header: "Status"},
-	{Header: "Compliance rating"}, {Header: "Postcode"}, {Header: "Companies House number"}, {Header: "VAT number"},
+	{Header: "Compliance rating"}, {Header: "Compliance reasons", Width: 60}, {Header: "Postcode"}, {Header: "Companies House number"}, {Header: "VAT number"},
 	{Header: "Ofsted URNs", Width: 24}, {Header: "CQC ID"}, {Header: "Service categories", Width: 50}, {Header: "Last updated", Kind: export.KindInstant},
 }
 
 // directoryCells is one provider's row: identifiers (URNs, VAT and company numbers) stay
-// text, so none loses a leading zero.
+// text, so none loses a leading zero. The rating comes with its reasons in words, as on the
+// directory page.
 func directoryCells(p directory.Provider) []export.Cell {
-	rag := "Not rated yet"
+	rag, why := "Not rated yet", ""
 	if p.RAG != "" {
-		rag = p.RAG.Label()
+		rag, why = p.RAG.Label(), p.RAG.Meaning()
+		if concerns := p.Reasons.Concerns(); len(concerns) > 0 {
+			words := make([]string, len(concerns))
+			for i, c := range concerns {
+				words[i] = c.Why
+			}
+			why = strings.Join(words, " ")
+		}
 	}
-	return append(export.Texts(p.SupplierRef, p.Name, directory.Text(p.TradingName), p.Status.Label(), rag, directory.Text(p.Postcode),
+	return append(export.Texts(p.SupplierRef, p.Name, directory.Text(p.TradingName), p.Status.Label(), rag, why, directory.Text(p.Postcode),
 		directory.Text(p.CompaniesHouseNumber), directory.Text(p.VATNumber), strings.Join(p.OfstedURNs, ", "),
 		directory.Text(p.CQCProviderID), strings.Join(p.CategoryLabels(), ", ")), export.Instant(p.UpdatedAt))
 }

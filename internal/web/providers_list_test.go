@@ -441,7 +441,7 @@ func TestDirectoryExports(t *testing.T) {
 				t.Errorf("%s: a provider the filter leaves out was downloaded", format)
 			}
 		}
-		if evil == nil || evil[1] != `'=HYPERLINK("http://evil.example","Click")` || evil[5] != "NN1 1ED" {
+		if evil == nil || evil[1] != `'=HYPERLINK("http://evil.example","Click")` || evil[6] != "NN1 1ED" {
 			t.Errorf("%s: the formula-like name came out as %q", format, evil)
 		}
 	}

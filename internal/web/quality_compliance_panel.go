@@ -13,10 +13,11 @@ type CompliancePanel struct {
 	QualityHref string
 }
 
-// compliancePanel works out a provider's compliance today, afresh, for an officer's page.
+// compliancePanel works out a provider's compliance today, afresh, for an officer's page, and
+// stores it, so the directory and dashboard show the same rating and reasons.
 func (s *Server) compliancePanel(c *fiber.Ctx, orgID string, link bool) (*CompliancePanel, error) {
 	svc := s.quality
-	res, err := quality.Compliance(c.UserContext(), s.db, orgID, svc.Today())
+	res, err := quality.CurrentCompliance(c.UserContext(), s.db, orgID, svc.Today())
 	if err != nil {
 		return nil, err
 	}

@@ -32,8 +32,8 @@ func (s *Server) complianceSettings(c *fiber.Ctx) error {
 }
 
 // complianceSettingsSave changes the thresholds; audited with every value before and after.
-// Ratings stored for the directory follow at the next daily refresh; providers' own pages
-// use the new thresholds at once.
+// Saving re-rates every provider, so the directory, dashboard and providers' pages use the
+// new thresholds at once.
 func (s *Server) complianceSettingsSave(c *fiber.Ctx) error {
 	var in quality.SettingsInput
 	errs := decodeForm(c, &in)

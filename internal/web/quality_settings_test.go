@@ -38,7 +38,8 @@ func TestComplianceSettingsPage(t *testing.T) {
 	oc, ac := s.SignIn(t, officer, 0), s.SignIn(t, admin, 0)
 
 	v := complianceSettingsForm(t, oc)
-	if v.Get("insurance_warning_days") != "30" || v.Get("reminder_days") != "60, 30, 7" || v.Get("min_employers_liability") != "5000000" {
+	if v.Get("insurance_warning_days") != "30" || v.Get("reminder_days") != "60, 30, 7" || v.Get("min_employers_liability") != "5000000" ||
+		v.Get("judgement_max_age_years") != "3" {
 		t.Fatalf("defaults shown: %v", v)
 	}
 	bad := url.Values{}
@@ -48,12 +49,14 @@ func TestComplianceSettingsPage(t *testing.T) {
 	bad.Set("insurance_warning_days", "0")
 	bad.Set("min_employers_liability", "1000000")
 	bad.Set("reminder_days", "30, 30")
+	bad.Set("judgement_max_age_years", "11")
 	resp, doc := oc.Post(t, "/quality/settings", bad)
 	if resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("bad settings: %d", resp.StatusCode)
 	}
 	links := summaryLinks(doc)
-	if len(links) != 3 || links["#insurance_warning_days"] == "" || !strings.Contains(links["#min_employers_liability"], "legal minimum") || links["#reminder_days"] == "" {
+	if len(links) != 4 || links["#insurance_warning_days"] == "" || !strings.Contains(links["#min_employers_liability"], "legal minimum") || links["#reminder_days"] == "" ||
+		links["#judgement_max_age_years"] != "Enter a number of years from 1 to 10" {
 		t.Errorf("errors %v", links)
 	}
 	if got, _ := inputValue(doc, "reminder_days"); got != "30, 30" {

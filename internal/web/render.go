@@ -67,6 +67,9 @@ var templateFuncs = template.FuncMap{
 		}
 		return s[:2] + "-" + s[2:4] + "-" + s[4:]
 	},
+	// sendsForm is replaced for each render by whether the page's content holds a form that
+	// sends data (views.go); the layout then says how long the person has to send it.
+	"sendsForm": func() bool { return false },
 	"has": func(list []string, s string) bool {
 		for _, v := range list {
 			if v == s {
@@ -92,12 +95,32 @@ func (s *Server) page(c *fiber.Ctx, title string) Page {
 		if f, _ := c.Locals(localFlash).(string); f != "" {
 			p.Flash = f
 		}
+		if p.User != nil {
+			now := s.clock()
+			p.Timeout = &SessionTimeout{Idle: durationWords(s.cfg.SessionIdle),
+				SecondsLeft: max(0, int(s.timeouts().EndsAt(sess, now).Sub(now).Seconds())),
+				WarnSeconds: int(s.cfg.SessionWarning.Seconds())}
+		}
+		p.Restored, _ = c.Locals(localRestored).(bool)
 	}
 	if p.User != nil {
 		p.Nav = s.nav(c, p.User)
 		p.Organisation, _ = c.Locals(localOrgName).(string)
 	}
 	return p
+}
+
+// durationWords says a timeout as people say it: "30 minutes", "1 hour", "1 hour 30 minutes".
+func durationWords(d time.Duration) string {
+	h, m := int(d.Hours()), int(d.Minutes())%60
+	var parts []string
+	if h > 0 {
+		parts = append(parts, fmt.Sprintf("%d %s", h, plural(h, "hour", "hours")))
+	}
+	if m > 0 || h == 0 {
+		parts = append(parts, fmt.Sprintf("%d %s", m, plural(m, "minute", "minutes")))
+	}
+	return strings.Join(parts, " ")
 }
 
 // nav lists the areas the user's roles reach.

@@ -45,6 +45,9 @@ func (s *Server) Routes() []Route {
 		{"GET", "/sign-in/authenticator-app", EnrolmentDue, s.enrolForm},
 		{"POST", "/sign-in/authenticator-app", EnrolmentDue, s.enrol},
 		{"POST", "/sign-out", Public, s.signOut},
+		{"POST", "/session/extend", SignedIn, s.sessionExtend},
+		{"GET", "/unsent-forms/:id", SignedIn, s.unsentForm},
+		{"POST", "/unsent-forms/:id/discard", SignedIn, s.unsentFormDiscard},
 		{"GET", "/account", SignedIn, s.account},
 		{"POST", "/account/sessions/end", SignedIn, s.accountSessionEnd},
 		{"POST", "/account/sessions/end-others", SignedIn, s.accountSessionsEndOthers},
@@ -233,6 +236,14 @@ func (s *Server) Routes() []Route {
 		{"GET", "/api/v1/contracts/:id", Scope(apitoken.ContractsRead), s.apiContract},
 		{"GET", "/api/v1/ocds/releases", Scope(apitoken.ContractsRead), s.ocdsReleases},
 
+		// Open contracting data: published contracts for anyone, no sign-in, limited per
+		// client address; no personal data (open_data_ocds.go).
+		{"GET", "/open-data/ocds/releases", Public, s.openDataReleases},
+		{"GET", "/open-data/ocds/releases.jsonl", Public, s.openDataReleasesBulk},
+		{"GET", "/open-data/ocds/releases/:id", Public, s.openDataRelease},
+		{"GET", "/open-data/ocds/records/:ocid", Public, s.openDataRecord},
+		{"GET", "/open-data/ocds/documents/:id", Public, s.openDataDocument},
+
 		{"GET", "/provider/contracts", provider, s.providerContracts},
 		{"GET", "/provider/contracts/:id", provider, s.providerContract},
 		{"GET", "/provider/kpis/:id", provider, s.providerKPI},
@@ -314,7 +325,7 @@ func (s *Server) mount(app *fiber.App) {
 		return c.Next()
 	}, filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: int(time.Hour.Seconds())}))
 
-	app.Use(s.withTimeout, s.exceptAPI(s.loadSession), s.exceptAPI(s.checkCSRF))
+	app.Use(s.withTimeout, s.exceptAPI(s.loadSession), s.exceptAPI(s.checkCSRFOrKeep))
 	for _, r := range s.Routes() {
 		app.Add(r.Method, r.Path, s.guard(r))
 		if r.Method == fiber.MethodGet {

@@ -52,6 +52,8 @@ type Server struct {
 	metrics    *Metrics
 	// apiLimits rate-limits the JSON API per token (api_ratelimit.go).
 	apiLimits *rateLimiter
+	// openDataLimits rate-limits the open data per client address (open_data_ocds.go).
+	openDataLimits *rateLimiter
 	// refusals counts requests refused by access rules, to audit repeated ones.
 	refusals *refusalWatch
 }
@@ -84,7 +86,7 @@ type Deps struct {
 func New(d Deps) (*fiber.App, error) {
 	s := &Server{cfg: d.Config, db: d.DB, auth: d.Auth, memberships: d.Members, providers: d.Providers, finance: d.Finance, contracts: d.Contracts,
 		quality: d.Quality, retention: d.Retention, importer: d.Importer, importJobs: d.ImportJobs, work: d.Work, regulator: d.Regulator, documents: d.Documents, clock: d.Clock, log: d.Log, metrics: d.Metrics,
-		apiLimits: newRateLimiter(apiRatePerSecond, apiRateBurst, nil)}
+		apiLimits: newRateLimiter(apiRatePerSecond, apiRateBurst, nil), openDataLimits: newRateLimiter(apiRatePerSecond, apiRateBurst, nil)}
 	if s.clock == nil {
 		s.clock = time.Now
 	}

@@ -2,6 +2,8 @@ package web
 
 import (
 	"fmt"
+	"net/url"
+	"strings"
 
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/auth"
@@ -13,6 +15,18 @@ type signInPage struct {
 	Page
 	Email string
 	Next  string
+	// KeptFor says how long a form sent after a timeout is kept, when Next returns to one.
+	KeptFor string
+}
+
+// newSignInPage is the sign-in page's view model; one returning the person to a form they
+// sent after timing out says so (unsent_form.go).
+func newSignInPage(p Page, email, next string) signInPage {
+	data := signInPage{Page: p, Email: email, Next: next}
+	if u, err := url.Parse(next); err == nil && (u.Query().Get("unsent") != "" || strings.HasPrefix(u.Path, "/unsent-forms/")) {
+		data.KeptFor = durationWords(auth.UnsentFormLifetime)
+	}
+	return data
 }
 
 func (s *Server) signInForm(c *fiber.Ctx) error {
@@ -22,7 +36,7 @@ func (s *Server) signInForm(c *fiber.Ctx) error {
 	if _, err := s.ensureSession(c); err != nil {
 		return err
 	}
-	return render(c, fiber.StatusOK, "sign_in/password", signInPage{Page: s.page(c, "Sign in"), Next: safeNext(c.Query("next"))})
+	return render(c, fiber.StatusOK, "sign_in/password", newSignInPage(s.page(c, "Sign in"), "", safeNext(c.Query("next"))))
 }
 
 // signIn checks the password, then starts a new session at the stage the user has reached:
@@ -47,7 +61,7 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 	fail := func(status int, fields map[string]string) error {
 		p := s.page(c, "Sign in")
 		p.Errors = fieldErrors([]string{"email", "password"}, fields)
-		return render(c, status, "sign_in/password", signInPage{Page: p, Email: email, Next: next})
+		return render(c, status, "sign_in/password", newSignInPage(p, email, next))
 	}
 	if len(fields) > 0 {
 		return fail(fiber.StatusUnprocessableEntity, fields)

@@ -43,7 +43,7 @@ func (p *pooledViews) Load() error { return nil }
 
 // Render writes the named page, inside the first layout when one is given: the page is
 // rendered first, so an error in it leaves nothing half-written, then the layout, whose
-// {{embed}} gives the page's HTML.
+// {{embed}} gives the page's HTML, and {{sendsForm}} whether it has a form that posts.
 func (p *pooledViews) Render(out io.Writer, name string, binding any, layout ...string) error {
 	set := <-p.sets
 	defer func() { p.sets <- set }()
@@ -63,7 +63,9 @@ func (p *pooledViews) Render(out io.Writer, name string, binding any, layout ...
 		return err
 	}
 	orderErrorsByPage(binding, body.Bytes())
-	set.Funcs(template.FuncMap{"embed": func() template.HTML { return template.HTML(body.String()) }})
+	sends := bytes.Contains(body.Bytes(), []byte(`method="post"`))
+	set.Funcs(template.FuncMap{"embed": func() template.HTML { return template.HTML(body.String()) },
+		"sendsForm": func() bool { return sends }})
 	return lay.Execute(out, binding)
 }
 

@@ -82,3 +82,181 @@ function watchImportProgress (box) {
 }
 
 document.querySelectorAll('[data-import-progress]').forEach(watchImportProgress)
+
+// ---------------------------------------------------------------------------
+// Timeout warning (views/partials/timeout_dialog.html; GOV.UK's timeout warning pattern)
+//
+// Every signed-in page carries a closed <dialog data-timeout-dialog> with the seconds until
+// its session times out (data-seconds-left, from the server, which counts only requests)
+// and how long before that to warn (data-warn-seconds); the dialog holds no form, since it
+// only ever opens here. This opens it as a modal then: the
+// browser keeps focus inside it and the page behind inert. Focus goes to the dialog, so a
+// screen reader reads its title and text. The countdown is shown every second but spoken
+// through a separate polite live region only each minute, and at 30 and 10 seconds, so a
+// screen reader is not interrupted every second. "Stay signed in" (or Escape) asks the
+// server to restart the idle clock (POST /session/extend with the CSRF token) and closes
+// the dialog, returning focus where it was. When the time runs out the dialog says so: what
+// was typed is still on the page, and sending it keeps it for the person to sign in again
+// and send (the server keeps it; nothing is sent from here). Tabs share the deadline through
+// localStorage, so a page left open in one tab does not warn while another is in use. Without JavaScript, or without
+// <dialog>, the line above each form says how long the person has.
+// ---------------------------------------------------------------------------
+function timeInWords (seconds) {
+  const m = Math.floor(seconds / 60)
+  const s = seconds % 60
+  const parts = []
+  if (m > 0) {
+    parts.push(m + (m === 1 ? ' minute' : ' minutes'))
+  }
+  if (s > 0 || m === 0) {
+    parts.push(s + (s === 1 ? ' second' : ' seconds'))
+  }
+  return parts.join(' ')
+}
+
+function timeoutWarning (dialog) {
+  if (typeof dialog.showModal !== 'function') {
+    return
+  }
+  const warnSeconds = parseInt(dialog.getAttribute('data-warn-seconds'), 10)
+  let deadline = Date.now() + parseInt(dialog.getAttribute('data-seconds-left'), 10) * 1000
+  const warning = dialog.querySelector('[data-timeout-warning]')
+  const ended = dialog.querySelector('[data-timeout-ended]')
+  const countdown = dialog.querySelector('[data-timeout-countdown]')
+  const announce = dialog.querySelector('[data-timeout-announce]')
+  const stayButton = dialog.querySelector('[data-timeout-stay]')
+  const signIn = dialog.querySelector('[data-timeout-sign-in]')
+  if (!warning || !ended || !countdown || !announce || !stayButton || isNaN(warnSeconds) || isNaN(deadline)) {
+    return
+  }
+  let opener = null
+  let ticking = null
+  let waiting = null
+  let spoken = null
+
+  const secondsLeft = () => Math.max(0, Math.ceil((deadline - Date.now()) / 1000))
+
+  const tick = () => {
+    const left = secondsLeft()
+    countdown.textContent = timeInWords(left)
+    // Spoken at each whole minute, then at 30 and 10 seconds.
+    if (left > 0 && spoken !== left && (left % 60 === 0 || left === 30 || left === 10)) {
+      spoken = left
+      announce.textContent = 'We will sign you out in ' + timeInWords(left) + '.'
+    }
+    if (left === 0) {
+      showEnded()
+    }
+  }
+
+  const open = () => {
+    if (dialog.open) {
+      return
+    }
+    opener = document.activeElement
+    warning.hidden = false
+    ended.hidden = true
+    dialog.setAttribute('aria-labelledby', 'timeout-dialog-title')
+    dialog.setAttribute('aria-describedby', 'timeout-dialog-text')
+    spoken = null
+    announce.textContent = ''
+    countdown.textContent = timeInWords(secondsLeft())
+    dialog.showModal()
+    dialog.focus()
+    window.clearInterval(ticking)
+    ticking = window.setInterval(tick, 1000)
+  }
+
+  const schedule = () => {
+    window.clearTimeout(waiting)
+    waiting = window.setTimeout(open, Math.max(0, deadline - warnSeconds * 1000 - Date.now()))
+  }
+
+  const close = () => {
+    window.clearInterval(ticking)
+    dialog.close()
+    if (opener && typeof opener.focus === 'function') {
+      opener.focus()
+    }
+  }
+
+  function showEnded () {
+    window.clearInterval(ticking)
+    window.clearTimeout(waiting)
+    if (!dialog.open) {
+      opener = document.activeElement
+      dialog.showModal()
+    }
+    warning.hidden = true
+    ended.hidden = false
+    dialog.setAttribute('aria-labelledby', 'timeout-dialog-ended-title')
+    dialog.removeAttribute('aria-describedby')
+    if (signIn) {
+      signIn.href = '/sign-in?next=' + encodeURIComponent(window.location.pathname + window.location.search)
+    }
+    const title = ended.querySelector('h2')
+    if (title) {
+      title.focus()
+    }
+  }
+
+  // Tabs of the same session share its deadline, so a tab left idle while the person works
+  // in another does not warn of a timeout that is not coming.
+  const shareKey = 'portal.sessionDeadline'
+  const share = () => {
+    try {
+      window.localStorage.setItem(shareKey, String(deadline))
+    } catch {}
+  }
+  window.addEventListener('storage', (event) => {
+    const later = parseInt(event.newValue, 10)
+    if (event.key !== shareKey || isNaN(later) || later <= deadline || !ended.hidden) {
+      return
+    }
+    deadline = later
+    if (dialog.open) {
+      close()
+    }
+    schedule()
+  })
+
+  const stay = async () => {
+    try {
+      const res = await fetch(dialog.getAttribute('data-extend-url'), {
+        method: 'POST',
+        credentials: 'same-origin',
+        cache: 'no-store',
+        headers: { Accept: 'application/json', 'X-CSRF-Token': dialog.getAttribute('data-csrf') || '' }
+      })
+      if (!res.ok) {
+        throw new Error('stay signed in: HTTP ' + res.status)
+      }
+      const body = await res.json()
+      deadline = Date.now() + body.seconds_left * 1000
+      share()
+      close()
+      schedule()
+    } catch {
+      showEnded()
+    }
+  }
+
+  stayButton.addEventListener('click', stay)
+  share()
+  // Escape means "not now", as in the pattern: stay signed in, unless it is too late.
+  dialog.addEventListener('cancel', (event) => {
+    event.preventDefault()
+    if (ended.hidden) {
+      stay()
+    } else {
+      close()
+    }
+  })
+  const closeButton = dialog.querySelector('[data-timeout-close]')
+  if (closeButton) {
+    closeButton.addEventListener('click', close)
+  }
+  schedule()
+}
+
+document.querySelectorAll('[data-timeout-dialog]').forEach(timeoutWarning)

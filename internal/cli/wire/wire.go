@@ -68,13 +68,20 @@ func New(cfg *config.Config, d *sqlx.DB, v *vault.Vault, modulus *ukid.ModulusTa
 		Issuer: "Provider Portal (" + cfg.Council.Name + ")"}
 	fin := &finance.Service{DB: d, Vault: v, Providers: providers, Modulus: modulus, Documents: docs,
 		BaseURL: cfg.BaseURL, CouncilPhone: cfg.Council.Phone, Now: clock, MatchKey: finance.MatchKeyFrom(cfg.AuditKey)}
+	qa := &quality.Service{DB: d, Documents: docs, BaseURL: cfg.BaseURL, Now: clock}
+	// Decisions that change what the compliance rules read re-rate the provider in their own
+	// transaction, so the directory, dashboard and provider page never disagree.
+	providers.ApprovedChanged = qa.RefreshRating
+	contracts := &contract.Service{DB: d, Documents: docs, BaseURL: cfg.BaseURL, Now: clock, AcceptedChanged: qa.RefreshRating,
+		Publishing: contract.Publishing{OCIDPrefix: cfg.OCDS.OCIDPrefix, BuyerIdentifier: cfg.OCDS.BuyerIdentifier,
+			License: cfg.OCDS.License, PublicationPolicy: cfg.OCDS.PublicationPolicy}}
 	return &Services{Config: cfg, DB: d, Vault: v, Log: log, Clock: clock, Modulus: modulus, Documents: docs,
 		Providers: providers,
 		Auth:      authn,
 		Members:   &membership.Service{DB: d, Auth: authn, BaseURL: cfg.BaseURL},
 		Finance:   fin,
-		Contracts: &contract.Service{DB: d, Documents: docs, BaseURL: cfg.BaseURL, Now: clock},
-		Quality:   &quality.Service{DB: d, Documents: docs, BaseURL: cfg.BaseURL, Now: clock},
+		Contracts: contracts,
+		Quality:   qa,
 		Retention: &retention.Service{DB: d, Clock: clock},
 		Importer: &importer.Service{DB: d, Vault: v, Checks: providers.Checks, BaseURL: cfg.BaseURL, Now: clock,
 			Providers: providers, Finance: fin},
