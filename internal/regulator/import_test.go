@@ -268,3 +268,48 @@ func TestRegulatorCQCFallTurnsAmber(t *testing.T) {
 		t.Errorf("the applied file's page shows %+v, falls %+v", shown, shown.Falls())
 	}
 }
+
+// TestRegulatorMatching: rows match providers by the identifiers on their approved records
+// only: a URN two providers both name matches both; one only in a provider's unapproved draft,
+// or under a "not registered" answer, matches none.
+func TestRegulatorMatching(t *testing.T) {
+	w := newWorld(t)
+	// A second provider names Harbour's URN too.
+	twin := w.provider(t, "Harbour Twin Ltd", &provider.RegulationAnswers{OfstedRegistered: "yes", CQCRegistered: "no",
+		Ofsted: []provider.OfstedRegistration{{URN: "SC111111", Judgement: "inadequate"}}})
+	// SC333333 is only in a draft: the approved copy does not name it.
+	draft := w.provider(t, "Draft Homes Ltd", &provider.RegulationAnswers{OfstedRegistered: "yes", CQCRegistered: "no"})
+	if _, err := w.DB.Exec(`UPDATE provider_sections SET data = jsonb_set(data, '{ofsted}', '[{"urn":"SC333333","judgement":"good"}]') WHERE organisation_id = $1`, draft); err != nil {
+		t.Fatal(err)
+	}
+	// 2567890 is on a record that says it is not registered with Ofsted.
+	w.provider(t, "Hillside Trust", &provider.RegulationAnswers{OfstedRegistered: "no", CQCRegistered: "no", NotRegisteredReason: "Closed",
+		Ofsted: []provider.OfstedRegistration{{URN: "2567890", Judgement: "good"}}})
+
+	check, err := w.Svc.CheckFile(w.Ctx, regulator.Ofsted, "ofsted.csv", fixture(t, "ofsted_providers_inspections.csv"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, m := range check.Matches {
+		got[m.RegulatorID+" "+m.OrganisationID] = true
+	}
+	want := map[string]bool{"SC111111 " + w.Harbour: true, "SC111111 " + twin: true, "SC222222 " + w.Bright: true}
+	if len(got) != len(want) {
+		t.Errorf("matches %v, want %v", got, want)
+	}
+	for k := range want {
+		if !got[k] {
+			t.Errorf("no match %s", k)
+		}
+	}
+	if check.Unmatched != 2 {
+		t.Errorf("unmatched %d, want 2 (SC333333 and 2567890)", check.Unmatched)
+	}
+	// The twin already says inadequate: no fall and no disagreement for it.
+	for _, m := range check.Matches {
+		if m.OrganisationID == twin && (m.Fell() || m.Disagrees()) {
+			t.Errorf("twin: fell %v, disagrees %v", m.Fell(), m.Disagrees())
+		}
+	}
+}
