@@ -140,8 +140,8 @@ func TestProcurementNoticesLifecycle(t *testing.T) {
 		var rel struct {
 			Tag    []string `json:"tag"`
 			Tender struct {
-				Classification struct{ ID string } `json:"classification"`
-				ProcurementMethod string `json:"procurementMethod"`
+				Classification    struct{ ID string } `json:"classification"`
+				ProcurementMethod string              `json:"procurementMethod"`
 			} `json:"tender"`
 			Contracts []struct {
 				Value      struct{ Amount json.Number } `json:"value"`
