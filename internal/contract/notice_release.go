@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"strings"
 	"time"
 )
 
@@ -38,6 +39,9 @@ func (t NoticeType) Label() string {
 	}
 	return string(t)
 }
+
+// Name is the notice's name within a sentence ("record the contract details notice").
+func (t NoticeType) Name() string { return strings.ToLower(t.Label()) }
 
 // UKCode is the notice's form on the Central Digital Platform.
 func (t NoticeType) UKCode() string {
