@@ -291,9 +291,14 @@ func (svc *Service) noticeRelease(ctx context.Context, tx *sqlx.Tx, n *Procureme
 		if err != nil {
 			return nil, err
 		}
+		// The notice gives the value as this change leaves it, not with changes made since.
+		var upTo int64
 		for i := range vs {
+			upTo += vs[i].ValueChangePence
 			if vs[i].ID == n.Subject {
 				in.Variation = &vs[i]
+				c.VariationsPence = upTo
+				break
 			}
 		}
 	case NoticeContractPerformance:

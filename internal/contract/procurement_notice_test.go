@@ -173,6 +173,21 @@ func TestProcurementNoticesLifecycle(t *testing.T) {
 		}
 	}
 
+	// A later variation does not change what the earlier change notice says the value became.
+	if _, err := w.svc.AddVariation(ctx, w.contract.ID, contract.VariationForm{VariedOn: date(day(2025, 8, 1)), Description: "One fewer bed", ValueChange: "-5000"}); err != nil {
+		t.Fatal(err)
+	}
+	data, err := w.svc.DraftNotice(ctx, w.contract.ID, change.ID, buyer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var again struct {
+		Contracts []struct{ Value struct{ Amount json.Number } }
+	}
+	if err := json.Unmarshal(data, &again); err != nil || again.Contracts[0].Value.Amount.String() != "1225000.00" {
+		t.Errorf("the first change notice after a second variation: %s (%v), want 1225000.00", again.Contracts[0].Value.Amount, err)
+	}
+
 	published := contract.PublishedForm{NoticeID: "12345-2025", PublishedOn: form.DateInputOf(timePtr(day(2025, 6, 19)))}
 	err = w.svc.RecordPublished(ctx, w.contract.ID, details.ID, details.Version, published, buyer)
 	if f := apperr.FieldsOf(err); f["notice_id"] == "" {
@@ -210,7 +225,7 @@ func TestProcurementNoticesLifecycle(t *testing.T) {
 	if term.DueOn.Format(time.DateOnly) != "2025-07-09" || term.Status != contract.NoticeDue {
 		t.Errorf("termination notice: due %s status %s, want due 9 July", term.DueOn.Format(time.DateOnly), term.Status)
 	}
-	data, err := w.svc.DraftNotice(ctx, w.contract.ID, term.ID, buyer)
+	data, err = w.svc.DraftNotice(ctx, w.contract.ID, term.ID, buyer)
 	if err != nil {
 		t.Fatal(err)
 	}
