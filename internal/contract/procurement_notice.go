@@ -98,14 +98,13 @@ func NoticesNeeded(c *Contract, variations []Variation, assessments []Performanc
 	return out
 }
 
-// endedDay is the day a contract ended: the day it was terminated, or its end date once
-// that has passed or it was marked ended; nil while it runs.
+// endedDay is the day a contract ended: the day it was terminated (the database requires
+// it of a terminated contract), or its end date once that has passed or it was marked
+// ended; nil while it runs.
 func endedDay(c *Contract, today time.Time) *time.Time {
 	switch {
 	case c.Stored == StatusTerminated && c.TerminatedOn != nil:
 		return c.TerminatedOn
-	case c.Stored == StatusTerminated && c.DateSigned != nil:
-		return &today
 	case c.Stored == StatusEnded || (c.Stored == StatusActive && dateOf(c.EndDate).Before(dateOf(today))):
 		end := dateOf(c.EndDate)
 		return &end
