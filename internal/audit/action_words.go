@@ -111,6 +111,8 @@ var actionWords = map[string]string{
 	"contract.return.accepted":   "Accepted a monitoring return",
 	"contract.return.corrected":  "Corrected a queried monitoring return",
 	"contract.settings.saved":    "Changed the contract monitoring settings",
+	"contract.notice.drafted":    "Downloaded the draft of a Procurement Act notice",
+	"contract.notice.published":  "Recorded a Procurement Act notice as published",
 
 	// Quality assurance.
 	"quality.visit.recorded":   "Recorded a quality assurance visit",

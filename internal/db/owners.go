@@ -46,6 +46,7 @@ var TableOwners = map[string]string{
 	"contracts":               "contract",
 	"contract_documents":      "contract",
 	"contract_variations":     "contract",
+	"contract_notices":        "contract",
 	"kpis":                    "contract",
 	"monitoring_returns":      "contract",
 	"monitoring_return_notes": "contract",
