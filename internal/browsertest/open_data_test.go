@@ -32,7 +32,8 @@ func TestOfficerPublishesADocument(t *testing.T) {
 	end := start.AddDate(2, 0, 0)
 	c, err := s.Services.Contracts.CreateContract(ctx, contract.ContractForm{Reference: "CYP-2025-020", Title: "Residential placements",
 		Provider: ref, ServiceCategory: "childrens_homes", Route: "block", StartDate: form.DateInputOf(&start), EndDate: form.DateInputOf(&end),
-		TotalValue: "100000", AnnualValue: "50000", ManagerID: officer.ID, Status: "active", DateSigned: form.DateInputOf(&start)})
+		TotalValue: "100000", AnnualValue: "50000", ManagerID: officer.ID, Status: "active", DateSigned: form.DateInputOf(&start),
+		Procedure: string(contract.ProcedurePCR2015), LightTouch: "yes"})
 	if err != nil {
 		t.Fatal(err)
 	}
