@@ -201,7 +201,9 @@ type Assessment struct {
 }
 
 // Period is the span the assessment covers.
-func (a *Assessment) Period() Period { return Period{Start: dateOf(a.PeriodStart), End: dateOf(a.PeriodEnd)} }
+func (a *Assessment) Period() Period {
+	return Period{Start: dateOf(a.PeriodStart), End: dateOf(a.PeriodEnd)}
+}
 
 // Proposal is an assessment as the portal proposes it from the accepted returns, before
 // the officer confirms it. It is never stored.
@@ -216,7 +218,7 @@ type Proposal struct {
 	// to today (or the end): only one for a breach or poor performance can be made.
 	UpToDate bool
 	KPIs     []AssessedKPI
-	Overall Rating
+	Overall  Rating
 }
 
 // Period is the span the proposal covers.

@@ -26,6 +26,7 @@ const (
 	KindCorrection       Kind = "correction"
 	KindSubjectAccess    Kind = "subject_access"
 	KindRoleGrant        Kind = "role_grant"
+
 	// KindAssessmentDue and KindAssessmentOverdue are contract performance assessments
 	// (Procurement Act 2023, section 71) due within a month, or past their due date.
 	KindAssessmentDue     Kind = "assessment_due"
@@ -33,17 +34,18 @@ const (
 )
 
 var kindLabels = map[Kind]string{
-	KindSubmission:        "Registration to review",
-	KindResubmission:      "Resubmitted registration",
-	KindSectionChange:     "Change to an approved record",
-	KindReturn:            "Monitoring return to review",
-	KindReturnAnswer:      "Answer to a query on a return",
-	KindQAAction:          "Quality action marked complete",
-	KindBankVerification:  "Bank change to verify by phone",
-	KindBankApproval:      "Bank change to approve",
-	KindCorrection:        "Correction request",
-	KindSubjectAccess:     "Subject access request",
-	KindRoleGrant:         "Staff roles to approve",
+	KindSubmission:       "Registration to review",
+	KindResubmission:     "Resubmitted registration",
+	KindSectionChange:    "Change to an approved record",
+	KindReturn:           "Monitoring return to review",
+	KindReturnAnswer:     "Answer to a query on a return",
+	KindQAAction:         "Quality action marked complete",
+	KindBankVerification: "Bank change to verify by phone",
+	KindBankApproval:     "Bank change to approve",
+	KindCorrection:       "Correction request",
+	KindSubjectAccess:    "Subject access request",
+	KindRoleGrant:        "Staff roles to approve",
+
 	KindAssessmentDue:     "Performance assessment due",
 	KindAssessmentOverdue: "Performance assessment overdue",
 }
