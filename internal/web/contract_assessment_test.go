@@ -50,6 +50,18 @@ func TestOfficerAssessesPerformance(t *testing.T) {
 	if doc.Find("[data-assessment-due]").Length() != 0 {
 		t.Error("an assessment is due though no KPI is marked most material")
 	}
+	// Marking the KPI most material (published) makes the assessment due 12 months from the start.
+	kpiDoc := ctPage(t, w.oc, "/kpis/"+w.kpiID+"/edit")
+	resp, _ := w.oc.Post(t, "/kpis/"+w.kpiID, form(kpiDoc.Find(`input[name="_csrf"]`).AttrOr("value", ""), "version", ctVersion(kpiDoc, "/kpis/"+w.kpiID),
+		"name", "Placement stability", "unit", "%", "measure", "percentage", "target", "95", "direction", "higher", "amber_threshold", "90",
+		"red_threshold", "80", "frequency", "monthly", "most_material", "yes"))
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("marking the KPI most material: %d", resp.StatusCode)
+	}
+	due := ctMonthsAgo(3).AddDate(1, 0, 0).Format("2 January 2006")
+	if got := ctPage(t, w.oc, "/contracts/"+w.contractID).Find("[data-assessment-due]").Text(); !strings.Contains(got, due) || strings.Contains(got, "Overdue") {
+		t.Errorf("the due line reads %q, want %s", got, due)
+	}
 	ctAccept(t, w, w.firstReturnID, "85")
 	ctAccept(t, w, w.secondReturnID, "96")
 	// The submitted-only value would not count; both here are accepted: mean 90.5, green short of 95.
@@ -68,7 +80,7 @@ func TestOfficerAssessesPerformance(t *testing.T) {
 	}
 	v.Set("kpi-0-rating", "good")
 	v.Set("overall", "good")
-	resp, doc := w.oc.Post(t, "/contracts/"+w.contractID+"/assessments", v)
+	resp, doc = w.oc.Post(t, "/contracts/"+w.contractID+"/assessments", v)
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(summaryLinks(doc)["#reason"], "reason for changing") {
 		t.Fatalf("changed without a reason: %d %v", resp.StatusCode, summaryLinks(doc))
 	}
