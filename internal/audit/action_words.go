@@ -88,6 +88,11 @@ var actionWords = map[string]string{
 	"dashboard.export.completed":               "Downloaded a dashboard list",
 	"dashboard.export.failed":                  "Download of a dashboard list failed",
 
+	// Regulators' published judgements.
+	"regulator.import.check":     "Checked a file of Ofsted or CQC published judgements against the providers",
+	"regulator.import.apply":     "Applied a file of Ofsted or CQC published judgements",
+	"regulator.judgement.record": "Recorded a provider's judgement as Ofsted or the CQC published it",
+
 	// Contracts and monitoring.
 	"contract.created":           "Created a contract",
 	"contract.updated":           "Changed a contract",
@@ -106,6 +111,8 @@ var actionWords = map[string]string{
 	"contract.return.accepted":   "Accepted a monitoring return",
 	"contract.return.corrected":  "Corrected a queried monitoring return",
 	"contract.settings.saved":    "Changed the contract monitoring settings",
+	"contract.notice.drafted":    "Downloaded the draft of a Procurement Act notice",
+	"contract.notice.published":  "Recorded a Procurement Act notice as published",
 
 	// Contract performance assessments (Procurement Act 2023, section 71).
 	"contract.assessment.confirmed": "Confirmed a contract performance assessment",

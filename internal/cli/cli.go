@@ -50,6 +50,12 @@ Usage:
                                     file or any row fails (--json: one JSON object per row); bank
                                     details go to finance to verify, never straight to payment
   portal import invite [--dry-run]  invite imported suppliers' key contacts to claim their records
+  portal regulator import --source ofsted|cqc FILE [--dry-run]
+                                    match Ofsted's children's social care providers and inspections
+                                    file or the CQC's care directory with ratings (CSV or XLSX, as
+                                    published) to providers, record the judgements, email contract
+                                    managers of providers whose rating fell and update compliance;
+                                    --dry-run only shows what would change
   portal jobs run-due               run each periodic job that is due once (as the server does), then exit
   portal seed --providers N [--contracts M] [--seed S] [--append]
                                     fill a development database with synthetic providers,
@@ -86,6 +92,8 @@ func Main(args []string, env Env) int {
 		err = retentionCmd(ctx, args[1:], env)
 	case "import":
 		err = importCmd(ctx, args[1:], env)
+	case "regulator":
+		err = regulatorCmd(ctx, args[1:], env)
 	case "jobs":
 		err = jobsCmd(ctx, args[1:], env)
 	case "seed":

@@ -35,6 +35,9 @@ type Service struct {
 	// with the provider's organisation id, so what is derived from accepted KPI values
 	// changes with them: the wiring sets it to refresh the stored compliance rating.
 	AcceptedChanged func(ctx context.Context, tx sqlx.ExtContext, orgID string) error
+	// Assessments finds the performance assessments that need a contract performance
+	// notice; until the wiring sets it, no performance notice falls due (ProcurementNotices).
+	Assessments PerformanceAssessments
 }
 
 func (svc *Service) now() time.Time {

@@ -22,6 +22,7 @@ var layers = [][]string{
 	{"auth", "document"},
 	{"apitoken", "provider"},
 	{"contract", "finance", "privacy"},
+	{"regulator"},
 	{"membership", "privacy/subject", "quality"},
 	{"directory", "importer", "retention", "workqueue"},
 	{"web"},

@@ -47,6 +47,7 @@ var TableOwners = map[string]string{
 	"contract_documents":      "contract",
 	"contract_assessments":    "contract",
 	"contract_variations":     "contract",
+	"contract_notices":        "contract",
 	"kpis":                    "contract",
 	"monitoring_returns":      "contract",
 	"monitoring_return_notes": "contract",
@@ -92,6 +93,10 @@ var TableOwners = map[string]string{
 
 	// Each staff member's choice of email about new work, and how far it has reached.
 	"work_email_preferences": "workqueue",
+
+	// Regulators' published judgements and the files they came from.
+	"regulator_imports":    "regulator",
+	"regulator_judgements": "regulator",
 }
 
 // HarnessPackages may write any table directly: they build data for demonstrations,

@@ -10,6 +10,7 @@ import (
 	"github.com/council/provider-portal/internal/contract"
 	"github.com/council/provider-portal/internal/form"
 	"github.com/council/provider-portal/internal/provider"
+	"github.com/council/provider-portal/internal/regulator"
 	"github.com/jmoiron/sqlx"
 )
 
@@ -141,6 +142,9 @@ type Inputs struct {
 	ExpiredDocuments int
 	FirstExpiredOn   time.Time
 	ExpiredNames     []string
+	// Published are the judgements the regulators last published for the provider's
+	// registrations, from the files applied (internal/regulator).
+	Published []regulator.Published
 	// LatestVisit is the provider's latest QA visit; nil when none is recorded.
 	LatestVisit *VisitGrade
 	// KPIs are the latest accepted values of the KPIs on the provider's contracts; nil when
@@ -174,6 +178,7 @@ var Rules = []Rule{
 	{"dbs", "DBS checks", ruleDBS},
 	{"ofsted", "Ofsted", ruleOfsted},
 	{"cqc", "CQC", ruleCQC},
+	{"published", "Published judgements", rulePublished},
 	{"qa_visit", "Quality assurance visit", ruleQAVisit},
 	{"qa_actions", "Quality assurance actions", ruleQAActions},
 	{"kpis", "Key performance indicators", ruleKPIs},

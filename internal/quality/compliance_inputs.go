@@ -55,6 +55,9 @@ func loadInputs(ctx context.Context, q sqlx.QueryerContext, orgIDs []string, tod
 		in := out[d.OrgID]
 		in.ExpiredDocuments, in.FirstExpiredOn, in.ExpiredNames = d.N, d.First, d.Names
 	}
+	if err := loadPublished(ctx, q, orgIDs, out); err != nil {
+		return nil, err
+	}
 	var visits []struct {
 		OrgID     string    `db:"organisation_id"`
 		VisitedOn time.Time `db:"visited_on"`

@@ -179,6 +179,9 @@ func (s *Server) nav(c *fiber.Ctx, u *auth.User) []NavItem {
 	if u.Has(auth.RoleAdmin) || u.Has(auth.RoleOfficer) {
 		items = append(items, NavItem{Text: "Import suppliers", Href: "/imports"})
 	}
+	if u.Has(auth.RoleOfficer) {
+		items = append(items, NavItem{Text: "Regulator data", Href: "/regulator-data"})
+	}
 	// The current item is the one whose address is the longest start of the path, so
 	// /provider/contracts marks "Your contracts", not also "Your supplier record" (/provider).
 	path, best := c.Path(), -1

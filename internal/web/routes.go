@@ -139,6 +139,11 @@ func (s *Server) Routes() []Route {
 		{"GET", "/imports/:id/progress", Roles(auth.RoleAdmin, auth.RoleOfficer), s.importProgress},
 		{"GET", "/imports/:id/errors.csv", Roles(auth.RoleAdmin, auth.RoleOfficer), s.importErrorsCSV},
 		{"POST", "/imports/:id/commit", Roles(auth.RoleAdmin, auth.RoleOfficer), s.importCommit},
+		// Regulators' published judgements: check a file (a dry run), then apply it.
+		{"GET", "/regulator-data", officer, s.regulatorData},
+		{"POST", "/regulator-data", officer, s.regulatorDataCheck},
+		{"GET", "/regulator-data/:id", officer, s.regulatorDataShow},
+		{"POST", "/regulator-data/:id/apply", officer, s.regulatorDataApply},
 
 		// Finance: payment details under dual control, reveals and exports after a step-up.
 		{"GET", "/provider/bank-details", provider, s.providerBankDetails},
@@ -205,6 +210,10 @@ func (s *Server) Routes() []Route {
 		{"GET", "/contracts/:id/ocds.json", officer, s.contractOCDS},
 		{"GET", "/contracts/:id/variations/new", officer, s.variationForm},
 		{"POST", "/contracts/:id/variations", officer, s.variationCreate},
+		{"GET", "/contracts/:id/notices", officer, s.contractNotices},
+		{"GET", "/contracts/:id/notices/:notice/release.json", officer, s.contractNoticeDraft},
+		{"GET", "/contracts/:id/notices/:notice/publish", officer, s.contractNoticePublishForm},
+		{"POST", "/contracts/:id/notices/:notice/publish", officer, s.contractNoticePublish},
 		{"GET", "/contracts/:id/documents/new", officer, s.contractDocumentForm},
 		{"POST", "/contracts/:id/documents", officer, s.contractDocumentUpload},
 		{"GET", "/contracts/:id/kpis/new", officer, s.kpiNewForm},

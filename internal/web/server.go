@@ -20,6 +20,7 @@ import (
 	"github.com/council/provider-portal/internal/membership"
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/council/provider-portal/internal/quality"
+	"github.com/council/provider-portal/internal/regulator"
 	"github.com/council/provider-portal/internal/retention"
 	"github.com/council/provider-portal/internal/workqueue"
 	"github.com/gofiber/fiber/v2"
@@ -42,6 +43,7 @@ type Server struct {
 	importer    *importer.Service
 	importJobs  *importer.Jobs
 	work        *workqueue.Service
+	regulator   *regulator.Service
 	// workCounts keeps each person's count of waiting work for a few seconds, for the nav.
 	workCounts *workqueue.Counter
 	documents  document.Store
@@ -71,6 +73,7 @@ type Deps struct {
 	Importer   *importer.Service
 	ImportJobs *importer.Jobs
 	Work       *workqueue.Service
+	Regulator  *regulator.Service
 	Documents  document.Store
 	// Clock is the services' clock, for the few things the web layer dates itself.
 	Clock   func() time.Time
@@ -82,7 +85,7 @@ type Deps struct {
 // template stops the start rather than a request.
 func New(d Deps) (*fiber.App, error) {
 	s := &Server{cfg: d.Config, db: d.DB, auth: d.Auth, memberships: d.Members, providers: d.Providers, finance: d.Finance, contracts: d.Contracts,
-		quality: d.Quality, retention: d.Retention, importer: d.Importer, importJobs: d.ImportJobs, work: d.Work, documents: d.Documents, clock: d.Clock, log: d.Log, metrics: d.Metrics,
+		quality: d.Quality, retention: d.Retention, importer: d.Importer, importJobs: d.ImportJobs, work: d.Work, regulator: d.Regulator, documents: d.Documents, clock: d.Clock, log: d.Log, metrics: d.Metrics,
 		apiLimits: newRateLimiter(apiRatePerSecond, apiRateBurst, nil), openDataLimits: newRateLimiter(apiRatePerSecond, apiRateBurst, nil)}
 	if s.clock == nil {
 		s.clock = time.Now

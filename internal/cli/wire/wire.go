@@ -19,6 +19,7 @@ import (
 	"github.com/council/provider-portal/internal/membership"
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/council/provider-portal/internal/quality"
+	"github.com/council/provider-portal/internal/regulator"
 	"github.com/council/provider-portal/internal/retention"
 	"github.com/council/provider-portal/internal/ukid"
 	"github.com/council/provider-portal/internal/vault"
@@ -53,6 +54,8 @@ type Services struct {
 	ImportJobs *importer.Jobs
 	// Work emails staff about new work and keeps their choice of how often.
 	Work *workqueue.Service
+	// Regulator checks and applies Ofsted's and the CQC's published files.
+	Regulator *regulator.Service
 }
 
 // New builds every service over an open database, once.
@@ -84,6 +87,7 @@ func New(cfg *config.Config, d *sqlx.DB, v *vault.Vault, modulus *ukid.ModulusTa
 			Providers: providers, Finance: fin},
 		ImportJobs: &importer.Jobs{DB: d, Vault: v},
 		Work:       &workqueue.Service{DB: d, BaseURL: cfg.BaseURL, Now: clock, Settle: 2 * time.Minute, DigestHour: 7},
+		Regulator:  &regulator.Service{DB: d, Refresh: quality.RefreshProvider, BaseURL: cfg.BaseURL, Now: clock},
 	}
 }
 
@@ -91,5 +95,5 @@ func New(cfg *config.Config, d *sqlx.DB, v *vault.Vault, modulus *ukid.ModulusTa
 func (s *Services) App(metrics *web.Metrics) (*fiber.App, error) {
 	return web.New(web.Deps{Config: s.Config, DB: s.DB, Log: s.Log, Metrics: metrics, Clock: s.Clock, Documents: s.Documents,
 		Auth: s.Auth, Members: s.Members, Providers: s.Providers, Finance: s.Finance, Contracts: s.Contracts, Quality: s.Quality,
-		Retention: s.Retention, Importer: s.Importer, ImportJobs: s.ImportJobs, Work: s.Work})
+		Retention: s.Retention, Importer: s.Importer, ImportJobs: s.ImportJobs, Work: s.Work, Regulator: s.Regulator})
 }
