@@ -373,10 +373,10 @@ func (svc *Service) ConfirmAssessment(ctx context.Context, contractID string, f 
 			return apperr.InvalidFields(errs)
 		}
 		err = tx.GetContext(ctx, &out, `INSERT INTO contract_assessments (contract_id, kind, period_start, period_end, proposed_rating, rating,
-			kpi_ratings, reason, confirmed_by, confirmed_by_name) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+			kpi_ratings, reason, confirmed_by, confirmed_by_name, confirmed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 			RETURNING `+assessmentColumns,
 			c.ID, string(kind), p.PeriodStart, p.PeriodEnd, string(p.Overall), f.Overall, kpis, f.Reason,
-			nullable(audit.ActorFrom(ctx).UserID), actorName(ctx, tx))
+			nullable(audit.ActorFrom(ctx).UserID), actorName(ctx, tx), svc.now())
 		if db.IsCode(err, db.CodeUniqueViolation) {
 			return apperr.New(apperr.Conflict, "Someone else has just assessed this period. Open the contract to see their assessment")
 		}
@@ -521,4 +521,27 @@ func syncAssessmentDue(ctx context.Context, tx *sqlx.Tx, contractID string) erro
 		return fmt.Errorf("assessment due: %w", err)
 	}
 	return nil
+}
+
+// ConfirmedAssessments is the contract performance assessments as the procurement notices
+// see them (Service.Assessments): every confirmed assessment needs a contract performance
+// notice within 30 days (section 71), a regular or termination one for its KPI ratings, a
+// breach or poor performance one for itself. Which contracts need notices at all (awarded
+// under the Act, not drafts or grants) is the notices' rule, not this one's.
+type ConfirmedAssessments struct{}
+
+// NeedingNotice lists the contract's confirmed assessments, oldest first, each dated the
+// UK day it was confirmed.
+func (ConfirmedAssessments) NeedingNotice(ctx context.Context, q sqlx.QueryerContext, contractID string) ([]PerformanceAssessment, error) {
+	list, err := Assessments(ctx, q, contractID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]PerformanceAssessment, 0, len(list))
+	for i := len(list) - 1; i >= 0; i-- {
+		a := &list[i]
+		out = append(out, PerformanceAssessment{ID: a.ID, AssessedOn: ukDate(a.ConfirmedAt),
+			Summary: fmt.Sprintf("%s, %s: overall %s", a.Kind.Label(), a.Period().Label(), strings.ToLower(a.Rating.Label()))})
+	}
+	return out, nil
 }

@@ -232,3 +232,37 @@ func TestAssessmentFollowsTheContract(t *testing.T) {
 		t.Errorf("after the termination assessment: %+v", d)
 	}
 }
+
+// TestConfirmedAssessmentsNeedPerformanceNotices: with the wiring's ConfirmedAssessments, a
+// contract awarded under the Act has no performance notice due until an assessment is
+// confirmed, then one for it, due within 30 days of the day it was confirmed.
+func TestConfirmedAssessmentsNeedPerformanceNotices(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.svc.Assessments = contract.ConfirmedAssessments{}
+	if _, err := w.db.Exec(`UPDATE contracts SET award_procedure = 'open', light_touch = false WHERE id = $1`, w.contract.ID); err != nil {
+		t.Fatal(err)
+	}
+	page, err := w.svc.ProcurementNotices(w.officer.ctx, w.contract.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !page.PerformanceNotYetDue {
+		t.Fatalf("a performance notice is due before any assessment: %+v", page.Notices)
+	}
+	p, err := w.svc.ProposeAssessment(context.Background(), w.contract.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := w.svc.ConfirmAssessment(w.officer.ctx, w.contract.ID, contract.AssessmentFormOf(p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page, err = w.svc.ProcurementNotices(w.officer.ctx, w.contract.ID); err != nil {
+		t.Fatal(err)
+	}
+	n := noticeOfType(t, page.Notices, contract.NoticeContractPerformance)
+	if page.PerformanceNotYetDue || n.Subject != a.ID || n.DueOn.Format(time.DateOnly) != "2025-07-19" {
+		t.Errorf("performance notice: subject %s (want %s), due %s (want 2025-07-19)", n.Subject, a.ID, n.DueOn.Format(time.DateOnly))
+	}
+}
