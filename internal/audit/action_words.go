@@ -114,6 +114,9 @@ var actionWords = map[string]string{
 	"contract.notice.drafted":    "Downloaded the draft of a Procurement Act notice",
 	"contract.notice.published":  "Recorded a Procurement Act notice as published",
 
+	// Contract performance assessments (Procurement Act 2023, section 71).
+	"contract.assessment.confirmed": "Confirmed a contract performance assessment",
+
 	// Quality assurance.
 	"quality.visit.recorded":   "Recorded a quality assurance visit",
 	"quality.visit.updated":    "Changed a quality assurance visit",

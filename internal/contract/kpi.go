@@ -259,6 +259,9 @@ func (svc *Service) CreateKPI(ctx context.Context, contractID string, f KPIForm)
 		if err := syncPeriods(ctx, tx, &k, c.StartDate, c.EndDate, settings.ReturnDueDays); err != nil {
 			return err
 		}
+		if err := syncAssessmentDue(ctx, tx, contractID); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, audit.Event{Action: "contract.kpi.created", ObjectType: "contract", ObjectID: contractID,
 			Summary: map[string]any{"kpi_id": k.ID, "kpi": kpiSummary(&k)}})
 	})
@@ -321,6 +324,9 @@ func (svc *Service) UpdateKPI(ctx context.Context, id string, version int, f KPI
 			if err := syncPeriods(ctx, tx, &next, c.StartDate, c.EndDate, settings.ReturnDueDays); err != nil {
 				return err
 			}
+		}
+		if err := syncAssessmentDue(ctx, tx, k.ContractID); err != nil {
+			return err
 		}
 		return audit.Record(ctx, tx, audit.Event{Action: "contract.kpi.updated", ObjectType: "contract", ObjectID: k.ContractID,
 			Summary: map[string]any{"kpi_id": k.ID, "changes": changes(before, kpiSummary(&next))}})

@@ -193,6 +193,9 @@ func (svc *Service) UpdateContract(ctx context.Context, id string, version int, 
 				return err
 			}
 		}
+		if err := syncAssessmentDue(ctx, tx, id); err != nil {
+			return err
+		}
 		after, err := ContractByID(ctx, tx, id)
 		if err != nil {
 			return err

@@ -3,6 +3,7 @@ package contract
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/council/provider-portal/internal/work"
 	"github.com/jmoiron/sqlx"
@@ -55,4 +56,45 @@ func ManagedOrganisations(ctx context.Context, q sqlx.QueryerContext, userID str
 		return nil, fmt.Errorf("managed providers: %w", err)
 	}
 	return out, nil
+}
+
+// workAssessmentsWhere finds the contracts whose performance assessment is due within
+// AssessmentLead days or overdue, as of the UK date. The partial index
+// contracts_assessment_due answers it, and the count, from the index alone.
+var workAssessmentsWhere = `c.assessment_due_on <= (now() AT TIME ZONE 'Europe/London')::date + ` + assessmentLeadSQL + `
+		AND ($1::uuid[] IS NULL OR c.organisation_id = ANY($1))
+		AND ($2::timestamptz IS NULL OR ((c.assessment_due_on - ` + assessmentLeadSQL + `)::timestamp AT TIME ZONE 'Europe/London') > $2)`
+
+// assessmentLeadSQL is AssessmentLead in the queries.
+var assessmentLeadSQL = strconv.Itoa(AssessmentLead)
+
+var workAssessmentsSQL = `
+	SELECT CASE WHEN c.assessment_due_on < (now() AT TIME ZONE 'Europe/London')::date THEN 'assessment_overdue' ELSE 'assessment_due' END AS kind,
+		c.id::text AS id, c.reference || ': ' || c.title AS title, '/contracts/' || c.id || '/assessments/new' AS href,
+		((c.assessment_due_on - ` + assessmentLeadSQL + `)::timestamp AT TIME ZONE 'Europe/London') AS since,
+		c.assessment_due_on::timestamp AT TIME ZONE 'Europe/London' AS due,
+		c.organisation_id, coalesce(nullif(o.legal_name, ''), o.name) AS organisation_name
+	FROM contracts c JOIN organisations o ON o.id = c.organisation_id
+	WHERE ` + workAssessmentsWhere
+
+// WaitingAssessments lists the contracts whose performance assessment is due soon or
+// overdue, the longest waiting first. An item's Since is when it became work (AssessmentLead
+// days before the due date) and Due the date the law sets.
+func WaitingAssessments(ctx context.Context, q sqlx.QueryerContext, f work.Filter) ([]work.Item, error) {
+	var out []work.Item
+	err := sqlx.SelectContext(ctx, q, &out, workAssessmentsSQL+` ORDER BY c.assessment_due_on, c.id LIMIT $3`,
+		f.OrgArg(), f.AfterArg(), f.LimitArg())
+	if err != nil {
+		return nil, fmt.Errorf("assessments waiting: %w", err)
+	}
+	return out, nil
+}
+
+// CountWaitingAssessments counts what WaitingAssessments lists, without its limit.
+func CountWaitingAssessments(ctx context.Context, q sqlx.QueryerContext, f work.Filter) (int, error) {
+	var n int
+	if err := sqlx.GetContext(ctx, q, &n, `SELECT count(*) FROM contracts c WHERE `+workAssessmentsWhere, f.OrgArg(), f.AfterArg()); err != nil {
+		return 0, fmt.Errorf("count assessments waiting: %w", err)
+	}
+	return n, nil
 }

@@ -45,6 +45,7 @@ var TableOwners = map[string]string{
 	// Contracts, KPIs and monitoring returns.
 	"contracts":               "contract",
 	"contract_documents":      "contract",
+	"contract_assessments":    "contract",
 	"contract_variations":     "contract",
 	"contract_notices":        "contract",
 	"kpis":                    "contract",

@@ -18,6 +18,12 @@ type contractPage struct {
 	ForOfficer bool
 	// KPIShortfall says, to officers, what section 52 asks of the contract that it lacks.
 	KPIShortfall []string
+	// Assessments are the confirmed performance assessments, which the provider sees too:
+	// nothing is stored before an officer confirms, so there are no drafts to hide.
+	Assessments []contract.Assessment
+	// AssessmentDue is when the next one is due (officers); CanAssess offers the button.
+	AssessmentDue *contract.AssessmentDue
+	CanAssess     bool
 	// OCID is the contract's Open Contracting ID, for the link to its open data record.
 	OCID string
 	// Base is where the page's links to KPIs and returns start: "" for officers, "/provider" for the provider.
@@ -90,6 +96,13 @@ func (s *Server) renderContract(c *fiber.Ctx, data contractPage, waiting contrac
 	}
 	if data.ForOfficer {
 		data.KPIShortfall = contract.KPIShortfall(data.Contract, kpis)
+		if data.AssessmentDue, err = contract.NextAssessmentDue(ctx, s.db, id, today); err != nil {
+			return err
+		}
+		data.CanAssess = data.Contract.Stored != contract.StatusDraft && len(kpis) > 0
+	}
+	if data.Assessments, err = contract.Assessments(ctx, s.db, id); err != nil {
+		return err
 	}
 	waiting.ContractID, waiting.Today, waiting.Limit = id, today, 50
 	if data.Waiting, _, err = contract.Returns(ctx, s.db, waiting); err != nil {

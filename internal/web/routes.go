@@ -218,6 +218,8 @@ func (s *Server) Routes() []Route {
 		{"POST", "/contracts/:id/documents", officer, s.contractDocumentUpload},
 		{"GET", "/contracts/:id/kpis/new", officer, s.kpiNewForm},
 		{"POST", "/contracts/:id/kpis", officer, s.kpiCreate},
+		{"GET", "/contracts/:id/assessments/new", officer, s.contractAssessmentForm},
+		{"POST", "/contracts/:id/assessments", officer, s.contractAssessmentConfirm},
 		{"GET", "/kpis/:id", officer, s.kpiShow},
 		{"GET", "/kpis/:id/edit", officer, s.kpiEditForm},
 		{"POST", "/kpis/:id", officer, s.kpiUpdate},

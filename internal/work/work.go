@@ -26,6 +26,11 @@ const (
 	KindCorrection       Kind = "correction"
 	KindSubjectAccess    Kind = "subject_access"
 	KindRoleGrant        Kind = "role_grant"
+
+	// KindAssessmentDue and KindAssessmentOverdue are contract performance assessments
+	// (Procurement Act 2023, section 71) due within a month, or past their due date.
+	KindAssessmentDue     Kind = "assessment_due"
+	KindAssessmentOverdue Kind = "assessment_overdue"
 )
 
 var kindLabels = map[Kind]string{
@@ -40,6 +45,9 @@ var kindLabels = map[Kind]string{
 	KindCorrection:       "Correction request",
 	KindSubjectAccess:    "Subject access request",
 	KindRoleGrant:        "Staff roles to approve",
+
+	KindAssessmentDue:     "Performance assessment due",
+	KindAssessmentOverdue: "Performance assessment overdue",
 }
 
 // Label names the kind as the people doing the work say it.

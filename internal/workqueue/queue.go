@@ -1,7 +1,8 @@
 // Package workqueue is each staff member's "Your work": it merges the waiting items every
-// capability package lists for itself (returns to review, QA actions marked complete,
-// registrations and held changes, bank changes to verify or approve, correction and subject
-// access requests, staff roles to approve) by the roles a person holds, oldest first, and
+// capability package lists for itself (returns to review, contract performance assessments
+// due, QA actions marked complete, registrations and held changes, bank changes to verify
+// or approve, correction and subject access requests, staff roles to approve) by the roles
+// a person holds, oldest first, and
 // emails people about new work at once or in a daily digest, as each chooses.
 package workqueue
 
@@ -36,6 +37,7 @@ type source struct {
 var sources = []source{
 	{[]auth.Role{auth.RoleOfficer}, provider.WaitingWork, provider.CountWaitingWork},
 	{[]auth.Role{auth.RoleOfficer}, contract.WaitingReturns, contract.CountWaitingReturns},
+	{[]auth.Role{auth.RoleOfficer}, contract.WaitingAssessments, contract.CountWaitingAssessments},
 	{[]auth.Role{auth.RoleOfficer}, quality.WaitingActions, quality.CountWaitingActions},
 	{[]auth.Role{auth.RoleFinance}, finance.WaitingChanges, finance.CountWaitingChanges},
 	{[]auth.Role{auth.RoleOfficer, auth.RoleDPO}, privacy.WaitingCorrections, privacy.CountWaitingCorrections},

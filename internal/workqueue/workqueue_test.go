@@ -357,3 +357,52 @@ func TestWorkEmailsAtOnceOrDaily(t *testing.T) {
 		t.Errorf("a second run the same day sent %d", n)
 	}
 }
+
+// TestAssessmentsDueAreOfficersWork: a contract's performance assessment is an officer's
+// work from 30 days before its due date, overdue after it, and only the manager's in "mine".
+func TestAssessmentsDueAreOfficersWork(t *testing.T) {
+	d := dbtest.New(t)
+	w := build(t, d)
+	f := fixture{t, d}
+	contract := func(ref, org string, dueInDays int) string {
+		return f.id(`INSERT INTO contracts (reference, title, organisation_id, service_category, procurement_route, start_date, end_date,
+			total_value_pence, annual_value_pence, manager_id, status, assessment_due_on) VALUES ($1, 'Placements', $2, 'childrens_homes', 'spot',
+			'2024-01-01', '2030-01-01', 100, 50, $3, 'active', (now() AT TIME ZONE 'Europe/London')::date + $4::int) RETURNING id`,
+			ref, org, w.officer.ID, dueInDays)
+	}
+	overdue := contract("CT-OVERDUE", w.managed, -1)
+	today := contract("CT-TODAY", w.unmanaged, 0)
+	edge := contract("CT-EDGE", w.managed, 30)
+	contract("CT-LATER", w.managed, 31)
+	f.exec(`UPDATE contracts SET manager_id = NULL WHERE id = $1`, today)
+	assessments := func(u *auth.User, q workqueue.Query) []string {
+		t.Helper()
+		got, _ := list(t, d, u, q)
+		var out []string
+		for _, k := range got {
+			if strings.HasPrefix(k, "assessment") {
+				out = append(out, k)
+			}
+		}
+		return out
+	}
+	want := []string{"assessment_overdue:" + overdue, "assessment_due:" + today, "assessment_due:" + edge}
+	if got := assessments(w.officer, workqueue.Query{}); !slices.Equal(got, want) {
+		t.Errorf("officer's assessments = %v, want %v", got, want)
+	}
+	if got := assessments(w.officer, workqueue.Query{Mine: true}); !slices.Equal(got, []string{want[0], want[2]}) {
+		t.Errorf("the manager's own = %v", got)
+	}
+	if got := assessments(w.finance, workqueue.Query{}); got != nil {
+		t.Errorf("finance sees %v", got)
+	}
+	items, _, err := workqueue.List(context.Background(), d, w.officer, workqueue.Query{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range items {
+		if it.ID == overdue && (it.Due == nil || it.Href != "/contracts/"+overdue+"/assessments/new" || it.Title != "CT-OVERDUE: Placements") {
+			t.Errorf("item %+v", it)
+		}
+	}
+}

@@ -73,6 +73,7 @@ func New(cfg *config.Config, d *sqlx.DB, v *vault.Vault, modulus *ukid.ModulusTa
 	// transaction, so the directory, dashboard and provider page never disagree.
 	providers.ApprovedChanged = qa.RefreshRating
 	contracts := &contract.Service{DB: d, Documents: docs, BaseURL: cfg.BaseURL, Now: clock, AcceptedChanged: qa.RefreshRating,
+		Assessments: contract.ConfirmedAssessments{},
 		Publishing: contract.Publishing{OCIDPrefix: cfg.OCDS.OCIDPrefix, BuyerIdentifier: cfg.OCDS.BuyerIdentifier,
 			License: cfg.OCDS.License, PublicationPolicy: cfg.OCDS.PublicationPolicy}}
 	return &Services{Config: cfg, DB: d, Vault: v, Log: log, Clock: clock, Modulus: modulus, Documents: docs,
