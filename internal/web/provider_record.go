@@ -25,20 +25,11 @@ type recordCheckPage struct {
 // providerRecordCheck shows every section's answers on one page, each with its change link,
 // and the submit button when everything is complete: the last look before sending.
 func (s *Server) providerRecordCheck(c *fiber.Ctx) error {
-	orgID, err := s.currentOrgID(c)
+	org, tasks, err := s.recordOfCurrentOrg(c)
 	if err != nil {
 		return err
 	}
-	ctx := c.UserContext()
-	org, err := provider.OrganisationByID(ctx, s.db, orgID)
-	if err != nil {
-		return err
-	}
-	tasks, err := provider.Tasks(ctx, s.db, orgID)
-	if err != nil {
-		return err
-	}
-	sections, err := provider.RecordInWords(ctx, s.db, orgID)
+	sections, err := provider.RecordInWords(c.UserContext(), s.db, org.ID)
 	if err != nil {
 		return err
 	}

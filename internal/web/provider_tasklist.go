@@ -28,20 +28,11 @@ func (p taskListPage) HasComments() bool {
 // providerTaskList is the provider's home for their record: each section with its status,
 // the officers' comments, and the button to submit once everything is complete.
 func (s *Server) providerTaskList(c *fiber.Ctx) error {
-	orgID, err := s.currentOrgID(c)
+	org, tasks, err := s.recordOfCurrentOrg(c)
 	if err != nil {
 		return err
 	}
-	ctx := c.UserContext()
-	org, err := provider.OrganisationByID(ctx, s.db, orgID)
-	if err != nil {
-		return err
-	}
-	tasks, err := provider.Tasks(ctx, s.db, orgID)
-	if err != nil {
-		return err
-	}
-	history, err := provider.History(ctx, s.db, orgID)
+	history, err := provider.History(c.UserContext(), s.db, org.ID)
 	if err != nil {
 		return err
 	}
@@ -96,4 +87,23 @@ func (s *Server) providerSubmitted(c *fiber.Ctx) error {
 	}
 	return render(c, fiber.StatusOK, "provider/submitted", submittedPage{Page: s.page(c, "Registration submitted"), Org: org,
 		ReviewDays: provider.ReviewWorkingDays})
+}
+
+// recordOfCurrentOrg is the organisation the provider user is acting for and its sections
+// as the task list shows them: what the task list and the whole-record check both start from.
+func (s *Server) recordOfCurrentOrg(c *fiber.Ctx) (*provider.Organisation, []provider.Task, error) {
+	orgID, err := s.currentOrgID(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	ctx := c.UserContext()
+	org, err := provider.OrganisationByID(ctx, s.db, orgID)
+	if err != nil {
+		return nil, nil, err
+	}
+	tasks, err := provider.Tasks(ctx, s.db, orgID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return org, tasks, nil
 }
