@@ -38,8 +38,9 @@ func DestroyStaffRecords(ctx context.Context, tx *sqlx.Tx, refsByOrg map[string]
 			Data     []byte `db:"data"`
 			Approved []byte `db:"approved_data"`
 			Decided  []byte `db:"decided_data"`
+			Draft    []byte `db:"draft_data"`
 		}
-		err := tx.GetContext(ctx, &sec, `SELECT data, approved_data, decided_data FROM provider_sections
+		err := tx.GetContext(ctx, &sec, `SELECT data, approved_data, decided_data, draft_data FROM provider_sections
 			WHERE organisation_id::text = $1 AND section = $2 FOR UPDATE`, org, string(SectionSafeguarding))
 		if err != nil {
 			return 0, fmt.Errorf("lock safeguarding section: %w", err)
@@ -56,19 +57,29 @@ func DestroyStaffRecords(ctx context.Context, tx *sqlx.Tx, refsByOrg map[string]
 		if err != nil {
 			return 0, err
 		}
-		for ref := range goneApproved {
-			gone[ref] = true
+		draft, goneDraft, _, err := withoutStaff(sec.Draft, drop)
+		if err != nil {
+			return 0, err
 		}
-		for ref := range goneDecided {
+		for _, g := range []map[string]bool{goneApproved, goneDecided, goneDraft} {
+			for ref := range g {
+				gone[ref] = true
+			}
+		}
+		goneCopies, err := staffOutOfSubmittedCopies(ctx, tx, org, drop)
+		if err != nil {
+			return 0, err
+		}
+		for ref := range goneCopies {
 			gone[ref] = true
 		}
 		if len(gone) == 0 {
 			continue
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE provider_sections SET data = $3, approved_data = $4, decided_data = $6,
-				completed = completed AND $5, version = version + 1, updated_at = now()
+				draft_data = $7, completed = completed AND $5, version = version + 1, updated_at = now()
 			WHERE organisation_id::text = $1 AND section = $2`,
-			org, string(SectionSafeguarding), data, approved, left > 0, decided); err != nil {
+			org, string(SectionSafeguarding), data, approved, left > 0, decided, draft); err != nil {
 			return 0, fmt.Errorf("remove DBS records: %w", err)
 		}
 		removed += len(gone)
@@ -118,4 +129,56 @@ func withoutStaff(data []byte, drop map[string]bool) ([]byte, map[string]bool, i
 		return nil, nil, 0, err
 	}
 	return out, gone, len(kept), nil
+}
+
+// staffOutOfSubmittedCopies removes the members whose refs are in drop from the copies of
+// the record kept with each submission (their safeguarding rows carry the member's ref), so
+// a DBS record destroyed from the live record does not live on in "the record as sent".
+func staffOutOfSubmittedCopies(ctx context.Context, tx *sqlx.Tx, org string, drop map[string]bool) (map[string]bool, error) {
+	var copies []struct {
+		ID     int64  `db:"id"`
+		Record []byte `db:"record"`
+	}
+	if err := tx.SelectContext(ctx, &copies, `SELECT id, record FROM provider_status_history
+		WHERE organisation_id::text = $1 AND record IS NOT NULL FOR UPDATE`, org); err != nil {
+		return nil, fmt.Errorf("lock record copies: %w", err)
+	}
+	gone := map[string]bool{}
+	for _, cp := range copies {
+		var sections []SectionCopy
+		if err := json.Unmarshal(cp.Record, &sections); err != nil {
+			return nil, fmt.Errorf("read record copy: %w", err)
+		}
+		changed := false
+		for i := range sections {
+			if sections[i].Key != SectionSafeguarding {
+				continue
+			}
+			sc := &sections[i]
+			var rows []SummaryRow
+			var refs []string
+			for j, r := range sc.Rows {
+				if j < len(sc.StaffRefs) && sc.StaffRefs[j] != "" && drop[sc.StaffRefs[j]] {
+					gone[sc.StaffRefs[j]], changed = true, true
+					continue
+				}
+				rows = append(rows, r)
+				if j < len(sc.StaffRefs) {
+					refs = append(refs, sc.StaffRefs[j])
+				}
+			}
+			sc.Rows, sc.StaffRefs = rows, refs
+		}
+		if !changed {
+			continue
+		}
+		out, err := json.Marshal(sections)
+		if err != nil {
+			return nil, fmt.Errorf("write record copy: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE provider_status_history SET record = $2 WHERE id = $1`, cp.ID, out); err != nil {
+			return nil, fmt.Errorf("remove DBS records from record copy: %w", err)
+		}
+	}
+	return gone, nil
 }

@@ -90,8 +90,17 @@ func TestDestroyStaffRecordsFromBothCopies(t *testing.T) {
 	section(two, `{"staff":[{"ref":"e","name":"Eve"}]}`, `{"staff":[{"ref":"e","name":"Eve"}]}`)
 	section(untouched, `{"staff":[{"ref":"a","name":"Same ref, other provider"}]}`, `{"staff":[{"ref":"a","name":"Same ref, other provider"}]}`)
 
-	// The copy kept from the last decision (for the review page) holds Ann and Cat too.
-	if _, err := d.Exec(`UPDATE provider_sections SET decided_data = approved_data WHERE organisation_id = $1`, one); err != nil {
+	// The copy kept from the last decision (for the review page) holds Ann and Cat too, a
+	// draft holds Ann, and the copy of the record as sent lists Ann and Bob.
+	if _, err := d.Exec(`UPDATE provider_sections SET decided_data = approved_data,
+		draft_data = '{"staff":[{"ref":"a","name":"Ann"}]}' WHERE organisation_id = $1`, one); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Exec(`INSERT INTO provider_status_history (organisation_id, from_status, to_status, reason, by_name, record)
+		VALUES ($1, 'draft', 'submitted', '', 'Pat', $2)`, one,
+		`[{"key":"contacts","title":"Contacts","rows":[{"key":"Key contact","value":"Kim","field":"k"}]},
+		  {"key":"safeguarding","title":"Safeguarding","rows":[{"key":"Ann","value":"Manager","field":"staff-0-name"},
+		   {"key":"Bob","value":"Worker","field":"staff-1-name"}],"staff_refs":["a","b"]}]`); err != nil {
 		t.Fatal(err)
 	}
 
@@ -145,6 +154,19 @@ func TestDestroyStaffRecordsFromBothCopies(t *testing.T) {
 	}
 	if strings.Contains(string(decided), "Ann") || strings.Contains(string(decided), "Cat") {
 		t.Errorf("the answers kept from the last decision still hold the members removed: %s", decided)
+	}
+	var draft, sent []byte
+	if err := d.Get(&draft, `SELECT draft_data FROM provider_sections WHERE organisation_id = $1`, one); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(draft), "Ann") {
+		t.Errorf("the provider's draft still holds a member removed: %s", draft)
+	}
+	if err := d.Get(&sent, `SELECT record FROM provider_status_history WHERE organisation_id = $1`, one); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(sent), "Ann") || !strings.Contains(string(sent), "Bob") || !strings.Contains(string(sent), "Kim") {
+		t.Errorf("the copy of the record as sent should lose Ann and keep the rest: %s", sent)
 	}
 	var note struct {
 		Note string `json:"note"`

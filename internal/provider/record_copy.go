@@ -16,6 +16,9 @@ type SectionCopy struct {
 	Key   SectionKey   `json:"key"`
 	Title string       `json:"title"`
 	Rows  []SummaryRow `json:"rows"`
+	// StaffRefs names, row by row, the member of staff each safeguarding row shows, so a
+	// DBS record destroyed from the live record goes from the copies too.
+	StaffRefs []string `json:"staff_refs,omitempty"`
 	// Draft is set when the section has a draft not yet checked (shown, not sent).
 	Draft bool `json:"-"`
 }
@@ -45,6 +48,11 @@ func RecordInWords(ctx context.Context, q sqlx.QueryerContext, orgID string) ([]
 				return nil, err
 			}
 			sc.Rows, sc.Draft = a.Summary(), r.HasDraft()
+			if s, ok := a.(*SafeguardingAnswers); ok {
+				for _, m := range s.Staff { // Summary gives one row per member, in order
+					sc.StaffRefs = append(sc.StaffRefs, m.Ref)
+				}
+			}
 		}
 		out = append(out, sc)
 	}

@@ -376,6 +376,7 @@ type sectionRow struct {
 	Data           []byte `db:"data"`
 	ApprovedData   []byte `db:"approved_data"`
 	DecidedData    []byte `db:"decided_data"`
+	DraftData      []byte `db:"draft_data"`
 }
 
 // copyNames name the copies of a section as the export explains them.
@@ -383,15 +384,17 @@ const (
 	copyWorking  = "current answers"
 	copyApproved = "approved record"
 	copyDecided  = "answers at the council's last decision"
+	copyDraft    = "draft saved by the provider, not yet sent"
 )
 
 // findInProviderRecords reads every contacts and safeguarding section, the working copy,
-// the approved copy and the copy kept from the last decision (for the officers' review),
+// the approved copy, the copy kept from the last decision (for the officers' review) and
+// any draft the provider saved,
 // and keeps the people in them who match. A person held the same way in several copies is
 // listed once, saying so.
 func (f *Findings) findInProviderRecords(ctx context.Context, q sqlx.QueryerContext) error {
 	rows, err := q.QueryxContext(ctx, `SELECT ps.organisation_id, coalesce(nullif(o.legal_name, ''), o.name) AS organisation,
-			ps.section, ps.data, ps.approved_data, ps.decided_data
+			ps.section, ps.data, ps.approved_data, ps.decided_data, ps.draft_data
 		FROM provider_sections ps JOIN organisations o ON o.id = ps.organisation_id
 		WHERE ps.section IN ('contacts', 'safeguarding') ORDER BY o.name, ps.organisation_id, ps.section`)
 	if err != nil {
@@ -407,11 +410,17 @@ func (f *Findings) findInProviderRecords(ctx context.Context, q sqlx.QueryerCont
 		if !ok {
 			continue
 		}
-		rec := provider.SectionRecord{Data: r.Data, ApprovedData: r.ApprovedData, DecidedData: r.DecidedData}
+		rec := provider.SectionRecord{Data: r.Data, ApprovedData: r.ApprovedData, DecidedData: r.DecidedData, DraftData: r.DraftData}
+		draft := func(def provider.Definition) (provider.Answers, error) {
+			if !rec.HasDraft() {
+				return nil, apperr.New(apperr.NotFound, "no draft")
+			}
+			return rec.Draft(def)
+		}
 		copies := []struct {
 			name string
 			read func(provider.Definition) (provider.Answers, error)
-		}{{copyWorking, rec.Answers}, {copyApproved, rec.Approved}, {copyDecided, rec.Decided}}
+		}{{copyWorking, rec.Answers}, {copyApproved, rec.Approved}, {copyDecided, rec.Decided}, {copyDraft, draft}}
 		for _, cp := range copies {
 			answers, err := cp.read(def)
 			if apperr.Is(err, apperr.NotFound) {

@@ -172,3 +172,19 @@ func TestSubjectSearchReadsTheDecidedCopy(t *testing.T) {
 		t.Errorf("Acorn's key contact: %+v", f.Contacts)
 	}
 }
+
+// TestSubjectSearchReadsTheDraft: a person named only in a draft the provider saved part-done
+// is found too, and the export says where.
+func TestSubjectSearchReadsTheDraft(t *testing.T) {
+	t.Parallel()
+	p := seedPeople(t)
+	if _, err := p.DB.Exec(`UPDATE provider_sections SET draft_data = jsonb_set(data, '{key_contact_email}', '"drafted.only@acorn.example"')
+		WHERE organisation_id = $1 AND section = 'contacts'`, p.Acorn); err != nil {
+		t.Fatal(err)
+	}
+	f := search(t, p, subject.Criteria{Email: "drafted.only@acorn.example"})
+	i := slices.IndexFunc(f.Contacts, func(c subject.ContactRecord) bool { return c.OrganisationID == p.Acorn })
+	if i < 0 || !slices.Equal(f.Contacts[i].HeldIn, []string{"draft saved by the provider, not yet sent"}) {
+		t.Errorf("a person named only in a draft: %+v", f.Contacts)
+	}
+}
