@@ -68,18 +68,9 @@ func Revisions(ctx context.Context, q sqlx.QueryerContext, r *MonitoringReturn) 
 // the one the form was shown with.
 func (svc *Service) CorrectReturn(ctx context.Context, orgID, id string, version int, f ReturnForm, evidence *Upload) error {
 	return db.Transact(ctx, svc.DB, func(tx *sqlx.Tx) error {
-		r, err := returnWhere(ctx, tx, svc.Today(), `r.id = $1 AND c.organisation_id::text = $2 AND c.status <> 'draft' FOR UPDATE OF r`, id, orgID)
+		r, err := svc.queriedReturn(ctx, tx, orgID, id, version, "Only a return the commissioning team has queried can be corrected")
 		if err != nil {
 			return err
-		}
-		if err := returnCanChange(r); err != nil {
-			return err
-		}
-		if r.Status != ReturnQueried {
-			return apperr.New(apperr.Conflict, "Only a return the commissioning team has queried can be corrected")
-		}
-		if r.Version != version {
-			return apperr.New(apperr.Conflict, "This return changed since you opened it. Open it again")
 		}
 		v, errs := f.check(r.KPI(), evidence)
 		if len(errs) > 0 {

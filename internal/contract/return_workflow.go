@@ -210,18 +210,9 @@ func (svc *Service) AnswerQuery(ctx context.Context, orgID, id string, version i
 		return apperr.InvalidFields(map[string]string{"answer": msg})
 	}
 	return db.Transact(ctx, svc.DB, func(tx *sqlx.Tx) error {
-		r, err := returnWhere(ctx, tx, svc.Today(), `r.id = $1 AND c.organisation_id::text = $2 AND c.status <> 'draft' FOR UPDATE OF r`, id, orgID)
+		r, err := svc.queriedReturn(ctx, tx, orgID, id, version, "There is no question waiting for an answer on this return")
 		if err != nil {
 			return err
-		}
-		if err := returnCanChange(r); err != nil {
-			return err
-		}
-		if r.Status != ReturnQueried {
-			return apperr.New(apperr.Conflict, "There is no question waiting for an answer on this return")
-		}
-		if r.Version != version {
-			return apperr.New(apperr.Conflict, "This return changed since you opened it. Open it again")
 		}
 		if err := svc.addNote(ctx, tx, r, ReturnAnswered, "answer", answer); err != nil {
 			return err
@@ -294,4 +285,24 @@ func (svc *Service) link(path string) string {
 		return path
 	}
 	return svc.BaseURL.JoinPath(path).String()
+}
+
+// queriedReturn locks one of the organisation's returns for the provider's reply to a query
+// (an answer or a correction): it must still be open to change, queried (notQueried says why
+// not, when it is not), and at the version the provider's form was shown with.
+func (svc *Service) queriedReturn(ctx context.Context, tx *sqlx.Tx, orgID, id string, version int, notQueried string) (*MonitoringReturn, error) {
+	r, err := returnWhere(ctx, tx, svc.Today(), `r.id = $1 AND c.organisation_id::text = $2 AND c.status <> 'draft' FOR UPDATE OF r`, id, orgID)
+	if err != nil {
+		return nil, err
+	}
+	if err := returnCanChange(r); err != nil {
+		return nil, err
+	}
+	if r.Status != ReturnQueried {
+		return nil, apperr.New(apperr.Conflict, "%s", notQueried)
+	}
+	if r.Version != version {
+		return nil, apperr.New(apperr.Conflict, "This return changed since you opened it. Open it again")
+	}
+	return r, nil
 }
