@@ -74,17 +74,10 @@ func (t NoticeType) releaseTag() string {
 
 // NoticeRelease is one notice as an OCDS release.
 type NoticeRelease struct {
-	OCID           string           `json:"ocid"`
-	ID             string           `json:"id"`
-	Date           string           `json:"date"`
-	Tag            []string         `json:"tag"`
-	InitiationType string           `json:"initiationType"`
-	Language       string           `json:"language"`
-	Parties        []Party          `json:"parties"`
-	Buyer          OrgRef           `json:"buyer"`
-	Tender         NoticeTender     `json:"tender"`
-	Awards         []Award          `json:"awards"`
-	Contracts      []NoticeContract `json:"contracts"`
+	ReleaseHeader
+	Tender    NoticeTender     `json:"tender"`
+	Awards    []Award          `json:"awards"`
+	Contracts []NoticeContract `json:"contracts"`
 }
 
 // NoticeTender is the procedure the contract was awarded by, its CPV codes and its
@@ -205,10 +198,10 @@ func BuildNoticeRelease(in NoticeInput) NoticeRelease {
 		tender.SpecialRegime = []string{"lightTouch"}
 	}
 	code := in.Type.UKCode()
+	head := rel.ReleaseHeader
+	head.ID, head.Date, head.Tag = rel.OCID+"-"+code+"-"+in.NoticeID, instant(in.Now), []string{in.Type.releaseTag()}
 	return NoticeRelease{
-		OCID: rel.OCID, ID: rel.OCID + "-" + code + "-" + in.NoticeID, Date: instant(in.Now),
-		Tag: []string{in.Type.releaseTag()}, InitiationType: "tender", Language: "en",
-		Parties: rel.Parties, Buyer: rel.Buyer, Tender: tender, Awards: rel.Awards,
+		ReleaseHeader: head, Tender: tender, Awards: rel.Awards,
 		Contracts: []NoticeContract{{OCDSContract: oc, Documents: []NoticeDocument{{ID: in.NoticeID, DocumentType: "contractNotice",
 			NoticeType: code, Title: in.Type.Label(), Language: "en"}}}},
 	}

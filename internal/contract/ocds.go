@@ -65,18 +65,25 @@ type OCDSPublisher struct {
 	UID    string `json:"uid,omitempty"`
 }
 
+// ReleaseHeader is what every release the portal writes starts with: the process, the
+// release's own id, date and tags, and who is involved. The open data's releases and the
+// procurement notices' releases both embed it.
+type ReleaseHeader struct {
+	OCID           string   `json:"ocid"`
+	ID             string   `json:"id"`
+	Date           string   `json:"date"`
+	Tag            []string `json:"tag"`
+	InitiationType string   `json:"initiationType"`
+	Language       string   `json:"language"`
+	Parties        []Party  `json:"parties"`
+	Buyer          OrgRef   `json:"buyer"`
+}
+
 // Release is the state of one contracting process (one contract) at one time.
 type Release struct {
-	OCID           string         `json:"ocid"`
-	ID             string         `json:"id"`
-	Date           string         `json:"date"`
-	Tag            []string       `json:"tag"`
-	InitiationType string         `json:"initiationType"`
-	Language       string         `json:"language"`
-	Parties        []Party        `json:"parties"`
-	Buyer          OrgRef         `json:"buyer"`
-	Awards         []Award        `json:"awards"`
-	Contracts      []OCDSContract `json:"contracts"`
+	ReleaseHeader
+	Awards    []Award        `json:"awards"`
+	Contracts []OCDSContract `json:"contracts"`
 }
 
 // Party is an organisation involved in the process, with its roles.
@@ -338,12 +345,12 @@ func BuildRelease(in ReleaseInput) Release {
 	}
 	buyer := buyerParty(in.Buyer, in.Settings)
 	supplier := in.Supplier
-	rel := Release{
+	rel := Release{ReleaseHeader: ReleaseHeader{
 		OCID: ocid, Date: instant(latest),
 		Tag: []string{"contract"}, InitiationType: "tender", Language: "en",
 		Parties: []Party{buyer, supplier},
 		Buyer:   OrgRef{ID: buyer.ID, Name: buyer.Name},
-	}
+	}}
 	// The schema defines durationInDays as the difference between the start and end dates.
 	period := &OCDSPeriod{StartDate: dateTime(c.StartDate), EndDate: dateTime(c.EndDate),
 		DurationInDays: int(dateOf(c.EndDate).Sub(dateOf(c.StartDate)).Hours() / 24)}
