@@ -52,7 +52,7 @@ Usage:
   portal import invite [--dry-run]  invite imported suppliers' key contacts to claim their records
   portal regulator import --source ofsted|cqc FILE [--dry-run]
                                     match Ofsted's children's social care providers and inspections
-                                    file or the CQC's care directory with ratings (CSV or XLSX, as
+                                    file or the CQC's care directory with ratings (CSV, XLSX or ODS, as
                                     published) to providers, record the judgements, email contract
                                     managers of providers whose rating fell and update compliance;
                                     --dry-run only shows what would change

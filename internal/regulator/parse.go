@@ -72,7 +72,7 @@ var columns = map[Source]struct {
 	},
 }
 
-// Parse reads a published file, CSV or XLSX (told apart by their content, not their name):
+// Parse reads a published file, CSV, XLSX or ODS (told apart by their content, not their name):
 // it skips the title lines above the header row, finds the columns by their headers, and
 // reads each row's identifier, name, judgement and date. A file with no header row naming an
 // identifier and a judgement is Invalid, with a message naming what is missing.
@@ -80,35 +80,65 @@ func Parse(source Source, content []byte) (*File, error) {
 	if len(content) > MaxFileSize {
 		return nil, apperr.New(apperr.Invalid, "The file must be smaller than 100 MB")
 	}
-	var table [][]string
-	var lines []int
+	var sheets []sheet
 	var err error
-	if bytes.HasPrefix(content, []byte("PK\x03\x04")) {
-		table, err = readXLSX(content)
-		for i := range table {
-			lines = append(lines, i+1)
-		}
-	} else {
-		table, lines, err = readCSV(content)
+	switch {
+	case isODS(content):
+		sheets, err = readODS(content)
+	case bytes.HasPrefix(content, []byte("PK\x03\x04")):
+		sheets, err = readXLSX(content)
+	default:
+		var s sheet
+		s.rows, s.lines, err = readCSV(content)
+		sheets = []sheet{s}
 	}
 	if err != nil {
 		return nil, err
 	}
+	// The data are on the first sheet with a header row naming an identifier and a
+	// judgement, below any title lines: a workbook's read-me and notes sheets have none.
 	cols := columns[source]
-	for i := 0; i < len(table) && i < headerSearchRows; i++ {
-		h := headerIndex(table[i])
-		id, judgement := find(h, cols.id), find(h, cols.judgement)
-		if id < 0 || judgement < 0 {
-			continue
+	for _, sh := range sheets {
+		for i := 0; i < len(sh.rows) && i < headerSearchRows; i++ {
+			h := headerIndex(sh.rows[i])
+			id, judgement := find(h, cols.id), find(h, cols.judgement)
+			if id < 0 || judgement < 0 {
+				continue
+			}
+			f := &File{Source: source}
+			name, date := find(h, cols.name), find(h, cols.date)
+			overall := overallOnly(h)
+			for n := i + 1; n < len(sh.rows); n++ {
+				if overall(sh.rows[n]) {
+					f.read(sh.line(n), sh.rows[n], id, name, judgement, date)
+				}
+			}
+			return f, nil
 		}
-		f := &File{Source: source}
-		name, date := find(h, cols.name), find(h, cols.date)
-		for n, cells := range table[i+1:] {
-			f.read(lines[i+1+n], cells, id, name, judgement, date)
-		}
-		return f, nil
 	}
 	return nil, apperr.New(apperr.Invalid, "The file has no header row with %s and %s columns: check it is %s", quoted(cols.shown[0]), quoted(cols.shown[1]), sourceFile(source))
+}
+
+// overallOnly says which rows of a file hold a provider's overall judgement. The CQC's
+// "latest ratings" workbook has a row per location for each key question and population
+// group, named in its "Domain" and "Service / Population Group" columns: only the row whose
+// domain (and group, where there is one) is "Overall" is the location's rating. A file
+// without those columns has one row per provider, every one of them overall.
+func overallOnly(h map[string]int) func(cells []string) bool {
+	domain, group := find(h, []string{"domain", "key question"}), find(h, []string{"service / population group", "service/population group", "population group"})
+	value := func(cells []string, i int) string {
+		if i < 0 || i >= len(cells) {
+			return ""
+		}
+		return strings.ToLower(strings.TrimSpace(cells[i]))
+	}
+	return func(cells []string) bool {
+		if domain >= 0 && value(cells, domain) != "overall" {
+			return false
+		}
+		g := value(cells, group)
+		return g == "" || g == "overall"
+	}
 }
 
 func sourceFile(s Source) string {
@@ -249,7 +279,7 @@ func readCSV(content []byte) ([][]string, []int, error) {
 			return out, lines, nil
 		}
 		if err != nil {
-			return nil, nil, apperr.New(apperr.Invalid, "The file could not be read as CSV or XLSX: check it is the file as published")
+			return nil, nil, apperr.New(apperr.Invalid, "The file could not be read as CSV, XLSX or ODS: check it is the file as published")
 		}
 		line, _ := r.FieldPos(0)
 		out = append(out, rec)

@@ -1,12 +1,15 @@
 package regulator
 
 import (
+	"archive/zip"
+	"bytes"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/council/provider-portal/internal/apperr"
+	"github.com/xuri/excelize/v2"
 )
 
 func readFixture(t *testing.T, name string) []byte {
@@ -153,5 +156,87 @@ func TestParseCleansTextFromTheFile(t *testing.T) {
 	}
 	if len(f.Rows) != 1 || f.Rows[0].Name != "Acorn House" || len(f.Problems) != 1 || strings.ContainsRune(f.Problems[0], 0) {
 		t.Errorf("rows %+v problems %q", f.Rows, f.Problems)
+	}
+}
+
+// The CQC publishes its latest ratings as an ODS workbook: a read-me sheet first, then a row
+// per location for each key question and population group. Only the overall rating is read,
+// with the row numbers a spreadsheet program shows, and the sheet's million blank rows are
+// passed over without being held.
+func TestParseCQCLatestRatingsODS(t *testing.T) {
+	f, err := Parse(CQC, readFixture(t, "cqc_latest_ratings.ods"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Row{
+		{Line: 10, RegulatorID: "1-101111111", Name: "Harbour Support Services", Judgement: RequiresImprovement, JudgementDate: day(2026, 10, 20)},
+		{Line: 16, RegulatorID: "1-102222222", Name: "Brightways House", Judgement: Good, JudgementDate: day(2026, 9, 2)},
+		{Line: 22, RegulatorID: "1-103333333", Name: "Elm Lodge", Judgement: Outstanding, JudgementDate: day(2025, 12, 1)},
+		{Line: 24, RegulatorID: "1-104444444", Name: "New Path Home Care", Judgement: Good, JudgementDate: day(2026, 8, 14)},
+	}
+	if len(f.Rows) != len(want) {
+		t.Fatalf("rows = %+v", f.Rows)
+	}
+	for i := range want {
+		if f.Rows[i] != want[i] {
+			t.Errorf("row %d = %+v, want %+v", i, f.Rows[i], want[i])
+		}
+	}
+	if f.RowsRead != 4 || f.Skipped != 0 || len(f.Problems) != 0 {
+		t.Errorf("read %d, skipped %d, problems %v", f.RowsRead, f.Skipped, f.Problems)
+	}
+}
+
+// A workbook whose first sheet is notes is read from the sheet that has the data.
+func TestParseWorkbookFindsTheDataSheet(t *testing.T) {
+	x := excelize.NewFile()
+	defer x.Close()
+	x.SetSheetName("Sheet1", "Notes")
+	x.SetSheetRow("Notes", "A1", &[]any{"About this file: the latest overall rating of each location"})
+	x.NewSheet("Locations")
+	x.SetSheetRow("Locations", "A1", &[]any{"Care directory with ratings"})
+	x.SetSheetRow("Locations", "A3", &[]any{"Location ID", "Location Name", "Location Latest Overall Rating", "Publication Date"})
+	x.SetSheetRow("Locations", "A4", &[]any{"1-101111111", "Harbour Support Services", "Inadequate", "2026-11-02"})
+	var buf bytes.Buffer
+	if err := x.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Parse(CQC, buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Rows) != 1 || f.Rows[0] != (Row{Line: 4, RegulatorID: "1-101111111", Name: "Harbour Support Services", Judgement: Inadequate, JudgementDate: day(2026, 11, 2)}) {
+		t.Errorf("rows = %+v", f.Rows)
+	}
+}
+
+// An ODS file that repeats a filled row millions of times, or is not a spreadsheet inside, is
+// refused with a message rather than read into memory.
+func TestParseRefusesHostileODS(t *testing.T) {
+	odsWith := func(content string) []byte {
+		var buf bytes.Buffer
+		z := zip.NewWriter(&buf)
+		w, _ := z.CreateHeader(&zip.FileHeader{Name: "mimetype", Method: zip.Store})
+		w.Write([]byte("application/vnd.oasis.opendocument.spreadsheet"))
+		if content != "" {
+			w, _ = z.Create("content.xml")
+			w.Write([]byte(content))
+		}
+		z.Close()
+		return buf.Bytes()
+	}
+	const ns = `xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"`
+	for name, file := range map[string][]byte{
+		"repeated row": odsWith(`<office:document-content ` + ns + `><office:body><office:spreadsheet><table:table table:name="L">` +
+			`<table:table-row table:number-rows-repeated="5000000"><table:table-cell><text:p>x</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>`),
+		"repeated cell": odsWith(`<office:document-content ` + ns + `><office:body><office:spreadsheet><table:table table:name="L">` +
+			`<table:table-row><table:table-cell table:number-columns-repeated="5000000"><text:p>x</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>`),
+		"no content":  odsWith(""),
+		"not xml":     odsWith("<office:document-content"),
+		"bad repeats": odsWith(`<office:document-content ` + ns + `><office:body><office:spreadsheet><table:table><table:table-row table:number-rows-repeated="-3"/></table:table></office:spreadsheet></office:body></office:document-content>`),
+	} {
+		if _, err := Parse(CQC, file); !apperr.Is(err, apperr.Invalid) || !strings.Contains(apperr.MessageOf(err), "ODS") {
+			t.Errorf("%s: err = %v", name, err)
+		}
 	}
 }

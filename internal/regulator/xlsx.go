@@ -16,22 +16,44 @@ const (
 	xlsxXMLInMemLimit = 32 << 20
 )
 
-// readXLSX reads a published workbook's first sheet as text, with the same library the
-// importer reads its template with. Cells are read raw, so dates stay as day numbers, which
-// parseDate understands, whatever display format the publisher gave them.
-func readXLSX(content []byte) ([][]string, error) {
+// sheet is one sheet of a workbook, as text; a CSV file is a workbook of one sheet.
+type sheet struct {
+	name string
+	rows [][]string
+	// lines is each row's number in the file, when it differs from its index + 1 (a CSV
+	// record that spans lines, or blank lines the reader passed over).
+	lines []int
+}
+
+// line is the number a person looking at the file would give row i.
+func (s *sheet) line(i int) int {
+	if s.lines != nil {
+		return s.lines[i]
+	}
+	return i + 1
+}
+
+// readXLSX reads every sheet of a published workbook as text, in order, with the same
+// library the importer reads its template with: the publishers put notes and a read-me
+// before the data sheet. Cells are read raw, so dates stay as day numbers, which parseDate
+// understands, whatever display format the publisher gave them.
+func readXLSX(content []byte) ([]sheet, error) {
 	f, err := excelize.OpenReader(bytes.NewReader(content), excelize.Options{UnzipSizeLimit: xlsxUnzipLimit, UnzipXMLSizeLimit: xlsxXMLInMemLimit})
 	if err != nil {
 		return nil, errXLSX
 	}
 	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
+	names := f.GetSheetList()
+	if len(names) == 0 {
 		return nil, errXLSX
 	}
-	rows, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
-	if err != nil {
-		return nil, errXLSX
+	sheets := make([]sheet, 0, len(names))
+	for _, name := range names {
+		rows, err := f.GetRows(name, excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, errXLSX
+		}
+		sheets = append(sheets, sheet{name: name, rows: rows})
 	}
-	return rows, nil
+	return sheets, nil
 }
