@@ -37,6 +37,11 @@ type Config struct {
 	// OCDS is how contracts are published as open data.
 	OCDS OCDS
 
+	// DashboardRefresh is how old the officers' dashboard's figures may be before they are
+	// worked out again (PORTAL_DASHBOARD_REFRESH, whole minutes); 0 works them out for every
+	// view.
+	DashboardRefresh time.Duration
+
 	SessionIdle     time.Duration // PORTAL_SESSION_IDLE
 	SessionAbsolute time.Duration // PORTAL_SESSION_ABSOLUTE
 	// SessionWarning is how long before the idle timeout the page warns, with a chance to
@@ -122,6 +127,7 @@ func Load(getenv Getenv, requireDatabase bool) (*Config, error) {
 		DataKey:             strings.TrimSpace(getenv("PORTAL_DATA_KEY")),
 		MailFrom:            r.email("PORTAL_MAIL_FROM", "provider-portal@example.gov.uk"),
 		SessionIdle:         r.duration("PORTAL_SESSION_IDLE", 30*time.Minute, time.Minute, 24*time.Hour),
+		DashboardRefresh:    r.duration("PORTAL_DASHBOARD_REFRESH", time.Minute, 0, time.Hour).Truncate(time.Minute),
 		SessionAbsolute:     r.duration("PORTAL_SESSION_ABSOLUTE", 12*time.Hour, 10*time.Minute, 7*24*time.Hour),
 		SessionWarning:      r.duration("PORTAL_SESSION_WARNING", 5*time.Minute, 10*time.Second, 2*time.Hour),
 		InsecureCookies:     r.boolean("PORTAL_INSECURE_COOKIES", false),

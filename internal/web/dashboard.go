@@ -19,7 +19,12 @@ const dashboardListSize = 10
 // dashboardPage is the officers' home dashboard.
 type dashboardPage struct {
 	Page
-	Today          time.Time
+	Today time.Time
+	// FiguresAt is when the figures shown were worked out (dashboard_figures.go), and
+	// RefreshWords how old they may grow, in words ("1 minute"), or empty when they are
+	// worked out for every view.
+	FiguresAt      time.Time
+	RefreshWords   string
 	Statuses       []dashboardStatus
 	TotalProviders int
 	Ratings        []ratingCount
@@ -93,88 +98,90 @@ func (s *Server) dashboard(c *fiber.Ctx) error {
 		ContractsPager: newNamedPager(c, "contracts_page", dashboardListSize), InsurancePager: newNamedPager(c, "insurance_page", dashboardListSize),
 		DBSPager: newNamedPager(c, "dbs_page", dashboardListSize), ReturnsPager: newNamedPager(c, "returns_page", dashboardListSize),
 		ActionsPager: newNamedPager(c, "actions_page", dashboardListSize)}
-	counts, err := directory.StatusCounts(ctx, s.db)
+	fig, err := s.dashboardFigures(ctx, today)
 	if err != nil {
 		return err
 	}
-	for _, sc := range counts {
+	data.FiguresAt = fig.At
+	if s.dashboardCache.maxAge > 0 {
+		data.RefreshWords = durationWords(s.dashboardCache.maxAge)
+	}
+	for _, sc := range fig.Statuses {
 		data.TotalProviders += sc.Count
 		data.Statuses = append(data.Statuses, dashboardStatus{StatusCount: sc, Href: "/providers?status=" + url.QueryEscape(string(sc.Status))})
 	}
-	if data.Ratings, err = s.ratingCounts(ctx); err != nil {
-		return err
-	}
+	data.Ratings, data.Concerns = fig.Ratings, fig.Concerns
 	data.Chart = newRAGChart(data.Ratings)
-	if data.Concerns, err = s.ratingConcerns(ctx); err != nil {
-		return err
-	}
-	if data.Expiring, err = s.expiringCounts(ctx, today, within); err != nil {
-		return err
-	}
-	settings, err := quality.LoadSettings(ctx, s.db)
-	if err != nil {
-		return err
-	}
+	data.Expiring = expiringRows(fig.Expiring, within)
+	// Each list's first page comes with the figures; a later page is read when asked for.
 	until := today.AddDate(0, 0, within)
-	if data.Contracts, data.ContractsPager.Total, err = contract.ExpiringContracts(ctx, s.db, today, until,
-		dashboardListSize, data.ContractsPager.Offset()); err != nil {
-		return err
+	var settings quality.Settings
+	if data.DBSPager.Page > 1 {
+		if settings, err = quality.LoadSettings(ctx, s.db); err != nil {
+			return err
+		}
 	}
-	if data.Insurance, data.InsurancePager.Total, err = quality.InsuranceExpiring(ctx, s.db, today, until,
-		dashboardListSize, data.InsurancePager.Offset()); err != nil {
-		return err
-	}
-	if data.DBS, data.DBSPager.Total, err = quality.DBSChecksFallingDue(ctx, s.db, settings, today, until,
-		dashboardListSize, data.DBSPager.Offset()); err != nil {
-		return err
-	}
-	if data.Returns, data.ReturnsPager.Total, err = contract.Returns(ctx, s.db, contract.ReturnFilter{Overdue: true, Today: today,
-		Limit: dashboardListSize, Offset: data.ReturnsPager.Offset()}); err != nil {
-		return err
-	}
-	if data.Actions, data.ActionsPager.Total, err = quality.Actions(ctx, s.db, quality.ActionFilter{OverdueOnly: true,
-		Limit: dashboardListSize, Offset: data.ActionsPager.Offset()}, today); err != nil {
-		return err
+	for _, l := range []struct {
+		page  int
+		first func()
+		read  func() error
+	}{
+		{data.ContractsPager.Page, func() {
+			data.Contracts, data.ContractsPager.Total = fig.Contracts[within].Rows, fig.Contracts[within].Total
+		},
+			func() (err error) {
+				data.Contracts, data.ContractsPager.Total, err = contract.ExpiringContracts(ctx, s.db, today, until, dashboardListSize, data.ContractsPager.Offset())
+				return err
+			}},
+		{data.InsurancePager.Page, func() {
+			data.Insurance, data.InsurancePager.Total = fig.Insurance[within].Rows, fig.Insurance[within].Total
+		},
+			func() (err error) {
+				data.Insurance, data.InsurancePager.Total, err = quality.InsuranceExpiring(ctx, s.db, today, until, dashboardListSize, data.InsurancePager.Offset())
+				return err
+			}},
+		{data.DBSPager.Page, func() { data.DBS, data.DBSPager.Total = fig.DBS[within].Rows, fig.DBS[within].Total },
+			func() (err error) {
+				data.DBS, data.DBSPager.Total, err = quality.DBSChecksFallingDue(ctx, s.db, settings, today, until, dashboardListSize, data.DBSPager.Offset())
+				return err
+			}},
+		{data.ReturnsPager.Page, func() { data.Returns, data.ReturnsPager.Total = fig.Returns.Rows, fig.Returns.Total },
+			func() (err error) {
+				data.Returns, data.ReturnsPager.Total, err = s.overdueReturns(ctx, today, data.ReturnsPager.Offset())
+				return err
+			}},
+		{data.ActionsPager.Page, func() { data.Actions, data.ActionsPager.Total = fig.Actions.Rows, fig.Actions.Total },
+			func() (err error) {
+				data.Actions, data.ActionsPager.Total, err = s.overdueActions(ctx, today, data.ActionsPager.Offset())
+				return err
+			}},
+	} {
+		if l.page <= 1 {
+			l.first()
+		} else if err := l.read(); err != nil {
+			return err
+		}
 	}
 	return render(c, fiber.StatusOK, "dashboard/home", data)
 }
 
-// expiringCounts counts contracts ending, insurance policies expiring and providers with DBS
-// status checks falling due within each window: one read of each for all the windows.
-func (s *Server) expiringCounts(ctx context.Context, today time.Time, within int) ([]expiringRow, error) {
-	var contracts []int
-	for _, w := range dashboardWindows {
-		_, n, err := contract.ExpiringContracts(ctx, s.db, today, today.AddDate(0, 0, w), 1, 0)
-		if err != nil {
-			return nil, err
-		}
-		contracts = append(contracts, n)
-	}
-	insurance, err := quality.InsuranceExpiringCounts(ctx, s.db, today, dashboardWindows)
-	if err != nil {
-		return nil, err
-	}
-	settings, err := quality.LoadSettings(ctx, s.db)
-	if err != nil {
-		return nil, err
-	}
-	dbs, err := quality.DBSChecksFallingDueCounts(ctx, s.db, settings, today, dashboardWindows)
-	if err != nil {
-		return nil, err
-	}
-	row := func(key, label string, counts []int) expiringRow {
+// expiringRows are the "what expires" table: contracts ending, insurance policies expiring
+// and providers with DBS status checks falling due, counted within each window, with the
+// window shown marked.
+func expiringRows(counts map[string][]int, within int) []expiringRow {
+	row := func(key, label string) expiringRow {
 		r := expiringRow{Key: key, Label: label}
 		for i, w := range dashboardWindows {
-			r.Counts = append(r.Counts, windowCount{Within: w, Count: counts[i], Current: w == within,
+			r.Counts = append(r.Counts, windowCount{Within: w, Count: counts[key][i], Current: w == within,
 				Href: fmt.Sprintf("/dashboard?within=%d#expiring-%s", w, key)})
 		}
 		return r
 	}
 	return []expiringRow{
-		row("contracts", "Contracts ending", contracts),
-		row("insurance", "Insurance policies expiring", insurance),
-		row("dbs", "Providers with DBS status checks falling due", dbs),
-	}, nil
+		row("contracts", "Contracts ending"),
+		row("insurance", "Insurance policies expiring"),
+		row("dbs", "Providers with DBS status checks falling due"),
+	}
 }
 
 // dashboardCSV and dashboardXLSX download one of the dashboard's lists.

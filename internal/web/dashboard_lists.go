@@ -157,7 +157,11 @@ var dashboardLists = map[string]dashboardList{
 		Title:   "Providers by compliance rating",
 		Columns: []export.Column{{Header: "Compliance rating", Width: 24}, {Header: "Providers", Kind: export.KindCount}},
 		rows: func(s *Server, ctx context.Context, _ time.Time, _ int, row func([]export.Cell) error) (int, error) {
-			bars, err := s.ratingCounts(ctx)
+			statuses, err := directory.StatusCounts(ctx, s.db)
+			if err != nil {
+				return 0, err
+			}
+			bars, err := s.ratingCounts(ctx, statuses)
 			if err != nil {
 				return 0, err
 			}
@@ -185,12 +189,8 @@ type ratingCount struct {
 
 // ratingCounts counts providers by stored compliance rating, worst first, and those not yet
 // rated.
-func (s *Server) ratingCounts(ctx context.Context) ([]ratingCount, error) {
+func (s *Server) ratingCounts(ctx context.Context, statuses []directory.StatusCount) ([]ratingCount, error) {
 	counts, err := quality.RAGCounts(ctx, s.db)
-	if err != nil {
-		return nil, err
-	}
-	statuses, err := directory.StatusCounts(ctx, s.db)
 	if err != nil {
 		return nil, err
 	}

@@ -46,10 +46,12 @@ type Server struct {
 	regulator   *regulator.Service
 	// workCounts keeps each person's count of waiting work for a few seconds, for the nav.
 	workCounts *workqueue.Counter
-	documents  document.Store
-	clock      func() time.Time
-	log        *slog.Logger
-	metrics    *Metrics
+	// dashboard keeps the dashboard's figures for a minute (dashboard_figures.go).
+	dashboardCache *dashboardCache
+	documents      document.Store
+	clock          func() time.Time
+	log            *slog.Logger
+	metrics        *Metrics
 	// apiLimits rate-limits the JSON API per token (api_ratelimit.go).
 	apiLimits *rateLimiter
 	// openDataLimits rate-limits the open data per client address (open_data_ocds.go).
@@ -92,6 +94,7 @@ func New(d Deps) (*fiber.App, error) {
 	}
 	s.refusals = newRefusalWatch(s.clock)
 	s.workCounts = &workqueue.Counter{TTL: 30 * time.Second, Now: s.clock}
+	s.dashboardCache = &dashboardCache{maxAge: s.cfg.DashboardRefresh}
 	if s.metrics == nil {
 		s.metrics = NewMetrics(nil)
 	}
