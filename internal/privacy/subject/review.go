@@ -348,10 +348,7 @@ type Withheld struct {
 func (w *Withheld) Scan(src any) error { return scanJSON(src, w) }
 
 // Lines are the summary's sentences: "3 records left out: about other people".
-func (w *Withheld) Lines() []string {
-	if w == nil {
-		return nil
-	}
+func (w Withheld) Lines() []string {
 	var out []string
 	for _, reason := range []string{OtherPerson, NotPersonalData} {
 		if n := w.LeftOut[reason]; n > 0 {
