@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/url"
+	"strings"
 
 	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/privacy/subject"
@@ -118,7 +119,7 @@ func (s *Server) renderSARSearch(c *fiber.Ctx, status int, r *subject.Request, f
 			v.Chosen, v.Redact = ch.Decision, ch.Redact
 		}
 		for _, fl := range h.Redactable() {
-			label := "Redact the " + fl.Label
+			label := "Redact the " + strings.ToLower(fl.Label[:1]) + fl.Label[1:]
 			if fl.Value != "" {
 				label += ": " + fl.Value
 			}

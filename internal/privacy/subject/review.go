@@ -156,8 +156,8 @@ func (f *Findings) Hits() []Hit {
 		}
 		out = append(out, Hit{Key: eventsKey, Category: "audit_events", Title: fmt.Sprintf("Audit trail: %d events", len(f.Events)),
 			Description: "Audit trail events", Fields: []Field{
-				{Key: eventActorOthers, Label: fmt.Sprintf("Who did the %d events done by someone else, and their internet address", others), Redactable: others > 0},
-				{Key: eventSummary, Label: "The details of every event", Redactable: true}}})
+				{Key: eventActorOthers, Label: fmt.Sprintf("People who did the %d %s someone else did, and their internet addresses", others, plural(others, "event", "events")), Redactable: others > 0},
+				{Key: eventSummary, Label: "Details of every event", Redactable: true}}})
 	}
 	for _, c := range f.Corrections {
 		out = append(out, Hit{Key: c.hitKey(), Category: "correction_requests", Title: "Correction request " + c.Reference,
