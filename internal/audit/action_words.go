@@ -167,6 +167,7 @@ var actionWords = map[string]string{
 	"sar.search":                           "Searched for a requester's data",
 	"sar.extended":                         "Extended a subject access request's deadline",
 	"sar.closed":                           "Closed a subject access request",
+	"sar.decided":                          "Decided what a subject access export includes, leaves out and redacts",
 	"sar.export.started":                   "Started a subject access export",
 	"sar.export.completed":                 "Downloaded a subject access export",
 	"sar.export.failed":                    "A subject access export failed",

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -135,6 +136,27 @@ func TestSubjectAccessJourney(t *testing.T) {
 		}
 		if got := browsertest.Text(t, tab, "main"); strings.Contains(got, other.Email) || strings.Contains(got, "Robin Other") {
 			t.Error("the results show someone else")
+		}
+		browsertest.AssertAccessible(t, tab)
+	})
+
+	step("decides on every record before exporting", func(t *testing.T) {
+		if n := browsertest.Count(t, tab, `form[data-decisions-form] input:checked`); n != 0 {
+			t.Errorf("%d choices are made before the handler made any", n)
+		}
+		press(t, tab, `form[data-export-form] button[data-export]`, http.StatusUnprocessableEntity, requestPath+"/export")
+		assertSummaryLinks(t, tab, "decisions")
+		browsertest.AssertAccessible(t, tab)
+		hits := browsertest.Count(t, tab, `form[data-decisions-form] input[type="radio"][value="include"]`)
+		if hits < 5 {
+			t.Fatalf("%d records to decide on, want at least 5", hits)
+		}
+		for i := range hits {
+			tick(t, tab, fmt.Sprintf("hit-%d-decision", i), "include")
+		}
+		press(t, tab, `form[data-decisions-form] button[data-save-decisions]`, http.StatusOK, requestPath+"/search")
+		if browsertest.Count(t, tab, "[data-all-decided]") != 1 || browsertest.Count(t, tab, `[data-decided="include"]`) != hits {
+			t.Fatalf("after deciding the page shows %d included of %d", browsertest.Count(t, tab, `[data-decided="include"]`), hits)
 		}
 		browsertest.AssertAccessible(t, tab)
 	})

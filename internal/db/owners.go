@@ -74,6 +74,7 @@ var TableOwners = map[string]string{
 	"sar_requests":             "privacy/subject",
 	"sar_disclosures":          "privacy/subject",
 	"sar_extensions":           "privacy/subject",
+	"sar_decisions":            "privacy/subject",
 	"retention_rules":          "retention",
 	"retention_proposals":      "retention",
 	"retention_proposal_items": "retention",

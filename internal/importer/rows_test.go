@@ -27,6 +27,7 @@ func TestRowChecks(t *testing.T) {
 	_, vatErr := ukid.VAT("GB123456789")
 	_, chErr := ukid.CompaniesHouse("XX123456")
 	_, charityErr := ukid.CharityNumber("12")
+	_, scotCharityErr := ukid.CharityNumber("SC143215")
 	_, postcodeErr := ukid.Postcode("NN1")
 	_, phoneErr := ukid.Phone("12345")
 	_, sortErr := ukid.SortCode("12-34")
@@ -49,6 +50,11 @@ func TestRowChecks(t *testing.T) {
 			"postcode": "nn11aa", "key_contact_phone": "+44 1632 960 001", "sort_code": "08-99-99", "el_expiry": "14/05/2027",
 			"pl_cover_pence": "500,000,000.00"}, map[string]string{}},
 		{"legal form as its abbreviation", importtest.Row{"legal_form": "cic"}, map[string]string{}},
+		{"a Scottish unregistered company that is a Scottish charity", importtest.Row{"companies_house_number": "SZ000012",
+			"legal_form": "charity", "charity_number": "SC043215"}, map[string]string{}},
+		{"older numbers ending in a letter", importtest.Row{"companies_house_number": "NI1234A"}, map[string]string{}},
+		{"a Scottish charity number not starting SC0", importtest.Row{"legal_form": "charity", "charity_number": "SC143215"},
+			map[string]string{"charity_number": ukMessage(t, scotCharityErr)}},
 		{"charity needs its number", importtest.Row{"legal_form": "charity", "companies_house_number": ""},
 			map[string]string{"charity_number": "Enter the charity number, like 1234567 or SC012345"}},
 		{"company needs its number", importtest.Row{"companies_house_number": ""},

@@ -36,7 +36,7 @@ func (c Charity) OrgID() string {
 // CharityNumber checks a UK registered charity number and works out its register:
 //   - England and Wales (GB-CHC): 6 digits from 200000, or 7 digits; a linked charity adds
 //     "-N" ("1123456-1").
-//   - Scotland (GB-SC): "SC" and 6 digits.
+//   - Scotland (GB-SC): "SC0" and 5 digits.
 //   - Northern Ireland (GB-NIC): "NIC" and 6 digits, or a bare 100000–199999 (the CCNI
 //     register started at 100000; England and Wales numbers start at 200000).
 func CharityNumber(s string) (Charity, error) {
@@ -46,7 +46,9 @@ func CharityNumber(s string) (Charity, error) {
 	}
 	switch {
 	case strings.HasPrefix(c, "SC"):
-		if d := strings.ReplaceAll(c[2:], "-", ""); len(d) == 6 && isDigits(d) && !allZero(d) {
+		// OSCR numbers are "SC0" and 5 digits: SC1xxxxx is impossible (and SC followed
+		// by 6 digits not starting 0 is usually an Ofsted URN or a Scottish company).
+		if d := strings.ReplaceAll(c[2:], "-", ""); len(d) == 6 && d[0] == '0' && isDigits(d) && !allZero(d) {
 			return Charity{Scheme: SchemeScotland, Number: "SC" + d}, nil
 		}
 	case strings.HasPrefix(c, "NIC"):

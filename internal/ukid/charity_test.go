@@ -21,6 +21,12 @@ func TestCharityNumber(t *testing.T) {
 		{"NIC100002", SchemeNorthernIreland, "100002", "NIC100002", "GB-NIC-100002"},
 		{"nic 104 567", SchemeNorthernIreland, "104567", "NIC104567", "GB-NIC-104567"},
 		{"100002", SchemeNorthernIreland, "100002", "NIC100002", "GB-NIC-100002"}, // bare CCNI number
+		{"SC043215", SchemeScotland, "SC043215", "SC043215", "GB-SC-SC043215"},
+		{"SC000001", SchemeScotland, "SC000001", "SC000001", "GB-SC-SC000001"},
+		{"sc0 99999", SchemeScotland, "SC099999", "SC099999", "GB-SC-SC099999"},
+		{"199999", SchemeNorthernIreland, "199999", "NIC199999", "GB-NIC-199999"}, // top of the CCNI range
+		{"200000", SchemeEnglandWales, "200000", "200000", "GB-CHC-200000"},       // first six-digit E&W number
+		{"1000001", SchemeEnglandWales, "1000001", "1000001", "GB-CHC-1000001"},
 	}
 	for _, c := range valid {
 		got, err := CharityNumber(c.in)
@@ -43,6 +49,13 @@ func TestCharityNumber(t *testing.T) {
 		{"0123456", Format},    // a leading zero
 		{"099999", Format},     // below every register
 		{"SC12345", Format},    // Scotland needs 6 digits
+		{"SC123456", Format},   // Scottish numbers start SC0
+		{"SC154321", Format},   //
+		{"SC912345", Format},   //
+		{"SC0123456", Format},  // SC0 and 6 digits: one too many
+		{"SC01234", Format},    // SC0 and 4 digits: one too few
+		{"NIC1000021", Format}, // NI needs exactly 6 digits
+		{"SCO12345", Format},   // a letter O for the zero
 		{"SC000000", Format},   //
 		{"NIC10002", Format},   // NI needs 6 digits
 		{"NI100002", Format},   // that is a company prefix, not a charity one

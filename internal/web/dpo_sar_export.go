@@ -8,8 +8,10 @@ import (
 
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/audit"
+	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/privacy/subject"
 	"github.com/gofiber/fiber/v2"
+	"github.com/jmoiron/sqlx"
 )
 
 // sarExportTimeout bounds one export's database work: a person's records and documents
@@ -21,7 +23,9 @@ const sarExportTimeout = 10 * time.Minute
 // logged (what, how many of each kind, by whom) before the first byte is sent, and the
 // log entry gets the ZIP's SHA-256 once the last byte is written. The search runs again
 // here from the criteria the results page showed, so the export holds what is on record
-// now.
+// now, and only what the handler decided is about the requester, redacted as they chose:
+// while any record found has no decision, the export is refused (422) rather than
+// guessing, so every record is either sent or left out for a recorded reason.
 func (s *Server) sarExport(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	r, err := subject.ByID(ctx, s.db, c.Params("id"))
@@ -32,11 +36,29 @@ func (s *Server) sarExport(c *fiber.Ctx) error {
 	if len(errs) > 0 {
 		return apperr.New(apperr.Invalid, "The export was not asked for from the search results. Search again and use the button on the results page.")
 	}
-	f, err := subject.Search(ctx, s.db, cr)
+	found, err := subject.Search(ctx, s.db, cr)
 	if err != nil {
 		return err
 	}
-	e := &subject.Export{Request: r, Findings: f, Controller: s.cfg.Council.Name, GeneratedAt: s.clock()}
+	decided, err := subject.Decisions(ctx, s.db, r.ID)
+	if err != nil {
+		return err
+	}
+	f, withheld, err := subject.Apply(found, decided)
+	if apperr.Is(err, apperr.Invalid) && r.Open() {
+		// Records nobody has decided on yet: back to the results, saying so.
+		if err := db.Transact(ctx, s.db, func(tx *sqlx.Tx) error { return subject.AuditView(ctx, tx, r, found) }); err != nil {
+			return err
+		}
+		return s.renderSARSearch(c, fiber.StatusUnprocessableEntity, r, found, nil, map[string]string{"decisions": apperr.MessageOf(err)})
+	}
+	if err != nil && r.Open() {
+		return err
+	}
+	e := &subject.Export{Request: r, Findings: f, Withheld: withheld, Controller: s.cfg.Council.Name, GeneratedAt: s.clock()}
+	if f == nil {
+		e.Findings = found // a closed request: StartDisclosure refuses it
+	}
 	if nv, err := s.currentNotice(ctx, ""); err == nil {
 		e.Notice = nv.Body
 	} else if !apperr.Is(err, apperr.NotFound) {

@@ -127,13 +127,19 @@ func TestSARRegisterSearchExportClose(t *testing.T) {
 	if n, _ := doc.Html(); strings.Contains(n, sam.Email) || strings.Contains(n, "Robin Other") {
 		t.Error("the results show someone else")
 	}
-	if cellText(doc.Find("[data-certificate]")) != "••••2468, issued" {
-		t.Errorf("certificate shown as %q", cellText(doc.Find("[data-certificate]")))
+	if got := cellText(doc.Find(`[data-hit-category="dbs_records"] [data-field="certificate"]`)); got != "••••2468" {
+		t.Errorf("certificate shown as %q", got)
 	}
 	if n := count(t, s, `SELECT count(*) FROM audit_events WHERE action = 'sar.search' AND object_id = $1 AND actor_email = $2`, id, dpo.Email); n != 1 {
 		t.Errorf("search audited %d times", n)
 	}
 
+	// Every record is about Pat: the handler includes each, then exports.
+	resp, _ = sarDecide(t, c, doc, func(*goquery.Selection) (string, []string) { return "include", nil })
+	_, doc = c.Get(t, location(t, resp).RequestURI())
+	if doc.Find("[data-all-decided]").Length() != 1 {
+		t.Fatalf("after deciding on everything: %q", cellText(doc.Find("[data-undecided-count]")))
+	}
 	// The export, as the button on the results page sends it.
 	exportForm := doc.Find("form[data-export-form]")
 	values := url.Values{}
@@ -187,6 +193,29 @@ func TestSARRegisterSearchExportClose(t *testing.T) {
 	if resp.StatusCode != http.StatusConflict {
 		t.Errorf("export after closing: %d, want 409", resp.StatusCode)
 	}
+}
+
+// sarDecide posts the review form on a results page, choosing for each record (its
+// [data-hit] card) a decision ("" for none) and the details to redact.
+func sarDecide(t *testing.T, c *webtest.Client, doc *goquery.Document, choose func(card *goquery.Selection) (string, []string)) (*http.Response, *goquery.Document) {
+	t.Helper()
+	f := doc.Find("form[data-decisions-form]")
+	if f.Length() != 1 {
+		t.Fatal("the results page has no decisions form")
+	}
+	values := url.Values{}
+	f.Find(`input[type="hidden"]`).Each(func(_ int, in *goquery.Selection) { values.Set(in.AttrOr("name", ""), in.AttrOr("value", "")) })
+	f.Find("[data-hit]").Each(func(_ int, card *goquery.Selection) {
+		decision, redact := choose(card)
+		radio := card.Find(`input[type="radio"]`).First().AttrOr("name", "")
+		if decision != "" {
+			values.Set(radio, decision)
+		}
+		for _, r := range redact {
+			values.Add(strings.TrimSuffix(radio, "decision")+"redact", r)
+		}
+	})
+	return c.Post(t, f.AttrOr("action", ""), values)
 }
 
 // sarAddMonths is a calendar month later, or the month's last day: independent of the

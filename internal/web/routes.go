@@ -302,6 +302,7 @@ func (s *Server) Routes() []Route {
 		{"POST", "/dpo/sar/:id/extend", Roles(auth.RoleDPO), s.sarExtend},
 		{"POST", "/dpo/sar/:id/close", Roles(auth.RoleDPO), s.sarClose},
 		{"GET", "/dpo/sar/:id/search", Roles(auth.RoleDPO), s.sarSearch},
+		{"POST", "/dpo/sar/:id/decisions", Roles(auth.RoleDPO), s.sarDecide},
 		{"POST", "/dpo/sar/:id/export", Roles(auth.RoleDPO), s.sarExport},
 		// Everyone who signs in is a data subject, staff as much as providers.
 		{"GET", "/rectification", SignedIn, s.rectificationList},

@@ -33,8 +33,11 @@ const (
 
 // Export is one export of a request's findings, ready to write.
 type Export struct {
-	Request  *Request
+	Request *Request
+	// Findings are what the export sends: the records decided to be about the requester,
+	// redacted (Apply), and Withheld what was left out and redacted.
 	Findings *Findings
+	Withheld *Withheld
 	// Controller is the council, named as the data controller.
 	Controller string
 	// Notice is the privacy notice in force, rendered; the summary ends with it, as it
@@ -56,6 +59,7 @@ type Disclosure struct {
 	ID          int64      `db:"id"`
 	Criteria    Criteria   `db:"criteria"`
 	Categories  Counts     `db:"categories"`
+	Withheld    Withheld   `db:"withheld"`
 	Filename    string     `db:"filename"`
 	SHA256      *string    `db:"sha256"`
 	Bytes       *int64     `db:"bytes"`
@@ -109,7 +113,7 @@ func (c Counts) Labels() []Category {
 // Disclosures lists what was disclosed for a request, oldest first.
 func Disclosures(ctx context.Context, q sqlx.QueryerContext, requestID string) ([]Disclosure, error) {
 	var out []Disclosure
-	err := sqlx.SelectContext(ctx, q, &out, `SELECT id, criteria, categories, filename, sha256, bytes, by_name, at, completed_at
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT id, criteria, categories, withheld, filename, sha256, bytes, by_name, at, completed_at
 		FROM sar_disclosures WHERE request_id = $1 ORDER BY at, id`, requestID)
 	if err != nil {
 		return nil, fmt.Errorf("disclosures: %w", err)
@@ -134,13 +138,22 @@ func StartDisclosure(ctx context.Context, d *sqlx.DB, e *Export, by Staff) (int6
 			return apperr.New(apperr.Conflict, "Request %s is closed: nothing more can be disclosed under it.", e.Request.Reference)
 		}
 		counts := Counts(e.Findings.Counts())
-		err := tx.GetContext(ctx, &id, `INSERT INTO sar_disclosures (request_id, criteria, categories, filename, by_user, by_name)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, e.Request.ID, e.Findings.Criteria, counts, e.Filename(), by.id(), by.Name)
+		withheld := e.Withheld
+		if withheld == nil {
+			withheld = &Withheld{LeftOut: map[string]int{}, Redacted: map[string]int{}}
+		}
+		withheldJSON, err := json.Marshal(withheld)
+		if err != nil {
+			return err
+		}
+		err = tx.GetContext(ctx, &id, `INSERT INTO sar_disclosures (request_id, criteria, categories, withheld, filename, by_user, by_name)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, e.Request.ID, e.Findings.Criteria, counts, withheldJSON, e.Filename(), by.id(), by.Name)
 		if err != nil {
 			return fmt.Errorf("log disclosure: %w", err)
 		}
 		return audit.Record(ctx, tx, audit.Event{Action: "sar.export.started", ObjectType: "sar_request", ObjectID: e.Request.ID,
-			Summary: map[string]any{"disclosure": id, "counts": counts, "filename": e.Filename()}})
+			Summary: map[string]any{"disclosure": id, "counts": counts, "filename": e.Filename(), "left_out": withheld.LeftOut,
+				"redacted": withheld.Redacted}})
 	})
 	return id, err
 }
@@ -209,7 +222,7 @@ func WriteZIP(ctx context.Context, q sqlx.QueryerContext, e *Export, w io.Writer
 	if err := enc.Encode(exportData{Controller: e.Controller, GeneratedAt: e.GeneratedAt, Request: requestData{
 		Reference: e.Request.Reference, RequesterName: e.Request.RequesterName,
 		ReceivedOn: e.Request.ReceivedOn.Format(time.DateOnly), DueOn: e.Request.DueOn.Format(time.DateOnly),
-	}, Findings: e.Findings}); err != nil {
+	}, Withheld: e.Withheld, Findings: e.Findings}); err != nil {
 		return fmt.Errorf("export data: %w", err)
 	}
 	for _, doc := range e.Findings.Documents {
@@ -238,6 +251,8 @@ type exportData struct {
 	Controller  string      `json:"controller"`
 	Request     requestData `json:"request"`
 	GeneratedAt time.Time   `json:"generated_at"`
+	// Withheld says how many records were left out and details redacted, and why.
+	Withheld *Withheld `json:"withheld,omitempty"`
 	*Findings
 }
 
