@@ -144,7 +144,7 @@ var Categories = []Category{
 		Purpose:     "Deciding which services to buy and from whom, making and managing contracts, paying providers, monitoring quality",
 		LawfulBasis: basisPublicTask + "; contract (art. 6(1)(b)) for sole traders",
 		Recipients:  "The council's commissioning, legal and finance teams; Ofsted and the CQC; regional commissioning frameworks; the National Fraud Initiative (supplier and payment data)",
-		KeptFor: "While the organisation is registered with the council and for a period after its last contract ends. A registration turned down is destroyed under " +
+		KeptFor: "While the organisation is registered with the council. A registration turned down is destroyed under " +
 			"\"Registrations turned down\", an approved supplier under \"Suppliers after the last contract\", and contracts under \"Contract records\". " +
 			"An approved supplier that has never had a contract is kept while it stays registered",
 		Destroyed: "Deleted with the organisation",
@@ -232,8 +232,8 @@ var Categories = []Category{
 		Recipients:  "None outside the council",
 		KeptFor: "While the person works for a registered provider or for the council. An account that is switched off is kept, so the audit trail still shows who did what; " +
 			"a provider user's account is deleted with the last provider record they belong to (a registration turned down, or a supplier after its last contract)",
-		Destroyed:   "Deleted",
-		Method:      Deleted,
+		Destroyed: "Deleted",
+		Method:    Deleted,
 	},
 	{
 		Key: CategorySignInRecords, Name: "Sign-in records",

@@ -32,7 +32,7 @@ func NoticeSection(ctx context.Context, q sqlx.QueryerContext) (string, error) {
 		if r, ok := byKey[c.Key]; ok {
 			b.WriteString("Kept for " + r.Describe() + ", then " + c.Method.noticeWords() + ".")
 		} else {
-			b.WriteString(strings.TrimSuffix(c.KeptFor, ".") + ".")
+			b.WriteString("Kept " + lowerFirst(strings.TrimSuffix(c.KeptFor, ".")) + ".")
 		}
 		b.WriteString("\n")
 	}
