@@ -51,8 +51,8 @@ func TestFirstNoticeNamesWhatThePortalDoes(t *testing.T) {
 		Address: "One Angel Square|Northampton|NN1 1ED", Phone: "01604 368 360"}
 	sections := noticeSections(t, n, council, "Rules:\n\n- **Contract records**: kept for 9 years after the contract ends, then deleted.")
 	wants := map[string][]string{
-		"": {"Northamptonshire County Council is the data controller", "registration number Z7589390"},
-		"What we collect": {"user account", "records of signing in", "IP address", "the emails the portal sends you", "an audit trail of who did what"},
+		"":                     {"Northamptonshire County Council is the data controller", "registration number Z7589390"},
+		"What we collect":      {"user account", "records of signing in", "IP address", "the emails the portal sends you", "an audit trail of who did what"},
 		"Where we get it from": {"the Disclosure and Barring Service (DBS)", "DBS Update Service"},
 		"Our lawful basis": {
 			"public tasks (UK GDPR article 6(1)(e))",
