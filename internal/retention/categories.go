@@ -125,7 +125,8 @@ const (
 
 const (
 	basisPublicTask = "Public task (UK GDPR art. 6(1)(e)): the council's duties to commission care under the Children Act 1989, " +
-		"the Children and Families Act 2014 and the Care Act 2014, and contract management under the Procurement Act 2023"
+		"the Children and Families Act 2014 and the Care Act 2014, and contract management under the Procurement Act 2023 " +
+		"(the Public Contracts Regulations 2015 for contracts procured before 24 February 2025)"
 	basisLegalObligation = "Legal obligation (UK GDPR art. 6(1)(c))"
 )
 
@@ -143,7 +144,9 @@ var Categories = []Category{
 		Subjects:    "People who work for care providers, and sole traders",
 		Purpose:     "Deciding which services to buy and from whom, making and managing contracts, paying providers, monitoring quality",
 		LawfulBasis: basisPublicTask + "; contract (art. 6(1)(b)) for sole traders",
-		Recipients:  "The council's commissioning, legal and finance teams; Ofsted and the CQC; regional commissioning frameworks; the National Fraud Initiative (supplier and payment data)",
+		Recipients: "The council's commissioning, legal and finance teams; internal and external auditors; Ofsted and the CQC; regional commissioning frameworks; " +
+			"the Cabinet Office for the National Fraud Initiative (trade creditor standing data, under Part 6 of the Local Audit and Accountability Act 2014; " +
+			"the payment history comes from the council's finance system); the public, for contract data published as open data (no personal data but a sole trader's trading name)",
 		KeptFor: "While the organisation is registered with the council. A registration turned down is destroyed under " +
 			"\"Registrations turned down\", an approved supplier under \"Suppliers after the last contract\", and contracts under \"Contract records\". " +
 			"An approved supplier that has never had a contract is kept while it stays registered",
