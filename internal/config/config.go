@@ -110,7 +110,7 @@ func (c Council) placeholders() []string {
 	if c.Name == "" || strings.EqualFold(c.Name, placeholderCouncilName) {
 		out = append(out, fmt.Sprintf("PORTAL_COUNCIL_NAME is not set (or is the placeholder %q): production names the council as data controller in the privacy notice. Set it to the council's name, as registered with the ICO", placeholderCouncilName))
 	}
-	switch ico := strings.ToUpper(c.ICORegistration); {
+	switch ico := c.ICORegistration; {
 	case ico == "" || ico == placeholderICO:
 		out = append(out, fmt.Sprintf("PORTAL_ICO_REGISTRATION is not set (or is the placeholder %s): production shows the council's registration number with the ICO in the privacy notice. Set it to the number on the ICO's register of fee payers, such as Z7589390", placeholderICO))
 	case !icoRegistration.MatchString(ico):
@@ -186,7 +186,7 @@ func Load(getenv Getenv, requireDatabase bool) (*Config, error) {
 			Email:           r.email("PORTAL_COUNCIL_EMAIL", "commissioning@example.gov.uk"),
 			Phone:           r.str("PORTAL_COUNCIL_PHONE", "01234 567 890"),
 			DPOEmail:        r.email("PORTAL_DPO_EMAIL", "dpo@example.gov.uk"),
-			ICORegistration: r.str("PORTAL_ICO_REGISTRATION", "Z0000000"),
+			ICORegistration: strings.ToUpper(r.str("PORTAL_ICO_REGISTRATION", placeholderICO)),
 		},
 	}
 	c.OCDS = OCDS{

@@ -247,7 +247,8 @@ func TestProductionRequiresCouncilIdentity(t *testing.T) {
 		if err != nil {
 			t.Fatalf("a real identity with registration %s: %v", ico, err)
 		}
-		if c.Council.Name != "Northamptonshire County Council" || c.Council.DPOEmail != "DPO@northamptonshire.gov.uk" {
+		if c.Council.Name != "Northamptonshire County Council" || c.Council.DPOEmail != "DPO@northamptonshire.gov.uk" ||
+			c.Council.ICORegistration != strings.ToUpper(ico) {
 			t.Errorf("council %+v", c.Council)
 		}
 	}
