@@ -60,8 +60,9 @@ func portalEnv(t *testing.T) (map[string]string, *sqlx.DB) {
 		// One audit key for every command these tests run: it is process-wide (audit.UseKey).
 		"PORTAL_AUDIT_KEY": base64.StdEncoding.EncodeToString(webtest.TestAuditKey),
 		"LOG_LEVEL":        "error",
-		// Production requires the OCDS publishing settings.
+		// Production requires the OCDS publishing settings and the council's identity.
 		"PORTAL_OCDS_PREFIX": "ocds-c11c11", "PORTAL_OCDS_BUYER_ID": "GB-LAE-CLI",
+		"PORTAL_COUNCIL_NAME": "Command Line Council", "PORTAL_ICO_REGISTRATION": "Z1234567", "PORTAL_DPO_EMAIL": "dpo@cli-council.gov.uk",
 	}, d
 }
 

@@ -49,7 +49,8 @@ func TestSeedCommandRefuses(t *testing.T) {
 	t.Parallel()
 	base := map[string]string{"DATABASE_URL": "postgres://nobody@127.0.0.1:1/none?sslmode=disable", "PORTAL_DATA_KEY": "k:" + vault.GenerateKey(),
 		"PORTAL_ENV": "development", "PORTAL_AUDIT_KEY": base64.StdEncoding.EncodeToString(webtest.TestAuditKey),
-		"PORTAL_OCDS_PREFIX": "ocds-5eed00", "PORTAL_OCDS_BUYER_ID": "GB-LAE-SED"}
+		"PORTAL_OCDS_PREFIX": "ocds-5eed00", "PORTAL_OCDS_BUYER_ID": "GB-LAE-SED",
+		"PORTAL_COUNCIL_NAME": "Seed Council", "PORTAL_ICO_REGISTRATION": "Z1234567", "PORTAL_DPO_EMAIL": "dpo@seed-council.gov.uk"}
 	with := func(k, v string) map[string]string {
 		m := map[string]string{}
 		for a, b := range base {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/mail"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -92,6 +93,55 @@ type OCDS struct {
 	PublicationPolicy string
 }
 
+// The council's identity as the defaults and the documentation give it: fine for trying the
+// portal, wrong in a privacy notice. Production once started with them, and every provider was
+// told "Example County Council" was the data controller.
+const (
+	placeholderCouncilName = "Example County Council"
+	placeholderICO         = "Z0000000"
+	placeholderDPOEmail    = "dpo@example.gov.uk"
+)
+
+// icoRegistration is the form of the ICO's data protection register numbers: Z and seven
+// digits, or Z, a letter and six digits (Z7589390, ZA781861).
+var icoRegistration = regexp.MustCompile(`^Z[A-Z0-9][0-9]{6}$`)
+
+// placeholders names each variable of the council's identity, as the privacy notice shows it
+// (the controller's name, its registration with the ICO, where to write to its data
+// protection officer), that production still has unset or at a placeholder, with what to set.
+// The environment cannot tell unset from the default, so both are refused alike.
+func (c Council) placeholders() []string {
+	var out []string
+	if c.Name == "" || strings.EqualFold(c.Name, placeholderCouncilName) {
+		out = append(out, fmt.Sprintf("PORTAL_COUNCIL_NAME is not set (or is the placeholder %q): production names the council as data controller in the privacy notice. Set it to the council's name, as registered with the ICO", placeholderCouncilName))
+	}
+	switch ico := c.ICORegistration; {
+	case ico == "" || ico == placeholderICO:
+		out = append(out, fmt.Sprintf("PORTAL_ICO_REGISTRATION is not set (or is the placeholder %s): production shows the council's registration number with the ICO in the privacy notice. Set it to the number on the ICO's register of fee payers, such as Z7589390", placeholderICO))
+	case !icoRegistration.MatchString(ico):
+		out = append(out, fmt.Sprintf("PORTAL_ICO_REGISTRATION must be the council's ICO registration number, Z and seven characters such as Z7589390 or ZA781861 (it is %q)", c.ICORegistration))
+	}
+	if c.DPOEmail == "" || isExampleAddress(c.DPOEmail) {
+		out = append(out, fmt.Sprintf("PORTAL_DPO_EMAIL is not set (or is a placeholder such as %s): production tells people to write to the council's data protection officer at this address. Set it to the officer's real address", placeholderDPOEmail))
+	}
+	return out
+}
+
+// isExampleAddress reports whether an email address is at example.com, example.gov.uk or any
+// other example.* domain (or a subdomain of one), which exist for documentation only.
+func isExampleAddress(addr string) bool {
+	at := strings.LastIndex(addr, "@")
+	if at < 0 {
+		return false
+	}
+	for _, label := range strings.Split(strings.ToLower(addr[at+1:]), ".") {
+		if label == "example" {
+			return true
+		}
+	}
+	return false
+}
+
 // Development reports whether development conveniences (the outbox page, demo data) are on.
 func (c *Config) Development() bool { return c.Env == "development" }
 
@@ -142,7 +192,7 @@ func Load(getenv Getenv, requireDatabase bool) (*Config, error) {
 			Email:           r.email("PORTAL_COUNCIL_EMAIL", "commissioning@example.gov.uk"),
 			Phone:           r.str("PORTAL_COUNCIL_PHONE", "01234 567 890"),
 			DPOEmail:        r.email("PORTAL_DPO_EMAIL", "dpo@example.gov.uk"),
-			ICORegistration: r.str("PORTAL_ICO_REGISTRATION", "Z0000000"),
+			ICORegistration: strings.ToUpper(r.str("PORTAL_ICO_REGISTRATION", placeholderICO)),
 		},
 	}
 	c.OCDS = OCDS{
@@ -166,6 +216,11 @@ func Load(getenv Getenv, requireDatabase bool) (*Config, error) {
 		}
 		if c.OCDS.BuyerIdentifier == "" {
 			r.add("PORTAL_OCDS_BUYER_ID is not set: production publishes the council as buyer with its org-id.guide identifier, such as GB-LAE-LDS")
+		}
+	}
+	if requireDatabase && c.Env == "production" {
+		for _, msg := range c.Council.placeholders() {
+			r.add(msg)
 		}
 	}
 	c.BaseURL = r.url("BASE_URL", fmt.Sprintf("http://localhost:%d", c.Port), "http", "https")

@@ -93,8 +93,8 @@ func TestMetricsAddr(t *testing.T) {
 
 // The audit key is required to serve in production, and must be 32 bytes of base64.
 func TestAuditKey(t *testing.T) {
-	base := map[string]string{"DATABASE_URL": "postgres://u:p@db/portal", "PORTAL_DATA_KEY": "k", "BASE_URL": "https://portal.example.gov.uk",
-		"PORTAL_OCDS_PREFIX": "ocds-b5fd17", "PORTAL_OCDS_BUYER_ID": "GB-LAE-EXA"}
+	base := withCouncil(map[string]string{"DATABASE_URL": "postgres://u:p@db/portal", "PORTAL_DATA_KEY": "k", "BASE_URL": "https://portal.example.gov.uk",
+		"PORTAL_OCDS_PREFIX": "ocds-b5fd17", "PORTAL_OCDS_BUYER_ID": "GB-LAE-EXA"})
 	if _, err := Load(env(base), true); err == nil || !strings.Contains(err.Error(), "PORTAL_AUDIT_KEY is not set") {
 		t.Errorf("production without an audit key: %v", err)
 	}
@@ -117,8 +117,8 @@ func TestAuditKey(t *testing.T) {
 // Production refuses to start without the council's own OCDS prefix (the documentation's
 // placeholder is refused) and its buyer identifier; development runs without them.
 func TestProductionRequiresOCDSPublishing(t *testing.T) {
-	base := map[string]string{"DATABASE_URL": "postgres://u:p@db/portal", "PORTAL_DATA_KEY": "k", "BASE_URL": "https://portal.example.gov.uk",
-		"PORTAL_AUDIT_KEY": base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32))}
+	base := withCouncil(map[string]string{"DATABASE_URL": "postgres://u:p@db/portal", "PORTAL_DATA_KEY": "k", "BASE_URL": "https://portal.example.gov.uk",
+		"PORTAL_AUDIT_KEY": base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32))})
 	with := func(kv ...string) map[string]string {
 		m := maps.Clone(base)
 		for i := 0; i < len(kv); i += 2 {
@@ -185,5 +185,80 @@ func TestSessionWarning(t *testing.T) {
 	_, err := Load(env(map[string]string{"PORTAL_ENV": "development", "PORTAL_SESSION_IDLE": "10m", "PORTAL_SESSION_WARNING": "10m"}), false)
 	if err == nil || !strings.Contains(err.Error(), "PORTAL_SESSION_WARNING must be shorter than PORTAL_SESSION_IDLE") {
 		t.Errorf("a warning as long as the timeout: %v", err)
+	}
+}
+
+// withCouncil adds a real council identity (Northamptonshire's, from the seed notice) to a
+// production configuration, which refuses to start without one.
+func withCouncil(m map[string]string) map[string]string {
+	m["PORTAL_COUNCIL_NAME"] = "Northamptonshire County Council"
+	m["PORTAL_ICO_REGISTRATION"] = "Z7589390"
+	m["PORTAL_DPO_EMAIL"] = "DPO@northamptonshire.gov.uk"
+	return m
+}
+
+// TestProductionRequiresCouncilIdentity: production refuses to start while the council's
+// name, ICO registration number or DPO email, all of which the privacy notice shows, is
+// unset or a placeholder, naming each variable to set; a real identity starts, and
+// development runs with the placeholders.
+func TestProductionRequiresCouncilIdentity(t *testing.T) {
+	base := withCouncil(map[string]string{"DATABASE_URL": "postgres://u:p@db/portal", "PORTAL_DATA_KEY": "k",
+		"BASE_URL": "https://portal.example.gov.uk", "PORTAL_OCDS_PREFIX": "ocds-b5fd17", "PORTAL_OCDS_BUYER_ID": "GB-LAE-EXA",
+		"PORTAL_AUDIT_KEY": base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32))})
+	with := func(kv ...string) map[string]string {
+		m := maps.Clone(base)
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return m
+	}
+	refused := []struct {
+		name string
+		env  map[string]string
+		want []string
+	}{
+		{"nothing set", with("PORTAL_COUNCIL_NAME", "", "PORTAL_ICO_REGISTRATION", "", "PORTAL_DPO_EMAIL", ""),
+			[]string{"PORTAL_COUNCIL_NAME is not set", "PORTAL_ICO_REGISTRATION is not set", "PORTAL_DPO_EMAIL is not set"}},
+		{"the placeholder name", with("PORTAL_COUNCIL_NAME", "Example County Council"), []string{"PORTAL_COUNCIL_NAME is not set"}},
+		{"the placeholder name in other case", with("PORTAL_COUNCIL_NAME", "example county council"), []string{"PORTAL_COUNCIL_NAME is not set"}},
+		{"the placeholder registration", with("PORTAL_ICO_REGISTRATION", "Z0000000"), []string{"PORTAL_ICO_REGISTRATION is not set"}},
+		{"a registration that is not one", with("PORTAL_ICO_REGISTRATION", "12345"), []string{"PORTAL_ICO_REGISTRATION must be"}},
+		{"the placeholder DPO", with("PORTAL_DPO_EMAIL", "dpo@example.gov.uk"), []string{"PORTAL_DPO_EMAIL is not set"}},
+		{"a DPO at example.com", with("PORTAL_DPO_EMAIL", "privacy@example.com"), []string{"PORTAL_DPO_EMAIL is not set"}},
+		{"a DPO at a subdomain of example.org", with("PORTAL_DPO_EMAIL", "dpo@council.example.org"), []string{"PORTAL_DPO_EMAIL is not set"}},
+	}
+	for _, tc := range refused {
+		_, err := Load(env(tc.env), true)
+		if err == nil {
+			t.Errorf("%s: started", tc.name)
+			continue
+		}
+		for _, want := range tc.want {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("%s: %v, want %q", tc.name, err, want)
+			}
+		}
+		if n := len(err.(Problems)); n != len(tc.want) {
+			t.Errorf("%s: %d problems, want %d: %v", tc.name, n, len(tc.want), err)
+		}
+	}
+	for _, ico := range []string{"Z7589390", "ZA781861", "za781861"} {
+		c, err := Load(env(with("PORTAL_ICO_REGISTRATION", ico)), true)
+		if err != nil {
+			t.Fatalf("a real identity with registration %s: %v", ico, err)
+		}
+		if c.Council.Name != "Northamptonshire County Council" || c.Council.DPOEmail != "DPO@northamptonshire.gov.uk" ||
+			c.Council.ICORegistration != strings.ToUpper(ico) {
+			t.Errorf("council %+v", c.Council)
+		}
+	}
+	dev := with("PORTAL_ENV", "development", "PORTAL_COUNCIL_NAME", "", "PORTAL_ICO_REGISTRATION", "", "PORTAL_DPO_EMAIL", "")
+	if c, err := Load(env(dev), true); err != nil || c.Council.ICORegistration != "Z0000000" {
+		t.Errorf("development with the placeholders: %v", err)
+	}
+	// `portal migrate` and the other commands that load without requiring the database stay
+	// usable while the identity is being set.
+	if _, err := Load(env(with("PORTAL_COUNCIL_NAME", "", "DATABASE_URL", "")), false); err != nil {
+		t.Errorf("migrate in production without the identity: %v", err)
 	}
 }

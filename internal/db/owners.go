@@ -81,6 +81,9 @@ var TableOwners = map[string]string{
 	"legal_holds":              "retention",
 	"destruction_log":          "retention",
 
+	// When a former supplier's last contract ended, once the contracts are destroyed.
+	"supplier_last_contract_ends": "retention",
+
 	// Shared services.
 	"audit_events":      "audit",
 	"audit_anchor":      "audit",

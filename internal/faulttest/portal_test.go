@@ -48,7 +48,7 @@ func (s settings) env(port, metricsPort int) []string {
 		"PORTAL_DATA_KEY=" + s.DataKey,
 		"PORTAL_AUDIT_KEY=" + base64.StdEncoding.EncodeToString(webtest.TestAuditKey),
 		"LOG_LEVEL=info",
-		"PORTAL_COUNCIL_NAME=Fault Test Council",
+		"PORTAL_COUNCIL_NAME=Fault Test Council", "PORTAL_ICO_REGISTRATION=Z1234567", "PORTAL_DPO_EMAIL=dpo@fault-test-council.gov.uk",
 		"PORTAL_OCDS_PREFIX=ocds-f4u1t5", "PORTAL_OCDS_BUYER_ID=GB-LAE-FLT",
 	}
 	if port > 0 {

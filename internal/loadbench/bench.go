@@ -288,7 +288,8 @@ func pgEnv(c *devdb.Cluster) []string {
 // configEnv is the configuration every portal command gets.
 func (b *bench) configEnv() []string {
 	return []string{"DATABASE_URL=" + b.dbURL, "PORTAL_DATA_KEY=" + b.dataKey, "PORTAL_AUDIT_KEY=" + b.auditKey, "PORTAL_METRICS_ADDR=", "LOG_LEVEL=warn",
-		"PORTAL_OCDS_PREFIX=ocds-b3nch0", "PORTAL_OCDS_BUYER_ID=GB-LAE-BEN"}
+		"PORTAL_OCDS_PREFIX=ocds-b3nch0", "PORTAL_OCDS_BUYER_ID=GB-LAE-BEN",
+		"PORTAL_COUNCIL_NAME=Benchmark Council", "PORTAL_ICO_REGISTRATION=Z1234567", "PORTAL_DPO_EMAIL=dpo@benchmark-council.gov.uk"}
 }
 
 // serveEnv runs the portal as in production; only the log level is quieter (warnings), so

@@ -77,10 +77,18 @@ var policy = func() *bluemonday.Policy {
 	return p
 }()
 
-// HTML renders the notice body with the council's details filled in, sanitised, and with
-// GOV.UK classes on the elements, so it looks like the rest of the service.
-func (n *Notice) HTML(c config.Council) (template.HTML, error) {
+// RetentionPlaceholder stands, on a line of its own in a notice's body, for the section on
+// how long information is kept, which is written from the retention rules in force when the
+// notice is shown (retention.NoticeSection), so the notice and the rules cannot disagree.
+const RetentionPlaceholder = "{retention}"
+
+// HTML renders the notice body with the council's details and the retention section
+// (Markdown, in place of RetentionPlaceholder) filled in, sanitised, and with GOV.UK classes
+// on the elements, so it looks like the rest of the service. The caller passes the retention
+// section because it comes from a package above this one.
+func (n *Notice) HTML(c config.Council, retention string) (template.HTML, error) {
 	body := strings.NewReplacer(
+		RetentionPlaceholder, strings.TrimSpace(retention),
 		"{council_name}", c.Name,
 		"{council_address}", strings.Join(c.AddressLines(), "  \n"),
 		"{council_email}", c.Email,

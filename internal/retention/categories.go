@@ -119,13 +119,20 @@ const (
 	CategoryAuditEvents           = "audit_events"
 	CategoryDisclosures           = "disclosures"
 	CategoryBreaches              = "breaches"
+	CategoryFormerSuppliers       = "former_suppliers"
+	CategorySubjectAccessCases    = "subject_access_cases"
 )
 
 const (
 	basisPublicTask = "Public task (UK GDPR art. 6(1)(e)): the council's duties to commission care under the Children Act 1989, " +
-		"the Children and Families Act 2014 and the Care Act 2014, and contract management under the Procurement Act 2023"
+		"the Children and Families Act 2014 and the Care Act 2014, and contract management under the Procurement Act 2023 " +
+		"(the Public Contracts Regulations 2015 for contracts procured before 24 February 2025)"
 	basisLegalObligation = "Legal obligation (UK GDPR art. 6(1)(c))"
 )
+
+// contractRecordsDefaultMonths is the default period for contract records: 6 years after the
+// contract ends, the time the Limitation Act 1980 gives to bring a claim on a contract.
+const contractRecordsDefaultMonths = 72
 
 // Categories are the categories of personal data the portal holds, in the order the record of
 // processing lists them.
@@ -137,9 +144,12 @@ var Categories = []Category{
 		Subjects:    "People who work for care providers, and sole traders",
 		Purpose:     "Deciding which services to buy and from whom, making and managing contracts, paying providers, monitoring quality",
 		LawfulBasis: basisPublicTask + "; contract (art. 6(1)(b)) for sole traders",
-		Recipients:  "The council's commissioning, legal and finance teams; Ofsted and the CQC; regional commissioning frameworks; the National Fraud Initiative (supplier and payment data)",
+		Recipients: "The council's commissioning, legal and finance teams; internal and external auditors; Ofsted and the CQC; regional commissioning frameworks; " +
+			"the Cabinet Office for the National Fraud Initiative (trade creditor standing data, under Part 6 of the Local Audit and Accountability Act 2014; " +
+			"the payment history comes from the council's finance system); the public, for contract data published as open data (no personal data but a sole trader's trading name)",
 		KeptFor: "While the organisation is registered with the council. A registration turned down is destroyed under " +
-			"\"Registrations turned down\"; contracts under \"Contract records\"",
+			"\"Registrations turned down\", an approved supplier under \"Suppliers after the last contract\", and contracts under \"Contract records\". " +
+			"An approved supplier that has never had a contract is kept while it stays registered",
 		Destroyed: "Deleted with the organisation",
 		Method:    Deleted,
 	},
@@ -157,13 +167,31 @@ var Categories = []Category{
 		records:   &recordSource{find: findRejectedRegistrations, destroy: destroyRejectedRegistrations},
 	},
 	{
+		Key: CategoryFormerSuppliers, Name: "Suppliers after the last contract",
+		Data: "The whole record of an approved supplier whose contracts with the council have all ended: the record's sections, bank details (encrypted), " +
+			"documents, quality assurance findings, and the accounts of its users who belong to no other provider",
+		Subjects:    "People who worked for the supplier, and sole traders",
+		Purpose:     "Answering questions, claims and audits about the contracts after they end",
+		LawfulBasis: basisPublicTask + "; legal obligation (UK GDPR art. 6(1)(c)) for financial records",
+		Recipients:  "The council's commissioning, legal, finance and audit teams",
+		// 6 years: the Limitation Act 1980 (s. 5) gives 6 years to bring a claim on a contract,
+		// and the council's contract records are kept as long (Contract records).
+		DefaultMonths: 72, Triggers: []Trigger{{Key: "last_contract_end", Label: "the supplier's last contract with the council ends"}},
+		Found: "Approved or suspended suppliers with no contract still running whose last contract ended before the cutoff " +
+			"(and before the cutoff of the rule for contract records, so no contract goes before its own rule allows), " +
+			"except those with a provider or contract under a legal hold. The day the last contract ended is remembered when the contract itself is destroyed",
+		Destroyed: "The organisation is deleted with its contracts, record sections, documents, payment details and memberships, and the accounts of its users who belong to no other provider",
+		Method:    Deleted,
+		records:   &recordSource{find: findFormerSuppliers, destroy: destroyFormerSuppliers},
+	},
+	{
 		Key: CategoryContractRecords, Name: "Contract records",
 		Data:          "Contracts with their monitoring returns, quality assurance findings and documents, naming the provider's staff who deal with them",
 		Subjects:      "People who work for providers; council officers",
 		Purpose:       "Managing contracts, monitoring quality and outcomes, audit and legal claims",
 		LawfulBasis:   basisPublicTask + "; legal obligation (UK GDPR art. 6(1)(c)) for financial records",
 		Recipients:    "The council's commissioning, legal, finance and audit teams; Ofsted and the CQC on request",
-		DefaultMonths: 72, Triggers: []Trigger{{Key: "contract_end", Label: "the contract ends"}},
+		DefaultMonths: contractRecordsDefaultMonths, Triggers: []Trigger{{Key: "contract_end", Label: "the contract ends"}},
 		Found:     "Contracts whose end date (or termination date) has passed",
 		Destroyed: "The contract is deleted with what belongs to it",
 		Method:    Deleted,
@@ -205,9 +233,10 @@ var Categories = []Category{
 		Purpose:     "Signing people in and showing who did what",
 		LawfulBasis: basisPublicTask,
 		Recipients:  "None outside the council",
-		KeptFor:     "While the account is in use; accounts of a registration turned down are destroyed with it",
-		Destroyed:   "Deleted",
-		Method:      Deleted,
+		KeptFor: "While the person works for a registered provider or for the council. An account that is switched off is kept, so the audit trail still shows who did what; " +
+			"a provider user's account is deleted with the last provider record they belong to (a registration turned down, or a supplier after its last contract)",
+		Destroyed: "Deleted",
+		Method:    Deleted,
 	},
 	{
 		Key: CategorySignInRecords, Name: "Sign-in records",
@@ -237,7 +266,8 @@ var Categories = []Category{
 	},
 	{
 		Key: CategoryAuditEvents, Name: "Audit trail",
-		Data:          "Who did what and when, from which IP address, with the fields they changed (secrets never recorded)",
+		Data: "Who did what and when: the names and email addresses of council staff and providers' users, the IP address each sign-in came from, " +
+			"and the fields they changed (secrets never recorded)",
 		Subjects:      "Everyone who uses the portal, and people named in the records they changed",
 		Purpose:       "Accountability, security, and evidence of every view of bank details and DBS data",
 		LawfulBasis:   basisPublicTask + "; accountability and security (UK GDPR arts. 5(2) and 32)",
@@ -274,6 +304,22 @@ var Categories = []Category{
 		Destroyed: "Deleted with their notification records",
 		Method:    Deleted,
 		bulk:      &bulkSource{count: countBreaches, purge: purgeBreaches},
+	},
+	{
+		Key: CategorySubjectAccessCases, Name: "Subject access case records",
+		Data: "Requests for a copy of personal data: the requester's name and contact details, how their identity was checked, " +
+			"the deadline and any extension with its reason, the outcome, and what was sent (how many records of each kind, never the records)",
+		Subjects:    "People who ask for their data, and anyone acting for them",
+		Purpose:     "Answering requests within the time the law allows, and showing how each was answered (UK GDPR arts. 12 and 15)",
+		LawfulBasis: basisLegalObligation + ": UK GDPR arts. 12 and 15",
+		Recipients:  "The data protection officer; the ICO where someone complains",
+		// 6 years, as the other registers: long enough to answer a complaint or a claim about
+		// how a request was handled.
+		DefaultMonths: 72, Triggers: []Trigger{{Key: "closed", Label: "the request is closed"}},
+		Found:     "Requests closed before the cutoff",
+		Destroyed: "Deleted with their extensions and the record of what was sent",
+		Method:    Deleted,
+		bulk:      &bulkSource{count: countSubjectAccessCases, purge: purgeSubjectAccessCases},
 	},
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/council/provider-portal/internal/finance"
 	"github.com/council/provider-portal/internal/notify"
 	"github.com/council/provider-portal/internal/privacy"
+	"github.com/council/provider-portal/internal/privacy/subject"
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/council/provider-portal/internal/quality"
 	"github.com/jmoiron/sqlx"
@@ -111,11 +112,16 @@ func findEndedContracts(ctx context.Context, q sqlx.QueryerContext, e env) ([]It
 }
 
 // destroyContracts has the contract package delete the contracts, with what belongs to them
-// and the documents attached to them that nothing else still uses.
+// and the documents attached to them that nothing else still uses. It first remembers the
+// day each supplier's destroyed contracts ended, which the rule for former suppliers runs
+// from once the contracts themselves are gone.
 func destroyContracts(ctx context.Context, tx *sqlx.Tx, e env, items []Item) (int, error) {
 	ids := make([]string, 0, len(items))
 	for _, it := range items {
 		ids = append(ids, it.ObjectID)
+	}
+	if err := rememberLastContractEnds(ctx, tx, ids, e.CutoffDate); err != nil {
+		return 0, err
 	}
 	return contract.DestroyEnded(ctx, tx, ids, e.CutoffDate)
 }
@@ -170,6 +176,16 @@ func purgeBreaches(ctx context.Context, tx *sqlx.Tx, e env) (int, error) {
 		return 0, err
 	}
 	return privacy.DestroyBreachesClosedBefore(ctx, tx, e.Cutoff, h.organisationIDs())
+}
+
+// Subject access requests closed on or before the cutoff date. They name no provider, so no
+// legal hold covers them.
+func countSubjectAccessCases(ctx context.Context, q sqlx.QueryerContext, e env) (int, error) {
+	return subject.CountClosedBefore(ctx, q, e.CutoffDate)
+}
+
+func purgeSubjectAccessCases(ctx context.Context, tx *sqlx.Tx, e env) (int, error) {
+	return subject.DestroyClosedBefore(ctx, tx, e.CutoffDate)
 }
 
 // auditCutoff is the cutoff for the audit trail: the rule's, or earlier, so that the run of

@@ -303,6 +303,8 @@ func (s *Service) ProposalItems(ctx context.Context, q sqlx.QueryerContext, prop
 		switch it.ObjectType {
 		case "organisation":
 			it.Label = "Registration of " + org
+		case "supplier":
+			it.Label = "Record of former supplier " + org
 		case "contract":
 			it.Label = "Contract " + orDefault(contractLabels[it.ObjectID], it.ObjectID) + " of " + org
 		case "staff_member":

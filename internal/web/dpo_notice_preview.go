@@ -41,7 +41,7 @@ func (s *Server) dpoNotice(c *fiber.Ctx) error {
 			shown.Version = max(shown.Version, v.Version+1)
 		}
 	}
-	body, err := shown.HTML(s.cfg.Council)
+	body, err := s.noticeHTML(ctx, &shown)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/privacy"
+	"github.com/council/provider-portal/internal/retention"
 	"github.com/gofiber/fiber/v2"
 	"github.com/jmoiron/sqlx"
 )
@@ -30,11 +31,21 @@ func (s *Server) currentNotice(ctx context.Context, caption string) (noticeView,
 	if err != nil {
 		return noticeView{}, err
 	}
-	body, err := n.HTML(s.cfg.Council)
+	body, err := s.noticeHTML(ctx, n)
 	if err != nil {
 		return noticeView{}, err
 	}
 	return noticeView{Notice: n, Body: body, Caption: caption}, nil
+}
+
+// noticeHTML renders a notice version with the council's details and the retention rules
+// in force now.
+func (s *Server) noticeHTML(ctx context.Context, n *privacy.Notice) (template.HTML, error) {
+	kept, err := retention.NoticeSection(ctx, s.db)
+	if err != nil {
+		return "", err
+	}
+	return n.HTML(s.cfg.Council, kept)
 }
 
 type privacyNoticePage struct {
