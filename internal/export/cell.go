@@ -71,6 +71,15 @@ var Empty = Cell{}
 // Text is a text cell. It is neutralised against formula injection when written.
 func Text(s string) Cell { return Cell{kind: KindText, set: s != "", text: s} }
 
+// TextValue is a text cell's text as given (not neutralised), or "" for a cell of another
+// kind, so a caller can rewrite a value (in the Bacs character set, say) before writing it.
+func (c Cell) TextValue() string {
+	if c.kind != KindText {
+		return ""
+	}
+	return c.text
+}
+
 // Texts is a row of text cells, for files that hold only text.
 func Texts(ss ...string) []Cell {
 	out := make([]Cell, len(ss))
