@@ -106,8 +106,8 @@ func (f *fixture) approvedProviderAt(legalName, userEmail string, bank bankAccou
 			KeyContactPhone: "07700 900982", Others: []provider.Contact{{Name: "Fin Lead", Role: "Finance lead",
 				Email: "fin@" + domainOf(userEmail), Phone: "01632 960 001"}}},
 		provider.SectionAddresses: address,
-		provider.SectionVAT:  &provider.VATAnswers{Registered: "yes", Number: "GB980780684"},
-		provider.SectionBank: &provider.BankAnswers{AccountName: legalName, SortCode: bank.SortCode, AccountNumber: bank.Account},
+		provider.SectionVAT:       &provider.VATAnswers{Registered: "yes", Number: "GB980780684"},
+		provider.SectionBank:      &provider.BankAnswers{AccountName: legalName, SortCode: bank.SortCode, AccountNumber: bank.Account},
 	}
 	for key, a := range sections {
 		def, _ := provider.SectionByKey(string(key))
