@@ -64,6 +64,14 @@ func (s *Service) WriteTo(ctx context.Context, e *Export, w io.Writer) (Result, 
 			}
 			return audit.Record(ctx, tx, event)
 		})
+		if aerr != nil {
+			// The file was sent but what it changes was not recorded: say so in the trail.
+			summary["error"] = aerr.Error()
+			if ferr := audit.Record(ctx, s.DB, audit.Event{Action: "finance.export.failed", ObjectType: "export", ObjectID: e.kind,
+				Summary: summary}); ferr != nil {
+				aerr = fmt.Errorf("%w (and recording the failure: %v)", aerr, ferr)
+			}
+		}
 	} else {
 		aerr = audit.Record(ctx, s.DB, event)
 	}

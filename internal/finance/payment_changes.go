@@ -106,6 +106,11 @@ func (s *Service) eachStopped(ctx context.Context, last map[string]sentSupplier,
 // recordSent makes the file just written the baseline, and logs it, in the transaction
 // that records its completion: a file cut short changes nothing.
 func (s *Service) recordSent(ctx context.Context, tx *sqlx.Tx, kind string, rows int, sent []sentSupplier) error {
+	// Two files finishing together take turns, so the second replaces the first's baseline
+	// whole rather than colliding with the rows it inserted.
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('payment_file_suppliers'))`); err != nil {
+		return fmt.Errorf("payment file baseline: %w", err)
+	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM payment_file_suppliers`); err != nil {
 		return fmt.Errorf("payment file baseline: %w", err)
 	}
