@@ -337,6 +337,20 @@ func TestFinancePagesAreAccessible(t *testing.T) {
 				t.Errorf("revealed account %q", got)
 			}
 		}},
+		{"export page naming a formula name, with a layout for a system", func(t *testing.T, tab context.Context) {
+			if _, err := s.DB.Exec(`UPDATE organisations SET trading_name = '-Arts' WHERE id = $1`, org); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.DB.Exec(`INSERT INTO export_profiles (name, columns, delimiter, date_format, for_system)
+				VALUES ('Payments system', '[{"field": "legal_name", "header": "Name"}]', ',', 'ddmmyyyy', true)`); err != nil {
+				t.Fatal(err)
+			}
+			officer(t, tab)
+			open(t, tab, "/finance/exports")
+			if got := browsertest.Count(t, tab, "[data-formula-names] [data-formula-name]"); got != 1 {
+				t.Errorf("%d names beginning with a formula character listed, want 1", got)
+			}
+		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -42,6 +42,9 @@ var TableOwners = map[string]string{
 	"export_profiles":     "finance",
 	"finance_settings":    "finance",
 
+	"payment_file_suppliers": "finance",
+	"payment_file_exports":   "finance",
+
 	// Contracts, KPIs and monitoring returns.
 	"contracts":               "contract",
 	"contract_documents":      "contract",

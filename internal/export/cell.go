@@ -71,6 +71,15 @@ var Empty = Cell{}
 // Text is a text cell. It is neutralised against formula injection when written.
 func Text(s string) Cell { return Cell{kind: KindText, set: s != "", text: s} }
 
+// TextValue is a text cell's text as given (not neutralised), or "" for a cell of another
+// kind, so a caller can rewrite a value (in the Bacs character set, say) before writing it.
+func (c Cell) TextValue() string {
+	if c.kind != KindText {
+		return ""
+	}
+	return c.text
+}
+
 // Texts is a row of text cells, for files that hold only text.
 func Texts(ss ...string) []Cell {
 	out := make([]Cell, len(ss))
@@ -138,10 +147,10 @@ func (k Kind) String() string {
 	return "kind " + strconv.Itoa(int(k))
 }
 
-// csvText is the cell as CSV writes it: text neutralised, dates in dateLayout (ISO unless a
+// csvText is the cell as CSV writes it: text neutralised (when neutralise), dates in dateLayout (ISO unless a
 // finance system's layout asks otherwise), moments in ISO 8601 UTC, amounts in pounds with
 // two decimal places and no symbol or separators ("-1234.50"), counts as digits.
-func (c Cell) csvText(dateLayout string) string {
+func (c Cell) csvText(dateLayout string, neutralise bool) string {
 	if !c.set {
 		return ""
 	}
@@ -154,6 +163,9 @@ func (c Cell) csvText(dateLayout string) string {
 		return Pounds(c.n)
 	case KindCount:
 		return strconv.FormatInt(c.n, 10)
+	}
+	if !neutralise {
+		return c.text
 	}
 	return NeutraliseCell(c.text)
 }

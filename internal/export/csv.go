@@ -20,6 +20,11 @@ type CSVOptions struct {
 	// DateLayout writes dates (a Go layout): ISO 8601 (CSVDateLayout) unless set. Only a
 	// finance system's saved layout sets it; every file people read uses ISO.
 	DateLayout string
+	// Verbatim writes text as it is, without the apostrophe that neutralises a value a
+	// spreadsheet would read as a formula. Only for files a system loads (a payment file
+	// layout marked "for a system"), where the apostrophe would become part of the name;
+	// every file a person may open in a spreadsheet leaves it false.
+	Verbatim bool
 }
 
 // CSV writes RFC 4180 text: fields holding the delimiter, a double quote, CR or LF are
@@ -72,12 +77,12 @@ func (c *CSV) Header(cols []Column) error {
 	}
 	headers := make([]string, len(cols))
 	for i, col := range cols {
-		headers[i] = NeutraliseCell(col.Header)
+		headers[i] = c.text(col.Header)
 	}
 	return c.record(headers)
 }
 
-// Row writes one record: text neutralised, dates, moments, amounts and counts as
+// Row writes one record: text neutralised (unless Verbatim), dates, moments, amounts and counts as
 // csvText writes them.
 func (c *CSV) Row(cells []Cell) error {
 	if err := c.begin(); err != nil {
@@ -91,9 +96,17 @@ func (c *CSV) Row(cells []Cell) error {
 	}
 	fields := make([]string, len(cells))
 	for i, cell := range cells {
-		fields[i] = cell.csvText(c.opts.DateLayout)
+		fields[i] = cell.csvText(c.opts.DateLayout, !c.opts.Verbatim)
 	}
 	return c.record(fields)
+}
+
+// text is a heading as the file writes it: neutralised unless Verbatim.
+func (c *CSV) text(s string) string {
+	if c.opts.Verbatim {
+		return s
+	}
+	return NeutraliseCell(s)
 }
 
 // record writes fields already made safe.

@@ -121,3 +121,55 @@ func TestExportCSVExtension(t *testing.T) {
 		}
 	}
 }
+
+// TestCSVVerbatim: a system's file keeps a value as stored; the default still neutralises.
+func TestCSVVerbatim(t *testing.T) {
+	for _, tt := range []struct {
+		verbatim bool
+		want     string
+	}{
+		{false, "'-Name\r\n'-Arts Ltd\r\n"},
+		{true, "-Name\r\n-Arts Ltd\r\n"},
+	} {
+		var buf bytes.Buffer
+		w, err := NewCSV(&buf, CSVOptions{Verbatim: tt.verbatim})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Header([]Column{{Header: "-Name"}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Row([]Cell{Text("-Arts Ltd")}); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if buf.String() != tt.want {
+			t.Errorf("verbatim %v: %q, want %q", tt.verbatim, buf.String(), tt.want)
+		}
+	}
+}
+
+func TestBacs(t *testing.T) {
+	for in, want := range map[string]string{
+		"-Arts Ltd":                  "-ARTS LTD",
+		"Birch Café Ltd":             "BIRCH CAFE LTD",
+		"O'Neill & Sons (Care) Ltd.": "ONEILL & SONS CARE LTD.",
+		`=HYPERLINK("http://x","y")`: "HYPERLINK HTTP //X Y",
+		"Straße 4/5, Flat\tB":        "STRASSE 4/5 FLAT B",
+		"  +44 @home  ":              "44 HOME",
+		"Ærø Homes – North":          "AERO HOMES - NORTH",
+		"":                           "",
+	} {
+		if got := Bacs(in); got != want {
+			t.Errorf("Bacs(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := Truncate("ACORN FOSTERING SERVICES LTD", BacsAccountNameLength); got != "ACORN FOSTERING SE" {
+		t.Errorf("Truncate = %q", got)
+	}
+	if got := Truncate("ACORN FOSTERING  LTD", 17); got != "ACORN FOSTERING" {
+		t.Errorf("Truncate keeps no trailing space: %q", got)
+	}
+}

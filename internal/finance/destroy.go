@@ -9,8 +9,8 @@ import (
 )
 
 // DestroyForOrganisations deletes, in the caller's transaction, everything finance holds
-// about the organisations orgIDs: their payment details, their bank-detail change requests
-// and the verification calls made about them.
+// about the organisations orgIDs: their payment details, their bank-detail change requests,
+// the verification calls made about them and what the last payment file said of them.
 //
 // Why: a provider's record is destroyed whole when its retention period ends (a
 // registration turned down), and its bank details are among the most sensitive parts of it.
@@ -30,6 +30,7 @@ func DestroyForOrganisations(ctx context.Context, tx *sqlx.Tx, orgIDs []string) 
 			WHERE organisation_id::text = ANY($1) AND payment_details_id IS NOT NULL`},
 		{"payment details", `DELETE FROM payment_details WHERE organisation_id::text = ANY($1)`},
 		{"bank-detail changes", `DELETE FROM bank_detail_changes WHERE organisation_id::text = ANY($1)`},
+		{"payment file baseline", `DELETE FROM payment_file_suppliers WHERE organisation_id::text = ANY($1)`},
 	} {
 		if _, err := tx.ExecContext(ctx, stmt.sql, ids); err != nil {
 			return fmt.Errorf("destroy %s: %w", stmt.what, err)

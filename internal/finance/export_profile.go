@@ -27,6 +27,12 @@ type Field struct {
 	// in a CSV file and as a real date in a spreadsheet.
 	Kind export.Kind
 	cell func(p *Payee) export.Cell
+	// keepInSystem leaves the column out of the Bacs character set in a layout for a
+	// system: an email address cannot be written in it.
+	keepInSystem bool
+	// systemWidth cuts the column to this many characters in a layout for a system (0: no
+	// limit).
+	systemWidth int
 }
 
 // textField is a field holding text (identifiers such as sort codes and account numbers
@@ -35,28 +41,59 @@ func textField(key, header string, width float64, value func(p *Payee) string) F
 	return Field{Key: key, Header: header, Width: width, cell: func(p *Payee) export.Cell { return export.Text(value(p)) }}
 }
 
-// PaymentFields are the supplier payment file's columns, in the default order.
+// PaymentFields are the supplier payment file's columns, in the default order. The address
+// has fixed columns (a missing second line leaves its column empty, so the town is always
+// in the town column), and the sort code and account number are the pair a payment system
+// takes (ukid.PaymentAccount: 8 digits, converted by the bank's rule), with the account as
+// the bank issued it beside them when the two differ.
 var PaymentFields = []Field{
 	textField("supplier_ref", "Supplier reference", 18, func(p *Payee) string { return p.SupplierRef }),
 	textField("legal_name", "Legal name", 40, func(p *Payee) string { return p.Standing.LegalName }),
 	textField("trading_name", "Trading name", 30, func(p *Payee) string { return p.Standing.TradingName }),
 	textField("vat_number", "VAT number", 14, func(p *Payee) string { return p.Standing.VATNumber }),
 	textField("companies_house_number", "Companies House number", 24, func(p *Payee) string { return p.Standing.CompaniesHouseNumber }),
-	textField("remittance_email", "Remittance email", 32, func(p *Payee) string { return p.Account.RemittanceEmail }),
-	textField("address_line_1", "Address line 1", 30, func(p *Payee) string { return p.line(0) }),
-	textField("address_line_2", "Address line 2", 30, func(p *Payee) string { return p.line(1) }),
-	textField("address_line_3", "Address line 3", 24, func(p *Payee) string { return p.line(2) }),
-	textField("address_line_4", "Address line 4", 24, func(p *Payee) string { return p.line(3) }),
-	textField("postcode", "Postcode", 10, func(p *Payee) string { return p.Standing.Postcode }),
-	textField("account_name", "Account name", 30, func(p *Payee) string { return p.Account.AccountName }),
-	textField("sort_code", "Sort code", 10, func(p *Payee) string { return p.Account.SortCode }),
-	textField("account_number", "Account number", 16, func(p *Payee) string { return p.Account.AccountNumber }),
+	func() Field {
+		f := textField("remittance_email", "Remittance email", 32, func(p *Payee) string { return p.Account.RemittanceEmail })
+		f.keepInSystem = true
+		return f
+	}(),
+	textField("address_line_1", "Address line 1", 30, func(p *Payee) string { return p.Standing.Postal.Line1 }),
+	textField("address_line_2", "Address line 2", 30, func(p *Payee) string { return p.Standing.Postal.Line2 }),
+	textField("town", "Town", 24, func(p *Payee) string { return p.Standing.Postal.Town }),
+	textField("county", "County", 24, func(p *Payee) string { return p.Standing.Postal.County }),
+	textField("postcode", "Postcode", 10, func(p *Payee) string { return p.postcode() }),
+	textField("country", "Country", 10, func(p *Payee) string { return p.country() }),
+	func() Field {
+		f := textField("account_name", "Account name", 30, func(p *Payee) string { return p.Account.AccountName })
+		f.systemWidth = export.BacsAccountNameLength
+		return f
+	}(),
+	textField("sort_code", "Sort code", 10, func(p *Payee) string { return p.PaymentSortCode }),
+	textField("account_number", "Account number", 16, func(p *Payee) string { return p.PaymentAccountNumber }),
+	textField("account_as_issued", "Account as issued by the bank", 28, func(p *Payee) string { return p.accountAsIssued() }),
 	textField("roll_number", "Building society roll number", 20, func(p *Payee) string { return p.Account.RollNumber }),
+	textField("currency", "Currency", 10, func(*Payee) string { return "GBP" }),
+	textField("payment_method", "Payment method", 16, func(*Payee) string { return "BACS" }),
+	textField("supplier_status", "Supplier status", 16, func(p *Payee) string { return p.SupplierStatus }),
 	textField("status", "Status", 12, func(p *Payee) string { return p.Status.Label() }),
 	{Key: "effective_from", Header: "Effective date", Width: 18, Kind: export.KindDate,
-		cell: func(p *Payee) export.Cell { return export.Date(p.EffectiveFrom) }},
+		cell: func(p *Payee) export.Cell { return export.OptionalDate(p.effectiveFrom()) }},
 	{Key: "hold_until", Header: "Hold payments until", Width: 20, Kind: export.KindDate,
 		cell: func(p *Payee) export.Cell { return export.OptionalDate(p.HoldUntil) }},
+}
+
+// systemCell is a cell as a layout for a system writes it: text in the Bacs character set
+// (export.Bacs), cut to the column's width; dates and the remittance email as they are.
+func (f Field) systemCell(p *Payee) export.Cell {
+	c := f.cell(p)
+	if f.Kind != export.KindText || f.keepInSystem {
+		return c
+	}
+	v := export.Bacs(c.TextValue())
+	if f.systemWidth > 0 {
+		v = export.Truncate(v, f.systemWidth)
+	}
+	return export.Text(v)
 }
 
 // FieldByKey returns a payment file column, or false.
@@ -112,8 +149,14 @@ type Profile struct {
 	DateFormat    string          `db:"date_format"`
 	HeaderRow     bool            `db:"header_row"`
 	ByteOrderMark bool            `db:"byte_order_mark"`
-	Version       int             `db:"version"`
-	UpdatedAt     time.Time       `db:"updated_at"`
+	// ForSystem marks a layout whose files a system loads rather than a person opens: text
+	// is written as stored, without the apostrophe that keeps a spreadsheet from reading
+	// "-Arts Ltd" as a formula, in the Bacs character set (export.Bacs), with the account
+	// name cut to Bacs's 18 characters. Without it the file is for a spreadsheet, and every
+	// text cell starting with =, +, -, @, tab, CR or LF is neutralised.
+	ForSystem bool      `db:"for_system"`
+	Version   int       `db:"version"`
+	UpdatedAt time.Time `db:"updated_at"`
 }
 
 // DefaultProfile is the layout used when no profile is chosen: every field with its default
@@ -203,7 +246,7 @@ func (p *Profile) Validate() map[string]string {
 // Profiles lists the saved layouts by name.
 func Profiles(ctx context.Context, q sqlx.QueryerContext) ([]Profile, error) {
 	var out []Profile
-	err := sqlx.SelectContext(ctx, q, &out, `SELECT id, name, columns, delimiter, date_format, header_row, byte_order_mark, version, updated_at
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT id, name, columns, delimiter, date_format, header_row, byte_order_mark, for_system, version, updated_at
 		FROM export_profiles ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("export profiles: %w", err)
@@ -222,7 +265,7 @@ func ProfileByID(ctx context.Context, q sqlx.QueryerContext, id string) (*Profil
 		return nil, apperr.New(apperr.NotFound, "Export layout not found")
 	}
 	var p Profile
-	err := sqlx.GetContext(ctx, q, &p, `SELECT id, name, columns, delimiter, date_format, header_row, byte_order_mark, version, updated_at
+	err := sqlx.GetContext(ctx, q, &p, `SELECT id, name, columns, delimiter, date_format, header_row, byte_order_mark, for_system, version, updated_at
 		FROM export_profiles WHERE id = $1`, id)
 	if db.IsNoRows(err) {
 		return nil, apperr.New(apperr.NotFound, "Export layout not found")
@@ -253,17 +296,18 @@ func (s *Service) SaveProfile(ctx context.Context, p *Profile) (string, error) {
 		action := "finance.export_profile.updated"
 		if id == "" {
 			action = "finance.export_profile.created"
-			err = tx.GetContext(ctx, &id, `INSERT INTO export_profiles (name, columns, delimiter, date_format, header_row, byte_order_mark, updated_by)
-				VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, '')::uuid) RETURNING id`,
-				p.Name, cols, p.Delimiter, p.DateFormat, p.HeaderRow, p.ByteOrderMark, by)
+			err = tx.GetContext(ctx, &id, `INSERT INTO export_profiles (name, columns, delimiter, date_format, header_row, byte_order_mark, updated_by, for_system)
+				VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, '')::uuid, $8) RETURNING id`,
+				p.Name, cols, p.Delimiter, p.DateFormat, p.HeaderRow, p.ByteOrderMark, by, p.ForSystem)
 		} else {
 			if !db.IsUUID(id) {
 				return apperr.New(apperr.NotFound, "Export layout not found")
 			}
 			var res sql.Result
 			res, err = tx.ExecContext(ctx, `UPDATE export_profiles SET name = $2, columns = $3, delimiter = $4, date_format = $5,
-				header_row = $6, byte_order_mark = $7, updated_by = NULLIF($8, '')::uuid, updated_at = now(), version = version + 1
-				WHERE id = $1 AND version = $9`, id, p.Name, cols, p.Delimiter, p.DateFormat, p.HeaderRow, p.ByteOrderMark, by, p.Version)
+				header_row = $6, byte_order_mark = $7, updated_by = NULLIF($8, '')::uuid, updated_at = now(), version = version + 1,
+				for_system = $10
+				WHERE id = $1 AND version = $9`, id, p.Name, cols, p.Delimiter, p.DateFormat, p.HeaderRow, p.ByteOrderMark, by, p.Version, p.ForSystem)
 			if err == nil {
 				if n, _ := res.RowsAffected(); n == 0 {
 					return apperr.New(apperr.Conflict, "Someone else changed or deleted this layout since you opened it. Look at it again")
@@ -278,7 +322,7 @@ func (s *Service) SaveProfile(ctx context.Context, p *Profile) (string, error) {
 		}
 		return audit.Record(ctx, tx, audit.Event{Action: action, ObjectType: "export_profile", ObjectID: id,
 			Summary: map[string]any{"name": p.Name, "columns": p.Columns, "delimiter": p.Delimiter, "date_format": p.DateFormat,
-				"header_row": p.HeaderRow, "byte_order_mark": p.ByteOrderMark}})
+				"header_row": p.HeaderRow, "byte_order_mark": p.ByteOrderMark, "for_system": p.ForSystem}})
 	})
 	if err != nil {
 		return "", err

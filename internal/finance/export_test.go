@@ -91,8 +91,8 @@ func TestFinancePaymentFileCSV(t *testing.T) {
 	}
 	header := records[0]
 	if strings.Join(header, "|") != "Supplier reference|Legal name|Trading name|VAT number|Companies House number|Remittance email|"+
-		"Address line 1|Address line 2|Address line 3|Address line 4|Postcode|Account name|Sort code|Account number|"+
-		"Building society roll number|Status|Effective date|Hold payments until" {
+		"Address line 1|Address line 2|Town|County|Postcode|Country|Account name|Sort code|Account number|Account as issued by the bank|"+
+		"Building society roll number|Currency|Payment method|Supplier status|Status|Effective date|Hold payments until" {
 		t.Errorf("header = %v", header)
 	}
 	if len(records) != 3 || res.Rows != 2 {
@@ -111,7 +111,8 @@ func TestFinancePaymentFileCSV(t *testing.T) {
 	today := f.svc.Today()
 	for name, want := range map[string]string{
 		"Legal name": "Acorn Fostering Ltd", "Sort code": "089999", "Account number": "66374958", "Status": "Approved",
-		"Address line 1": "1 Oak Lane", "Address line 3": "Exampleton", "Postcode": "EX1 1AA", "VAT number": "GB980780684",
+		"Address line 1": "1 Oak Lane", "Town": "Exampleton", "Country": "GB", "Currency": "GBP", "Payment method": "BACS",
+		"Supplier status": "Active", "Account as issued by the bank": "", "Postcode": "EX1 1AA", "VAT number": "GB980780684",
 		"Companies House number": "01234567", "Remittance email": "remittance@new-bank-details.example",
 		"Effective date": today.Format("2006-01-02"), "Hold payments until": today.AddDate(0, 0, 5).Format("2006-01-02"),
 	} {

@@ -84,6 +84,13 @@ var (
 // passes the record's checks) and marks it approved.
 func (f *fixture) approvedProvider(legalName, userEmail string, bank bankAccount) *providerOrg {
 	f.t.Helper()
+	return f.approvedProviderAt(legalName, userEmail, bank, &provider.AddressesAnswers{RegLine1: "1 Oak Lane", RegLine2: "Little Acre",
+		RegTown: "Exampleton", RegCounty: "Exampleshire", RegPostcode: "ex1 1aa", CorrespondenceSame: "yes"})
+}
+
+// approvedProviderAt is approvedProvider with its own address.
+func (f *fixture) approvedProviderAt(legalName, userEmail string, bank bankAccount, address *provider.AddressesAnswers) *providerOrg {
+	f.t.Helper()
 	var orgID string
 	if err := f.db.Get(&orgID, `INSERT INTO organisations (name) VALUES ($1) RETURNING id`, legalName); err != nil {
 		f.t.Fatal(err)
@@ -98,10 +105,9 @@ func (f *fixture) approvedProvider(legalName, userEmail string, bank bankAccount
 		provider.SectionContacts: &provider.ContactsAnswers{KeyContactName: "Kim Key", KeyContactRole: "Director", KeyContactEmail: "kim@" + domainOf(userEmail),
 			KeyContactPhone: "07700 900982", Others: []provider.Contact{{Name: "Fin Lead", Role: "Finance lead",
 				Email: "fin@" + domainOf(userEmail), Phone: "01632 960 001"}}},
-		provider.SectionAddresses: &provider.AddressesAnswers{RegLine1: "1 Oak Lane", RegLine2: "Little Acre", RegTown: "Exampleton", RegCounty: "Exampleshire",
-			RegPostcode: "ex1 1aa", CorrespondenceSame: "yes"},
-		provider.SectionVAT:  &provider.VATAnswers{Registered: "yes", Number: "GB980780684"},
-		provider.SectionBank: &provider.BankAnswers{AccountName: legalName, SortCode: bank.SortCode, AccountNumber: bank.Account},
+		provider.SectionAddresses: address,
+		provider.SectionVAT:       &provider.VATAnswers{Registered: "yes", Number: "GB980780684"},
+		provider.SectionBank:      &provider.BankAnswers{AccountName: legalName, SortCode: bank.SortCode, AccountNumber: bank.Account},
 	}
 	for key, a := range sections {
 		def, _ := provider.SectionByKey(string(key))

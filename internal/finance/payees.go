@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/council/provider-portal/internal/provider"
+	"github.com/council/provider-portal/internal/ukid"
 	"github.com/lib/pq"
 )
 
@@ -24,6 +25,69 @@ type Payee struct {
 	// the creditor's set-up date for the National Fraud Initiative.
 	FirstEffectiveFrom time.Time
 	Standing           *provider.SupplierStanding
+	// PaymentSortCode and PaymentAccountNumber are the 6 and 8 digits a payment system
+	// takes (ukid.PaymentAccount); both are empty when the account on file cannot be
+	// converted (a 10-digit number approved before the rule), so no file pays a wrong
+	// account, and SupplierStatus then says the details need checking.
+	PaymentSortCode, PaymentAccountNumber string
+	// SupplierStatus is the status a finance system records: Active, Suspended, Inactive
+	// (no longer payable), or "Check bank details".
+	SupplierStatus string
+}
+
+// Supplier statuses in the payment file.
+const (
+	SupplierActive           = "Active"
+	SupplierSuspended        = "Suspended"
+	SupplierInactive         = "Inactive"
+	SupplierCheckBankDetails = "Check bank details"
+)
+
+// convert fills the payment pair and the supplier status from the account and status.
+func (p *Payee) convert() {
+	p.SupplierStatus = SupplierActive
+	if p.Status == provider.StatusSuspended {
+		p.SupplierStatus = SupplierSuspended
+	}
+	sc, acc, err := ukid.PaymentAccount(p.Account.SortCode, p.Account.AccountNumber)
+	if err != nil {
+		p.SupplierStatus = SupplierCheckBankDetails
+		return
+	}
+	p.PaymentSortCode, p.PaymentAccountNumber = sc, acc
+}
+
+// accountAsIssued is the sort code and account as the bank issued them ("090128
+// 279336043"), when they differ from the pair the file pays.
+func (p *Payee) accountAsIssued() string {
+	if p.Account.SortCode == "" || (p.Account.SortCode == p.PaymentSortCode && p.Account.AccountNumber == p.PaymentAccountNumber) {
+		return ""
+	}
+	return p.Account.SortCode + " " + p.Account.AccountNumber
+}
+
+// postcode is the address's postcode.
+func (p *Payee) postcode() string {
+	if p.Standing.Postal.Postcode != "" {
+		return p.Standing.Postal.Postcode
+	}
+	return p.Standing.Postcode
+}
+
+// country is GB for an address on file: the address section takes UK postcodes only.
+func (p *Payee) country() string {
+	if p.postcode() == "" && p.Standing.Postal.Line1 == "" {
+		return ""
+	}
+	return "GB"
+}
+
+// effectiveFrom is the date the details took effect, or nil for a supplier no longer paid.
+func (p *Payee) effectiveFrom() *time.Time {
+	if p.EffectiveFrom.IsZero() {
+		return nil
+	}
+	return &p.EffectiveFrom
 }
 
 // payeeBatch is how many rows are opened and matched to the record at a time: enough to keep
@@ -90,6 +154,7 @@ func (s *Service) eachPayee(ctx context.Context, asOf time.Time, statuses []prov
 			p := Payee{DetailsID: r.DetailsID, OrganisationID: r.OrganisationID, SupplierRef: r.SupplierRef,
 				Status: provider.Status(r.Status), Account: account, EffectiveFrom: r.EffectiveFrom, HoldUntil: r.HoldUntil,
 				ApprovedAt: r.ApprovedAt, FirstEffectiveFrom: r.FirstEffectiveFrom, Standing: st}
+			p.convert()
 			if err := fn(&p); err != nil {
 				return err
 			}
@@ -116,7 +181,7 @@ func (s *Service) eachPayee(ctx context.Context, asOf time.Time, statuses []prov
 	return n, flush()
 }
 
-// line returns the i-th address line (from 0), or "".
+// line returns the i-th non-empty address line (from 0), or "".
 func (p *Payee) line(i int) string {
 	if i < len(p.Standing.Address) {
 		return p.Standing.Address[i]

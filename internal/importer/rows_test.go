@@ -35,6 +35,10 @@ func TestRowChecks(t *testing.T) {
 	_, urnErr := ukid.OfstedURN("XY1")
 	_, cqcErr := ukid.CQCID("123")
 	modulusErr := ukid.DefaultModulusTable().Check(importtest.SortCode, "66374959")
+	// Long account numbers only at the banks that issue them (issue 16): 10 digits at a
+	// Barclays sort code, 9 outside Santander's.
+	tenDigitsErr := ukid.DefaultModulusTable().Check("20-00-00", "0010000003")
+	nineDigitsErr := ukid.DefaultModulusTable().Check(importtest.SortCode, "966374958")
 	expired := f.today.AddDate(0, 0, -1).Format("02/01/2006")
 
 	tests := []struct {
@@ -80,6 +84,10 @@ func TestRowChecks(t *testing.T) {
 		{"bad account number", importtest.Row{"account_number": "123"}, map[string]string{"account_number": ukMessage(t, accErr)}},
 		{"account failing the modulus check", importtest.Row{"account_number": "66374959"},
 			map[string]string{"account_number": ukMessage(t, modulusErr)}},
+		{"10 digits at a bank that issues none", importtest.Row{"sort_code": "20-00-00", "account_number": "0010000003"},
+			map[string]string{"account_number": ukMessage(t, tenDigitsErr)}},
+		{"9 digits outside Santander", importtest.Row{"account_number": "966374958"},
+			map[string]string{"account_number": ukMessage(t, nineDigitsErr)}},
 		{"bank details in part", importtest.Row{"account_name": "", "account_number": ""},
 			map[string]string{"account_name": "Enter the name on the account", "account_number": "Enter an account number"}},
 		{"roll number too long", importtest.Row{"roll_number": "1234567890123456789"},

@@ -49,8 +49,16 @@ type SupplierStanding struct {
 	// Address is where post goes (the correspondence address), as lines without the postcode.
 	Address  []string
 	Postcode string
+	// Postal is the same address in fixed parts, so a file can give each its own column
+	// whichever lines were left empty.
+	Postal PostalAddress
 	// KeyContact is the key contact from the approved contacts section.
 	KeyContactName, KeyContactPhone, KeyContactEmail string
+}
+
+// PostalAddress is an address in the parts the address section asks for.
+type PostalAddress struct {
+	Line1, Line2, Town, County, Postcode string
 }
 
 // SupplierStandingFor returns the standing data of the given organisations, keyed by id;
@@ -95,6 +103,11 @@ func SupplierStandingFor(ctx context.Context, q sqlx.QueryerContext, ids []strin
 				lines = lines[:n-1]
 			}
 			s.Address = lines
+			if a.CorrespondenceSame != "no" {
+				s.Postal = PostalAddress{a.RegLine1, a.RegLine2, a.RegTown, a.RegCounty, a.RegPostcode}
+			} else {
+				s.Postal = PostalAddress{a.CorrLine1, a.CorrLine2, a.CorrTown, a.CorrCounty, a.CorrPostcode}
+			}
 		}
 		if len(contacts) > 0 {
 			var c ContactsAnswers

@@ -194,6 +194,12 @@ func TestBankValidate(t *testing.T) {
 		{"valid with roll number", provider.BankAnswers{AccountName: "Acorn", SortCode: "107999", AccountNumber: "88837491", RollNumber: "1234/567-8"}, nil},
 		{"fails the modulus check", provider.BankAnswers{AccountName: "Acorn", SortCode: "089999", AccountNumber: "66374959"},
 			map[string]string{"account_number": "Enter a sort code and account number that match – check them against a bank statement"}},
+		{"10 digits at a Barclays sort code", provider.BankAnswers{AccountName: "Acorn", SortCode: "20-00-00", AccountNumber: "0010000003"},
+			map[string]string{"account_number": "Enter an account number of 8 digits: only NatWest and the Co-operative Bank issue account numbers of 10 digits, and 20-00-00 is not one of their sort codes"}},
+		{"9 digits outside Santander", provider.BankAnswers{AccountName: "Acorn", SortCode: "08-99-99", AccountNumber: "966374958"},
+			map[string]string{"account_number": "Enter an account number of 8 digits: only Santander issues account numbers of 9 digits, and 08-99-99 is not a Santander sort code"}},
+		{"9 digits at Santander, kept as issued", provider.BankAnswers{AccountName: "Acorn", SortCode: "09-01-28", AccountNumber: "279336043"}, nil},
+		{"10 digits at NatWest", provider.BankAnswers{AccountName: "Acorn", SortCode: "60-16-13", AccountNumber: "00-10000003"}, nil},
 		{"sort code malformed", provider.BankAnswers{AccountName: "Acorn", SortCode: "08999", AccountNumber: "66374958"},
 			map[string]string{"sort_code": "Enter a valid sort code, like 309430"}},
 		{"account number malformed", provider.BankAnswers{AccountName: "Acorn", SortCode: "089999", AccountNumber: "12AB"},
@@ -224,6 +230,13 @@ func TestBankValidate(t *testing.T) {
 		checkErrorsA(t, a.Validate(checks), nil)
 		if a.SortCode != "089999" || a.AccountNumber != "66374958" || a.ModulusVersion != checks.Modulus.Version() {
 			t.Errorf("after Validate: %q %q %q", a.SortCode, a.AccountNumber, a.ModulusVersion)
+		}
+	})
+	t.Run("a 9-digit account is stored as the bank issued it", func(t *testing.T) {
+		a := provider.BankAnswers{AccountName: "Acorn", SortCode: "09-01-28", AccountNumber: "279 336 043"}
+		checkErrorsA(t, a.Validate(checks), nil)
+		if a.SortCode != "090128" || a.AccountNumber != "279336043" {
+			t.Errorf("after Validate: %q %q, want 090128 279336043 (converted only for checking and paying)", a.SortCode, a.AccountNumber)
 		}
 	})
 }

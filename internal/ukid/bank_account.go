@@ -4,7 +4,7 @@ package ukid
 // the sort code as 6 digits ("309430") and the account number as digits only, with 6- and
 // 7-digit numbers padded to 8 ("733445" → "00733445"). 9- and 10-digit account numbers
 // are kept as the bank issued them, because turning them into 8 digits depends on the
-// bank (see (*ModulusTable).Check).
+// bank (see PaymentAccount, which the modulus check and payment files use).
 type BankAccount struct {
 	SortCode      string
 	AccountNumber string
@@ -52,33 +52,6 @@ func NormaliseBankAccount(sortCode, accountNumber string) (BankAccount, error) {
 		return BankAccount{}, err
 	}
 	return BankAccount{SortCode: sc, AccountNumber: acc}, nil
-}
-
-// checkForms returns the sort code and 8-digit account number pairs the Pay.UK
-// specification's rules for non-standard account numbers give for a normalised account,
-// most likely first. The specification's rules depend on the bank that owns the sort code,
-// which only the Extended Industry Sorting Code Directory says; without it, every rule
-// that could apply is offered, and the account passes when any of them passes.
-func checkForms(sortCode, account string) [][2]string {
-	switch len(account) {
-	case 9:
-		return [][2]string{
-			// Santander: replace the last digit of the sort code with the first digit
-			// of the account number, then use the last eight digits.
-			{sortCode[:5] + account[:1], account[1:]},
-			// Nationwide FlexAccount numbers shown with a leading 6, and building
-			// societies (Coventry) that tell customers to drop the first digit.
-			{sortCode, account[1:]},
-		}
-	case 10:
-		return [][2]string{
-			// NatWest (and others): use the last eight digits.
-			{sortCode, account[2:]},
-			// Co-operative Bank: use the first eight digits.
-			{sortCode, account[:8]},
-		}
-	}
-	return [][2]string{{sortCode, account}}
 }
 
 // UnissuedSortCodeMessage is the message for a sort code no bank is given.

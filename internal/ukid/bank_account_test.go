@@ -2,7 +2,6 @@ package ukid
 
 import (
 	"errors"
-	"reflect"
 	"testing"
 )
 
@@ -52,21 +51,6 @@ func TestNormaliseBankAccount(t *testing.T) {
 		var e *Error
 		if !errors.As(err, &e) || e.Kind != c.kind {
 			t.Errorf("%s %s: want a %s error, got %v", c.sortCode, c.account, c.kind, err)
-		}
-	}
-}
-
-func TestCheckForms(t *testing.T) {
-	for _, c := range []struct {
-		sortCode, account string
-		want              [][2]string
-	}{
-		{"123456", "12345678", [][2]string{{"123456", "12345678"}}},
-		{"089990", "966374958", [][2]string{{"089999", "66374958"}, {"089990", "66374958"}}},
-		{"600000", "0123456789", [][2]string{{"600000", "23456789"}, {"600000", "01234567"}}},
-	} {
-		if got := checkForms(c.sortCode, c.account); !reflect.DeepEqual(got, c.want) {
-			t.Errorf("%s %s: want %v, got %v", c.sortCode, c.account, c.want, got)
 		}
 	}
 }

@@ -24,9 +24,9 @@
 //     (modulus_exceptions.go) and the specification's 34 worked examples as tests. A pass
 //     means the pair could exist, never that it does; sort codes in no range of the table
 //     pass because they cannot be checked. The specification's rules for 9- and 10-digit
-//     account numbers depend on the bank (Santander; NatWest; Co-operative Bank), which only
-//     the Extended Industry Sorting Code Directory records, so every rule that could apply is
-//     tried and any pass counts (see checkForms).
+//     account numbers depend on the bank (Santander; NatWest; Co-operative Bank): the
+//     banks' sort code ranges are a small documented table (payment_account.go), and a
+//     long number at any other bank is refused (see PaymentAccount).
 //   - Postcode: the Cabinet Office bulk data transfer validation pattern; GIR 0AA is valid.
 //     A pass means the shape is possible, not that the postcode exists.
 //   - Companies House number: the register prefixes Companies House uses (chguide.co.uk);

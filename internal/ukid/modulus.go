@@ -13,16 +13,20 @@ func (t *ModulusTable) Check(sortCode, accountNumber string) error {
 }
 
 // BankAccount normalises a sort code and account number (see NormaliseBankAccount) and
-// runs the modulus check on them, so a form can check and store in one step.
+// runs the modulus check on the pair PaymentAccount converts them to, so a form can check
+// and store in one step. A 9- or 10-digit number at a bank that does not issue them is
+// refused (see PaymentAccount). The account is returned as the bank issued it.
 func (t *ModulusTable) BankAccount(sortCode, accountNumber string) (BankAccount, error) {
 	ba, err := NormaliseBankAccount(sortCode, accountNumber)
 	if err != nil {
 		return BankAccount{}, err
 	}
-	for _, form := range checkForms(ba.SortCode, ba.AccountNumber) {
-		if t.valid(form[0], form[1]) {
-			return ba, nil
-		}
+	sc, acc, err := PaymentAccount(ba.SortCode, ba.AccountNumber)
+	if err != nil {
+		return BankAccount{}, err
+	}
+	if t.valid(sc, acc) {
+		return ba, nil
 	}
 	return BankAccount{}, fail(KindAccountNumber, Checksum,
 		"Enter a sort code and account number that match – check them against a bank statement")

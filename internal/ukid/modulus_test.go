@@ -40,14 +40,14 @@ func TestModulusCheck(t *testing.T) {
 
 		{"180002", "000190", true, "6 digits: padded to 00000190"},
 		{"086090", "6774744", true, "7 digits: padded to 06774744"},
-		{"08-99-90", "966374958", true, "9 digits, Santander: 089999 66374958"},
 		{"090120", "810000000", true, "9 digits, Santander: 090128 10000000 (090120 10000000 fails)"},
-		{"090120", "110000091", true, "9 digits, leading digit dropped: 090120 10000091 (090121 10000091 fails)"},
-		{"089990", "966374959", false, "9 digits: no rule makes it pass"},
+		{"09-01-28", "279336043", true, "9 digits, Santander: 090122 79336043"},
+		{"090120", "110000091", false, "9 digits, Santander: 090121 10000091 fails (dropping the first digit is not a rule)"},
 		{"089999", "6637495842", true, "10 digits, Co-operative Bank: the first eight"},
-		{"107999", "4288837491", true, "10 digits, NatWest: the last eight"},
-		{"107999", "42-88837491", true, "NatWest's hyphen after the second digit"},
-		{"107999", "4288837493", false, "10 digits: neither eight passes"},
+		{"089299", "1000000300", true, "10 digits, Co-operative Bank: 10000003"},
+		{"601613", "0010000003", true, "10 digits, NatWest: the last eight"},
+		{"601613", "00-10000003", true, "NatWest's hyphen after the second digit"},
+		{"601613", "0010000004", false, "10 digits, NatWest: 10000004 fails"},
 	} {
 		err := table.Check(c.sortCode, c.account)
 		if c.valid && err != nil {
@@ -145,5 +145,56 @@ func BenchmarkModulusCheck(b *testing.B) {
 	table := DefaultModulusTable()
 	for b.Loop() {
 		_ = table.Check("938063", "15764273") // near the end of the table, two checks
+	}
+}
+
+// TestModulusRefusesLongNumbersAtOtherBanks: a 9- or 10-digit number is accepted only at
+// the sort codes of the banks that issue them, whichever conversion would pass the check
+// (a Barclays sort code with 10 digits was once accepted because some rule passed).
+func TestModulusRefusesLongNumbersAtOtherBanks(t *testing.T) {
+	table := DefaultModulusTable()
+	for _, c := range []struct {
+		sortCode, account, says string
+	}{
+		{"20-00-00", "0010000003", "only NatWest and the Co-operative Bank issue account numbers of 10 digits, and 20-00-00"},
+		{"107999", "4288837491", "10-79-99 is not one of their sort codes"},
+		{"089990", "966374958", "only Santander issues account numbers of 9 digits, and 08-99-90"},
+		{"309430", "100733445", "30-94-30 is not a Santander sort code"},
+	} {
+		err := table.Check(c.sortCode, c.account)
+		var e *Error
+		if !errors.As(err, &e) || e.Kind != KindAccountNumber || e.Problem != Format || !strings.Contains(e.Message, c.says) {
+			t.Errorf("%s %s: want refused naming the rule (%q), got %v", c.sortCode, c.account, c.says, err)
+		}
+	}
+}
+
+// TestPaymentAccount: the 6-digit sort code and 8-digit account a payment file carries.
+func TestPaymentAccount(t *testing.T) {
+	for _, c := range []struct {
+		sortCode, account, wantSort, wantAccount string
+	}{
+		{"30-94-30", "733445", "309430", "00733445"},      // 6 digits, padded
+		{"086090", "6774744", "086090", "06774744"},       // 7 digits, padded
+		{"560003", "13354647", "560003", "13354647"},      // 8 digits, as they are
+		{"090128", "279336043", "090122", "79336043"},     // Santander
+		{"72-00-10", "123456789", "720011", "23456789"},   // Santander (formerly Alliance & Leicester)
+		{"601613", "0123456789", "601613", "23456789"},    // NatWest: the last eight
+		{"01-00-01", "01-23456789", "010001", "23456789"}, // NatWest, with its hyphen
+		{"089299", "1234567890", "089299", "12345678"},    // Co-operative Bank: the first eight
+		{"839100", "1234567890", "839100", "12345678"},    // Co-operative Bank
+	} {
+		sc, acc, err := PaymentAccount(c.sortCode, c.account)
+		if err != nil || sc != c.wantSort || acc != c.wantAccount {
+			t.Errorf("%s %s: want %s %s, got %s %s %v", c.sortCode, c.account, c.wantSort, c.wantAccount, sc, acc, err)
+		}
+	}
+	for _, c := range [][2]string{{"200000", "1234567890"}, {"200000", "123456789"}, {"601613", "123456789"}, {"090128", "1234567890"}} {
+		if _, _, err := PaymentAccount(c[0], c[1]); err == nil {
+			t.Errorf("%s %s: want refused", c[0], c[1])
+		}
+	}
+	if _, _, err := PaymentAccount("12", "12345678"); err == nil {
+		t.Error("a malformed sort code: want refused")
 	}
 }

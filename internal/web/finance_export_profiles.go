@@ -31,6 +31,9 @@ type financeProfilePage struct {
 var profileFileOptions = []provider.Option{
 	{Value: "header_row", Label: "Start the file with a row of column headings"},
 	{Value: "byte_order_mark", Label: "Start the file with a byte order mark (Excel needs it to read accented letters)"},
+	{Value: "for_system", Label: "For a system to load, not a spreadsheet: write names as stored (no apostrophe in front of one starting with =, +, - or @), " +
+		"in the Bacs character set (capital letters, digits, spaces and . - / &; accents dropped, other characters become spaces), " +
+		"with the account name cut to 18 characters"},
 }
 
 // profileRows lays out every field for the form: the profile's columns first, in their
@@ -79,6 +82,9 @@ func (s *Server) renderProfileForm(c *fiber.Ctx, status int, p *finance.Profile,
 	if p.ByteOrderMark {
 		data.FileSelected = append(data.FileSelected, "byte_order_mark")
 	}
+	if p.ForSystem {
+		data.FileSelected = append(data.FileSelected, "for_system")
+	}
 	order := []string{"name", "columns"}
 	for _, r := range data.Rows {
 		order = append(order, "header-"+r.Key, "position-"+r.Key)
@@ -109,13 +115,15 @@ func readProfile(c *fiber.Ctx, p *finance.Profile) ([]profileColumnRow, map[stri
 	errs := map[string]string{}
 	p.Name = c.FormValue("name")
 	p.Delimiter, p.DateFormat = c.FormValue("delimiter"), c.FormValue("date_format")
-	p.HeaderRow, p.ByteOrderMark = false, false
+	p.HeaderRow, p.ByteOrderMark, p.ForSystem = false, false, false
 	for _, v := range c.Request().PostArgs().PeekMulti("options") {
 		switch string(v) {
 		case "header_row":
 			p.HeaderRow = true
 		case "byte_order_mark":
 			p.ByteOrderMark = true
+		case "for_system":
+			p.ForSystem = true
 		}
 	}
 	p.Version = formInt(c, "version")

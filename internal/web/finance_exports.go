@@ -1,6 +1,8 @@
 package web
 
 import (
+	"time"
+
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/finance"
 	"github.com/council/provider-portal/internal/provider"
@@ -12,10 +14,15 @@ type financeExportsPage struct {
 	Profiles         []finance.Profile
 	FormatOptions    []provider.Option
 	ProfileOptions   []provider.Option
+	FileOptions      []provider.Option
 	Format           string
 	Profile          string
+	File             string
 	IncludeSuspended bool
 	SteppedUp        bool
+	// FormulaNames are the payees' names a spreadsheet would read as a formula, which
+	// spreadsheet downloads show with an apostrophe in front.
+	FormulaNames []finance.FormulaName
 }
 
 var exportFormatOptions = []provider.Option{
@@ -24,7 +31,17 @@ var exportFormatOptions = []provider.Option{
 }
 
 func (s *Server) financeExports(c *fiber.Ctx) error {
-	return s.renderFinanceExports(c, fiber.StatusOK, financeExportsPage{Format: "csv"}, nil)
+	return s.renderFinanceExports(c, fiber.StatusOK, financeExportsPage{Format: "csv", File: "full"}, nil)
+}
+
+// paymentFileOptions are the full file and the changes since the last CSV file, with its
+// date, so finance know what "changes" is measured from.
+func paymentFileOptions(last *time.Time) []provider.Option {
+	changes := "Changes since the last export: no CSV payment file has been exported yet, so every supplier is new"
+	if last != nil {
+		changes = "Changes since the last export (" + last.Local().Format("2 January 2006 at 3:04pm") + "): new and changed suppliers, and those no longer payable"
+	}
+	return []provider.Option{{Value: "full", Label: "Full file: every supplier"}, {Value: "changes", Label: changes}}
 }
 
 func (s *Server) renderFinanceExports(c *fiber.Ctx, status int, data financeExportsPage, errs map[string]string) error {
@@ -32,14 +49,22 @@ func (s *Server) renderFinanceExports(c *fiber.Ctx, status int, data financeExpo
 	if err != nil {
 		return err
 	}
+	last, err := finance.LastPaymentFile(c.UserContext(), s.db)
+	if err != nil {
+		return err
+	}
+	if data.FormulaNames, err = s.finance.FormulaNames(c.UserContext()); err != nil {
+		return err
+	}
 	data.Profiles, data.FormatOptions, data.SteppedUp = profiles, exportFormatOptions, steppedUp(c)
+	data.FileOptions = paymentFileOptions(last)
 	data.ProfileOptions = []provider.Option{{Value: "", Label: finance.DefaultProfile().Name + " (every column)"}}
 	for _, p := range profiles {
 		data.ProfileOptions = append(data.ProfileOptions, provider.Option{Value: p.ID, Label: p.Name})
 	}
 	data.Page = s.page(c, "Export payment files")
 	data.Page.Back = "/finance"
-	data.Page.Errors = fieldErrors([]string{"format", "profile"}, errs)
+	data.Page.Errors = fieldErrors([]string{"file", "format", "profile"}, errs)
 	return render(c, status, "finance/exports", data)
 }
 
@@ -50,8 +75,12 @@ func (s *Server) financeExportPayments(c *fiber.Ctx) error {
 		return toStepUp(c, "/finance/exports")
 	}
 	ctx := c.UserContext()
-	data := financeExportsPage{Format: c.FormValue("format"), Profile: c.FormValue("profile"), IncludeSuspended: c.FormValue("include_suspended") == "yes"}
-	opts := finance.PaymentExportOptions{Format: data.Format, IncludeSuspended: data.IncludeSuspended}
+	data := financeExportsPage{Format: c.FormValue("format"), Profile: c.FormValue("profile"), File: c.FormValue("file", "full"),
+		IncludeSuspended: c.FormValue("include_suspended") == "yes"}
+	if data.File != "full" && data.File != "changes" {
+		return s.renderFinanceExports(c, fiber.StatusUnprocessableEntity, data, map[string]string{"file": "Select the full file or the changes since the last export"})
+	}
+	opts := finance.PaymentExportOptions{Format: data.Format, IncludeSuspended: data.IncludeSuspended, Changes: data.File == "changes"}
 	if data.Profile != "" && data.Format == "csv" {
 		p, err := finance.ProfileByID(ctx, s.db, data.Profile)
 		if apperr.Is(err, apperr.NotFound) {

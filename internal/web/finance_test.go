@@ -379,7 +379,7 @@ func TestFinanceExportNeedsStepUpAndIsAudited(t *testing.T) {
 	if err != nil || len(records) != 2 {
 		t.Fatalf("CSV: %v, %d records", err, len(records))
 	}
-	if records[1][1] != `'=HYPERLINK("http://evil.example","Click")` || records[1][12] != w.sortCode || records[1][13] != w.account {
+	if records[1][1] != `'=HYPERLINK("http://evil.example","Click")` || records[1][13] != w.sortCode || records[1][14] != w.account {
 		t.Errorf("CSV row = %q", records[1])
 	}
 	checkAudit(body)
@@ -391,7 +391,7 @@ func TestFinanceExportNeedsStepUpAndIsAudited(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer x.Close()
-	for cell, want := range map[string]string{"B2": `'=HYPERLINK("http://evil.example","Click")`, "M2": w.sortCode, "N2": w.account} {
+	for cell, want := range map[string]string{"B2": `'=HYPERLINK("http://evil.example","Click")`, "N2": w.sortCode, "O2": w.account} {
 		got, _ := x.GetCellValue("Suppliers", cell)
 		typ, _ := x.GetCellType("Suppliers", cell)
 		if got != want || (typ != excelize.CellTypeInlineString && typ != excelize.CellTypeSharedString) {
