@@ -133,6 +133,11 @@ func (s *services) scheduler() *jobs.Scheduler {
 			_, err := s.Providers.TidyPendingUploads(audit.WithActor(ctx, audit.System), s.Documents, s.Clock(), 500)
 			return err
 		}},
+		// Folds the directory's counts (kept by a trigger as providers change) into one row each.
+		{Name: "compact-directory-counts", Interval: 5 * time.Minute, Run: func(ctx context.Context) error {
+			_, err := provider.CompactDirectoryCounts(ctx, s.DB)
+			return err
+		}},
 		retentionSweepJob(s.Retention),
 		s.auditCheckpointJob(),
 		// Rates every provider's compliance for the directory, then sends the insurance, DBS and

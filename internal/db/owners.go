@@ -32,6 +32,7 @@ var TableOwners = map[string]string{
 	"provider_status_history":   "provider",
 	"provider_dbs_checks":       "provider",
 	"provider_policy_expiries":  "provider",
+	"provider_directory_counts": "provider",
 
 	"provider_section_comment_replies": "provider",
 

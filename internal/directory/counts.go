@@ -15,13 +15,15 @@ type StatusCount struct {
 }
 
 // StatusCounts counts providers by status, every status listed in workflow order (for the
-// dashboard, where a status nobody has still shows as 0).
+// dashboard, where a status nobody has still shows as 0), from the counts the database keeps
+// as providers change (migration 00041).
 func StatusCounts(ctx context.Context, q sqlx.QueryerContext) ([]StatusCount, error) {
 	var rows []struct {
 		Status string `db:"status"`
 		N      int    `db:"n"`
 	}
-	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT status, count(*) AS n FROM organisations GROUP BY status`); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT status, sum(n) AS n FROM provider_directory_counts
+		WHERE category = '' GROUP BY status`); err != nil {
 		return nil, fmt.Errorf("providers by status: %w", err)
 	}
 	out := make([]StatusCount, len(Statuses))

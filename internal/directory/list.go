@@ -201,25 +201,51 @@ func orderBy(keys []string, desc bool) string {
 	return strings.Join(out, ", ")
 }
 
-// Count is how many providers match f.
-func Count(ctx context.Context, db sqlx.QueryerContext, f Filter) (int, error) {
+// CountCap is the most providers counted one by one for a filter the database does not
+// keep a count of (a search, a rating, a framework): beyond it the directory says "more than
+// 1,000", which is as true and costs a thousand rows rather than every match on every page.
+var CountCap = 1000
+
+// Total is how many providers match a filter: N exactly, or, when More, more than N.
+type Total struct {
+	N    int
+	More bool
+}
+
+// Count is how many providers match f. With no filter, or only a status or a service
+// category, it is exact and costs a few rows: the database keeps those counts as providers
+// change (provider_directory_counts, migration 00041). Other filters are counted up to
+// CountCap.
+func Count(ctx context.Context, db sqlx.QueryerContext, f Filter) (Total, error) {
 	stmt, args := countStatement(f)
 	var n int
 	if err := sqlx.GetContext(ctx, db, &n, stmt, args...); err != nil {
-		return 0, fmt.Errorf("directory count: %w", err)
+		return Total{}, fmt.Errorf("directory count: %w", err)
 	}
-	return n, nil
+	if !countKept(f) && n > CountCap {
+		return Total{N: CountCap, More: true}, nil
+	}
+	return Total{N: n}, nil
 }
 
-// countStatement is the SQL counting the providers that match f, with its parameters.
+// countKept reports whether the database keeps the count of f's matches: no filter, or only
+// a status or a service category.
+func countKept(f Filter) bool { return f == Filter{Status: f.Status, Category: f.Category} }
+
+// countStatement is the SQL counting the providers that match f, with its parameters: the
+// kept count's rows, or the matches up to one more than CountCap.
 func countStatement(f Filter) (string, []any) {
+	if countKept(f) {
+		return `SELECT coalesce(sum(n), 0) FROM provider_directory_counts WHERE category = $1 AND ($2 = '' OR status = $2)`,
+			[]any{f.Category, f.Status}
+	}
 	q := &query{}
 	q.filter(f)
 	join, conds := "", []string(nil)
 	if f.RAG != "" {
 		join, conds = q.ragJoin(f.RAG)
 	}
-	return `SELECT count(*) FROM organisations o` + join + q.where(conds...), q.args
+	return `SELECT count(*) FROM (SELECT 1 FROM organisations o` + join + q.where(conds...) + ` LIMIT ` + strconv.Itoa(CountCap+1) + `) matches`, q.args
 }
 
 // eachBatch is how many rows Each reads at a time.

@@ -180,8 +180,8 @@ func TestDirectoryFilters(t *testing.T) {
 				t.Errorf("%+v sorted by %s: got %v, want %v", tt.f, s, got, tt.want)
 			}
 		}
-		if n, err := directory.Count(ctx, d, tt.f); err != nil || n != len(want) {
-			t.Errorf("%+v: count %d, %v; want %d", tt.f, n, err, len(want))
+		if n, err := directory.Count(ctx, d, tt.f); err != nil || n != (directory.Total{N: len(want)}) {
+			t.Errorf("%+v: count %+v, %v; want %d", tt.f, n, err, len(want))
 		}
 	}
 }

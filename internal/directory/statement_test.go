@@ -66,8 +66,8 @@ func TestStatementsAreWhatThePagesRun(t *testing.T) {
 				if err := d.Get(&n, stmts[2].SQL, stmts[2].Args...); err != nil {
 					t.Fatal(err)
 				}
-				if total, err := directory.Count(ctx, d, tc.filter); err != nil || n != total {
-					t.Errorf("count statement %d, Count %d (%v)", n, total, err)
+				if total, err := directory.Count(ctx, d, tc.filter); err != nil || n != total.N {
+					t.Errorf("count statement %d, Count %+v (%v)", n, total, err)
 				}
 			}
 		})

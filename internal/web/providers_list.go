@@ -27,6 +27,8 @@ type directoryPage struct {
 	Search    directory.Search
 	Providers []directory.Provider
 	Total     int
+	// MoreThan says Total is a floor: more providers than it match (directory.CountCap).
+	MoreThan bool
 	// FirstURL, PrevURL and NextURL move through the pages; empty where there is nowhere to go.
 	FirstURL, PrevURL, NextURL string
 	// CSVURL and XLSXURL download every provider the filters select, in the sort order.
@@ -126,9 +128,11 @@ func (s *Server) directoryList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if data.Total, err = directory.Count(ctx, s.db, f); err != nil {
+	total, err := directory.Count(ctx, s.db, f)
+	if err != nil {
 		return err
 	}
+	data.Total, data.MoreThan = total.N, total.More
 	data.Providers, data.Search = page.Providers, directory.ParseSearch(f.Query)
 	values := directoryValues(f, sort)
 	link := func(param string, cur *directory.Cursor) string {

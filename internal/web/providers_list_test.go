@@ -15,6 +15,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/council/provider-portal/internal/auth"
+	"github.com/council/provider-portal/internal/directory"
 	"github.com/council/provider-portal/internal/webtest"
 	"github.com/lib/pq"
 	"github.com/xuri/excelize/v2"
@@ -450,5 +451,33 @@ func TestDirectoryExports(t *testing.T) {
 	}
 	if resp, _ := dirDownload(t, oc, "/providers.csv?status=nonsense"); resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("a download with a bad filter: %d, want 400", resp.StatusCode)
+	}
+}
+
+// Beyond the counting cap the heading says "more than", and the page still lists and
+// downloads them; a filter the database keeps a count of is exact.
+func TestDirectorySaysMoreThanBeyondTheCountCap(t *testing.T) {
+	old := directory.CountCap
+	directory.CountCap = 2
+	t.Cleanup(func() { directory.CountCap = old })
+	s := webtest.Start(t)
+	oc := dirOfficer(t, s)
+	for _, n := range []string{"Oak House", "Oak Lodge", "Oak Barn"} {
+		dirInsert(t, s, dirOrg{name: n})
+	}
+	doc := dirGet(t, oc, "/providers?q=oak")
+	h := doc.Find("#results-heading")
+	if text := strings.Join(strings.Fields(h.Text()), " "); text != "More than 2 providers found" || h.AttrOr("data-more-than", "x") != "" {
+		t.Errorf("heading %q", text)
+	}
+	if len(dirIDs(doc)) != 3 {
+		t.Errorf("listed %d providers, want all 3", len(dirIDs(doc)))
+	}
+	if got := strings.Join(strings.Fields(doc.Find("[data-directory-downloads]").Text()), " "); !strings.HasPrefix(got, "Download all these providers") {
+		t.Errorf("downloads %q", got)
+	}
+	doc = dirGet(t, oc, "/providers?status=approved")
+	if text := strings.Join(strings.Fields(doc.Find("#results-heading").Text()), " "); text != "3 providers found" {
+		t.Errorf("kept count heading %q", text)
 	}
 }
