@@ -116,10 +116,20 @@ func store(ctx context.Context, q sqlx.ExecerContext, rows []storedRow, today ti
 
 // CurrentCompliance computes one provider's compliance on today afresh, as Compliance does,
 // and stores it when the stored row differs (or was made another day), so what the page
-// shows is what the directory and dashboard show. An unknown provider is NotFound.
+// shows is what the directory and dashboard show. An unknown provider is NotFound. The
+// reads run outside a transaction, as almost every view finds the row already right; only
+// a view that must store opens one, and computes again inside it.
 func CurrentCompliance(ctx context.Context, d *sqlx.DB, orgID string, today time.Time) (Result, error) {
-	var res Result
-	err := db.Transact(ctx, d, func(tx *sqlx.Tx) error {
+	res, err := Compliance(ctx, d, orgID, today)
+	if err != nil {
+		return res, err
+	}
+	if stored, err := StoredCompliance(ctx, d, orgID); err != nil && !apperr.Is(err, apperr.NotFound) {
+		return res, err
+	} else if storedAgrees(stored, res, today) {
+		return res, nil
+	}
+	err = db.Transact(ctx, d, func(tx *sqlx.Tx) error {
 		var err error
 		if res, err = Compliance(ctx, tx, orgID, today); err != nil {
 			return err
@@ -128,12 +138,17 @@ func CurrentCompliance(ctx context.Context, d *sqlx.DB, orgID string, today time
 		if err != nil && !apperr.Is(err, apperr.NotFound) {
 			return err
 		}
-		if stored != nil && stored.ComputedOn.Equal(today) && stored.RAG == res.RAG && reflect.DeepEqual(stored.Reasons, res.Reasons) {
+		if storedAgrees(stored, res, today) {
 			return nil
 		}
 		return store(ctx, tx, []storedRow{{OrganisationID: orgID, RAG: res.RAG, Reasons: res.Reasons}}, today)
 	})
 	return res, err
+}
+
+// storedAgrees reports whether the stored row is today's and says what res says.
+func storedAgrees(stored *Stored, res Result, today time.Time) bool {
+	return stored != nil && stored.ComputedOn.Equal(today) && stored.RAG == res.RAG && reflect.DeepEqual(stored.Reasons, res.Reasons)
 }
 
 // Reasons are a stored rating's reasons, read from provider_compliance's JSON column by
