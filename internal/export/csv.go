@@ -20,6 +20,14 @@ type CSVOptions struct {
 	// DateLayout writes dates (a Go layout): ISO 8601 (CSVDateLayout) unless set. Only a
 	// finance system's saved layout sets it; every file people read uses ISO.
 	DateLayout string
+	// QuoteText quotes every heading and every field of a text column, empty or not, for
+	// systems that tell text from dates and numbers by its quotes ("text qualifiers").
+	QuoteText bool
+	// Verbatim writes text as given, without the apostrophe that neutralises a formula. Only
+	// for a file that goes straight into another system and never into a spreadsheet (the
+	// National Fraud Initiative's, whose instructions forbid opening it in Excel), where the
+	// apostrophe would be taken as part of the name.
+	Verbatim bool
 }
 
 // CSV writes RFC 4180 text: fields holding the delimiter, a double quote, CR or LF are
@@ -72,9 +80,9 @@ func (c *CSV) Header(cols []Column) error {
 	}
 	headers := make([]string, len(cols))
 	for i, col := range cols {
-		headers[i] = NeutraliseCell(col.Header)
+		headers[i] = c.text(col.Header)
 	}
-	return c.record(headers)
+	return c.record(headers, func(int) bool { return c.opts.QuoteText })
 }
 
 // Row writes one record: text neutralised, dates, moments, amounts and counts as
@@ -91,20 +99,32 @@ func (c *CSV) Row(cells []Cell) error {
 	}
 	fields := make([]string, len(cells))
 	for i, cell := range cells {
+		if c.opts.Verbatim && cell.kind == KindText {
+			fields[i] = cell.text
+			continue
+		}
 		fields[i] = cell.csvText(c.opts.DateLayout)
 	}
-	return c.record(fields)
+	return c.record(fields, func(i int) bool { return c.opts.QuoteText && c.cols[i].Kind == KindText })
 }
 
-// record writes fields already made safe.
-func (c *CSV) record(fields []string) error {
+// text is a heading as written: neutralised unless the file is Verbatim.
+func (c *CSV) text(s string) string {
+	if c.opts.Verbatim {
+		return s
+	}
+	return NeutraliseCell(s)
+}
+
+// record writes fields already made safe; quote says which must be quoted whatever they hold.
+func (c *CSV) record(fields []string, quote func(i int) bool) error {
 	for i, f := range fields {
 		if i > 0 {
 			if _, err := c.w.WriteString(c.delim); err != nil {
 				return err
 			}
 		}
-		if err := c.field(f); err != nil {
+		if err := c.field(f, quote(i)); err != nil {
 			return err
 		}
 	}
@@ -112,8 +132,8 @@ func (c *CSV) record(fields []string) error {
 	return err
 }
 
-func (c *CSV) field(s string) error {
-	if !strings.ContainsAny(s, c.delim+"\"\r\n") {
+func (c *CSV) field(s string, quote bool) error {
+	if !quote && !strings.ContainsAny(s, c.delim+"\"\r\n") {
 		_, err := c.w.WriteString(s)
 		return err
 	}
