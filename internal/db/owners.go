@@ -41,6 +41,8 @@ var TableOwners = map[string]string{
 	"bank_detail_calls":   "finance",
 	"export_profiles":     "finance",
 	"finance_settings":    "finance",
+	// The finance system's creditor number of each supplier, for the NFI file.
+	"finance_creditors": "finance",
 
 	// Contracts, KPIs and monitoring returns.
 	"contracts":               "contract",

@@ -6,7 +6,9 @@ import (
 	"io"
 
 	"github.com/council/provider-portal/internal/audit"
+	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/export"
+	"github.com/jmoiron/sqlx"
 )
 
 // Export is a file ready to stream: its name and type for the download, and what writes it.
@@ -18,6 +20,9 @@ type Export struct {
 	kind        string
 	filters     map[string]any
 	write       func(ctx context.Context, w io.Writer) (int, error)
+	// completed, when set, runs in the transaction that audits a complete file (the NFI
+	// export records its disclosure there).
+	completed func(ctx context.Context, tx *sqlx.Tx, res Result) error
 }
 
 // Result is what an export wrote.
@@ -50,7 +55,16 @@ func (s *Service) WriteTo(ctx context.Context, e *Export, w io.Writer) (Result, 
 		action = "finance.export.failed"
 		summary["error"] = err.Error()
 	}
-	if aerr := audit.Record(ctx, s.DB, audit.Event{Action: action, ObjectType: "export", ObjectID: e.kind, Summary: summary}); aerr != nil && err == nil {
+	aerr := db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
+		if err := audit.Record(ctx, tx, audit.Event{Action: action, ObjectType: "export", ObjectID: e.kind, Summary: summary}); err != nil {
+			return err
+		}
+		if err == nil && e.completed != nil {
+			return e.completed(ctx, tx, res)
+		}
+		return nil
+	})
+	if aerr != nil && err == nil {
 		err = aerr
 	}
 	if err != nil {

@@ -16,6 +16,10 @@ type financeExportsPage struct {
 	Profile          string
 	IncludeSuspended bool
 	SteppedUp        bool
+	// NFI is what the NFI standing data will hold today and what it leaves out.
+	NFI              *finance.NFISummary
+	NFIFormat        string
+	NFIFormatOptions []provider.Option
 }
 
 var exportFormatOptions = []provider.Option{
@@ -24,7 +28,7 @@ var exportFormatOptions = []provider.Option{
 }
 
 func (s *Server) financeExports(c *fiber.Ctx) error {
-	return s.renderFinanceExports(c, fiber.StatusOK, financeExportsPage{Format: "csv"}, nil)
+	return s.renderFinanceExports(c, fiber.StatusOK, financeExportsPage{Format: "csv", NFIFormat: "pipe"}, nil)
 }
 
 func (s *Server) renderFinanceExports(c *fiber.Ctx, status int, data financeExportsPage, errs map[string]string) error {
@@ -33,13 +37,20 @@ func (s *Server) renderFinanceExports(c *fiber.Ctx, status int, data financeExpo
 		return err
 	}
 	data.Profiles, data.FormatOptions, data.SteppedUp = profiles, exportFormatOptions, steppedUp(c)
+	if data.NFI, err = s.finance.NFISummary(c.UserContext()); err != nil {
+		return err
+	}
+	data.NFIFormatOptions = nil
+	for _, f := range finance.NFIFormats {
+		data.NFIFormatOptions = append(data.NFIFormatOptions, provider.Option{Value: f.Value, Label: f.Label})
+	}
 	data.ProfileOptions = []provider.Option{{Value: "", Label: finance.DefaultProfile().Name + " (every column)"}}
 	for _, p := range profiles {
 		data.ProfileOptions = append(data.ProfileOptions, provider.Option{Value: p.ID, Label: p.Name})
 	}
 	data.Page = s.page(c, "Export payment files")
 	data.Page.Back = "/finance"
-	data.Page.Errors = fieldErrors([]string{"format", "profile"}, errs)
+	data.Page.Errors = fieldErrors([]string{"format", "profile", "nfi_format"}, errs)
 	return render(c, status, "finance/exports", data)
 }
 
@@ -50,7 +61,8 @@ func (s *Server) financeExportPayments(c *fiber.Ctx) error {
 		return toStepUp(c, "/finance/exports")
 	}
 	ctx := c.UserContext()
-	data := financeExportsPage{Format: c.FormValue("format"), Profile: c.FormValue("profile"), IncludeSuspended: c.FormValue("include_suspended") == "yes"}
+	data := financeExportsPage{Format: c.FormValue("format"), Profile: c.FormValue("profile"), IncludeSuspended: c.FormValue("include_suspended") == "yes",
+		NFIFormat: "pipe"}
 	opts := finance.PaymentExportOptions{Format: data.Format, IncludeSuspended: data.IncludeSuspended}
 	if data.Profile != "" && data.Format == "csv" {
 		p, err := finance.ProfileByID(ctx, s.db, data.Profile)
@@ -73,12 +85,17 @@ func (s *Server) financeExportPayments(c *fiber.Ctx) error {
 }
 
 // financeExportNFI streams the National Fraud Initiative trade creditors standing data,
-// after a step-up.
+// after a step-up. Finance audits it and, once it is written in full, records the
+// disclosure to the NFI in the same transaction.
 func (s *Server) financeExportNFI(c *fiber.Ctx) error {
 	if !steppedUp(c) {
 		return toStepUp(c, "/finance/exports")
 	}
-	e, err := s.finance.NFIExport(c.UserContext())
+	format := c.FormValue("nfi_format")
+	e, err := s.finance.NFIExport(c.UserContext(), format)
+	if fields := apperr.FieldsOf(err); fields != nil {
+		return s.renderFinanceExports(c, fiber.StatusUnprocessableEntity, financeExportsPage{Format: "csv", NFIFormat: format}, fields)
+	}
 	if err != nil {
 		return err
 	}
