@@ -1,6 +1,8 @@
 package web
 
 import (
+	"strconv"
+
 	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/finance"
 	"github.com/gofiber/fiber/v2"
@@ -15,7 +17,12 @@ func (s *Server) financeCreditorSave(c *fiber.Ctx) error {
 		Number string `form:"creditor_number" label:"the creditor number"`
 		SiteID string `form:"site_id" label:"the site ID"`
 	}
-	typed := &creditorForm{Version: formInt(c, "version")}
+	// The version is the form's own; one that is not a count was not sent by the page.
+	version, err := strconv.Atoi(c.FormValue("version"))
+	if err != nil || version < 0 {
+		return apperr.New(apperr.Invalid, "This form is not the one the page sent. Open the page again")
+	}
+	typed := &creditorForm{Version: version}
 	errs := decodeForm(c, &in)
 	typed.Number, typed.SiteID = in.Number, in.SiteID
 	if len(errs) == 0 {
