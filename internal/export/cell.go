@@ -138,10 +138,10 @@ func (k Kind) String() string {
 	return "kind " + strconv.Itoa(int(k))
 }
 
-// csvText is the cell as CSV writes it: text neutralised, dates in dateLayout (ISO unless a
+// csvText is the cell as CSV writes it: text neutralised (when neutralise), dates in dateLayout (ISO unless a
 // finance system's layout asks otherwise), moments in ISO 8601 UTC, amounts in pounds with
 // two decimal places and no symbol or separators ("-1234.50"), counts as digits.
-func (c Cell) csvText(dateLayout string) string {
+func (c Cell) csvText(dateLayout string, neutralise bool) string {
 	if !c.set {
 		return ""
 	}
@@ -154,6 +154,9 @@ func (c Cell) csvText(dateLayout string) string {
 		return Pounds(c.n)
 	case KindCount:
 		return strconv.FormatInt(c.n, 10)
+	}
+	if !neutralise {
+		return c.text
 	}
 	return NeutraliseCell(c.text)
 }

@@ -15,18 +15,19 @@ type CSVOptions struct {
 	// BOM starts the file with a UTF-8 byte order mark, so Excel reads it as UTF-8 rather
 	// than the system code page. Finance systems that load files directly may not want it.
 	BOM bool
+	// QuoteText quotes every heading and every field of a text column, empty or not, for
+	// systems that tell text from dates and numbers by its quotes ("text qualifiers", as the
+	// National Fraud Initiative asks).
+	QuoteText bool
 	// NoHeader leaves out the heading row.
 	NoHeader bool
 	// DateLayout writes dates (a Go layout): ISO 8601 (CSVDateLayout) unless set. Only a
 	// finance system's saved layout sets it; every file people read uses ISO.
 	DateLayout string
-	// QuoteText quotes every heading and every field of a text column, empty or not, for
-	// systems that tell text from dates and numbers by its quotes ("text qualifiers").
-	QuoteText bool
-	// Verbatim writes text as given, without the apostrophe that neutralises a formula. Only
-	// for a file that goes straight into another system and never into a spreadsheet (the
-	// National Fraud Initiative's, whose instructions forbid opening it in Excel), where the
-	// apostrophe would be taken as part of the name.
+	// Verbatim writes text as it is, without the apostrophe that neutralises a value a
+	// spreadsheet would read as a formula. Only for files a system loads (a payment file
+	// layout marked "for a system"), where the apostrophe would become part of the name;
+	// every file a person may open in a spreadsheet leaves it false.
 	Verbatim bool
 }
 
@@ -38,6 +39,8 @@ type CSV struct {
 	delim string
 	began bool
 	cols  []Column
+	// records counts the records written: the first is the heading row unless NoHeader.
+	records int
 }
 
 // NewCSV returns a CSV writer on w. Rows are buffered a little and flushed by Close.
@@ -82,10 +85,10 @@ func (c *CSV) Header(cols []Column) error {
 	for i, col := range cols {
 		headers[i] = c.text(col.Header)
 	}
-	return c.record(headers, func(int) bool { return c.opts.QuoteText })
+	return c.record(headers)
 }
 
-// Row writes one record: text neutralised, dates, moments, amounts and counts as
+// Row writes one record: text neutralised (unless Verbatim), dates, moments, amounts and counts as
 // csvText writes them.
 func (c *CSV) Row(cells []Cell) error {
 	if err := c.begin(); err != nil {
@@ -99,16 +102,12 @@ func (c *CSV) Row(cells []Cell) error {
 	}
 	fields := make([]string, len(cells))
 	for i, cell := range cells {
-		if c.opts.Verbatim && cell.kind == KindText {
-			fields[i] = cell.text
-			continue
-		}
-		fields[i] = cell.csvText(c.opts.DateLayout)
+		fields[i] = cell.csvText(c.opts.DateLayout, !c.opts.Verbatim)
 	}
-	return c.record(fields, func(i int) bool { return c.opts.QuoteText && c.cols[i].Kind == KindText })
+	return c.record(fields)
 }
 
-// text is a heading as written: neutralised unless the file is Verbatim.
+// text is a heading as the file writes it: neutralised unless Verbatim.
 func (c *CSV) text(s string) string {
 	if c.opts.Verbatim {
 		return s
@@ -116,15 +115,18 @@ func (c *CSV) text(s string) string {
 	return NeutraliseCell(s)
 }
 
-// record writes fields already made safe; quote says which must be quoted whatever they hold.
-func (c *CSV) record(fields []string, quote func(i int) bool) error {
+// record writes fields already made safe.
+func (c *CSV) record(fields []string) error {
+	heading := c.records == 0 && !c.opts.NoHeader
+	c.records++
 	for i, f := range fields {
 		if i > 0 {
 			if _, err := c.w.WriteString(c.delim); err != nil {
 				return err
 			}
 		}
-		if err := c.field(f, quote(i)); err != nil {
+		quote := c.opts.QuoteText && (heading || c.cols[i].Kind == KindText)
+		if err := c.field(f, quote); err != nil {
 			return err
 		}
 	}
@@ -132,6 +134,7 @@ func (c *CSV) record(fields []string, quote func(i int) bool) error {
 	return err
 }
 
+// field writes one field, quoted when it must be or when quote says so.
 func (c *CSV) field(s string, quote bool) error {
 	if !quote && !strings.ContainsAny(s, c.delim+"\"\r\n") {
 		_, err := c.w.WriteString(s)

@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"strings"
 	"testing"
-	"time"
 )
 
 func writeCSV(t *testing.T, opts CSVOptions, header []string, rows ...[]string) string {
@@ -120,35 +119,5 @@ func TestExportCSVExtension(t *testing.T) {
 		if w.Extension() != want {
 			t.Errorf("delimiter %q: extension %s, want %s", d, w.Extension(), want)
 		}
-	}
-}
-
-// TestExportCSVQuoteTextVerbatim: a file for a system that reads text by its quotes has
-// every heading and text field quoted, empty ones too, dates bare, and with Verbatim a
-// value that starts like a formula is written as given, with no apostrophe added.
-func TestExportCSVQuoteTextVerbatim(t *testing.T) {
-	var buf bytes.Buffer
-	w, err := NewCSV(&buf, CSVOptions{Delimiter: '|', QuoteText: true, Verbatim: true, DateLayout: "02012006"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Header([]Column{{Header: "Name"}, {Header: "Note"}, {Header: "Created", Kind: KindDate}}); err != nil {
-		t.Fatal(err)
-	}
-	on := time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)
-	if err := w.Row([]Cell{Text(`-Dash "Quoted" Ltd`), Empty, Date(on)}); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	want := "\"Name\"|\"Note\"|\"Created\"\r\n\"-Dash \"\"Quoted\"\" Ltd\"|\"\"|07122026\r\n"
-	if buf.String() != want {
-		t.Errorf("file = %q\nwant %q", buf.String(), want)
-	}
-	// Without the options the same row is neutralised and quoted only where it must be.
-	plain := writeCSV(t, CSVOptions{Delimiter: '|'}, []string{"Name"}, []string{"-Dash"})
-	if plain != "Name\r\n'-Dash\r\n" {
-		t.Errorf("plain file = %q", plain)
 	}
 }

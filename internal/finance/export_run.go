@@ -20,9 +20,9 @@ type Export struct {
 	kind        string
 	filters     map[string]any
 	write       func(ctx context.Context, w io.Writer) (int, error)
-	// completed, when set, runs in the transaction that audits a complete file (the NFI
-	// export records its disclosure there).
-	completed func(ctx context.Context, tx *sqlx.Tx, res Result) error
+	// finish, when set, runs in the transaction that records a whole file's completion
+	// (the payment file's baseline for the next changes file).
+	finish func(ctx context.Context, tx *sqlx.Tx, rows int) error
 }
 
 // Result is what an export wrote.
@@ -55,15 +55,26 @@ func (s *Service) WriteTo(ctx context.Context, e *Export, w io.Writer) (Result, 
 		action = "finance.export.failed"
 		summary["error"] = err.Error()
 	}
-	aerr := db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
-		if err := audit.Record(ctx, tx, audit.Event{Action: action, ObjectType: "export", ObjectID: e.kind, Summary: summary}); err != nil {
-			return err
+	event := audit.Event{Action: action, ObjectType: "export", ObjectID: e.kind, Summary: summary}
+	var aerr error
+	if err == nil && e.finish != nil {
+		aerr = db.Transact(ctx, s.DB, func(tx *sqlx.Tx) error {
+			if err := e.finish(ctx, tx, rows); err != nil {
+				return err
+			}
+			return audit.Record(ctx, tx, event)
+		})
+		if aerr != nil {
+			// The file was sent but what it changes was not recorded: say so in the trail.
+			summary["error"] = aerr.Error()
+			if ferr := audit.Record(ctx, s.DB, audit.Event{Action: "finance.export.failed", ObjectType: "export", ObjectID: e.kind,
+				Summary: summary}); ferr != nil {
+				aerr = fmt.Errorf("%w (and recording the failure: %v)", aerr, ferr)
+			}
 		}
-		if err == nil && e.completed != nil {
-			return e.completed(ctx, tx, res)
-		}
-		return nil
-	})
+	} else {
+		aerr = audit.Record(ctx, s.DB, event)
+	}
 	if aerr != nil && err == nil {
 		err = aerr
 	}

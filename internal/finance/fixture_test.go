@@ -48,7 +48,7 @@ func newFixture(t testing.TB) *fixture {
 		Documents: document.PostgresStore{}, BaseURL: base, CouncilPhone: "01234 567 890",
 		ContractActivity: contract.OrganisationsActiveSince,
 		NFIDisclosed: func(ctx context.Context, tx *sqlx.Tx, f finance.NFIFile) error {
-			return privacy.RecordNFIDisclosure(ctx, tx, privacy.NFIDisclosure{On: f.On, Rows: f.Rows, Filename: f.Filename, SHA256: f.SHA256})
+			return privacy.RecordNFIDisclosure(ctx, tx, privacy.NFIDisclosure{On: f.On, Rows: f.Rows, Filename: f.Filename})
 		}}
 	return &fixture{t: t, db: d, svc: svc, providers: providers, vault: v}
 }

@@ -94,12 +94,12 @@ func saveDormantMonths(ctx context.Context, tx *sqlx.Tx, months int) error {
 // import contract.
 type ActivityFunc func(ctx context.Context, q sqlx.QueryerContext, since, today time.Time) ([]string, error)
 
-// NFIFile is an NFI export that was written in full: what the disclosure log records.
+// NFIFile is an NFI export that was written in full: what the disclosure log records. The
+// file's SHA-256 is in the audit event recorded in the same transaction.
 type NFIFile struct {
 	On       time.Time
 	Rows     int
 	Filename string
-	SHA256   string
 }
 
 // NFIDisclosedFunc records an NFI file in the disclosure log, in the transaction that
@@ -253,8 +253,8 @@ func (s *Service) NFIExport(ctx context.Context, format string) (*Export, error)
 	if format == "csv" {
 		e.ContentType = "text/csv; charset=us-ascii"
 	}
-	e.completed = func(ctx context.Context, tx *sqlx.Tx, res Result) error {
-		return s.NFIDisclosed(ctx, tx, NFIFile{On: today, Rows: res.Rows, Filename: e.Filename, SHA256: res.SHA256})
+	e.finish = func(ctx context.Context, tx *sqlx.Tx, rows int) error {
+		return s.NFIDisclosed(ctx, tx, NFIFile{On: today, Rows: rows, Filename: e.Filename})
 	}
 	e.write = func(ctx context.Context, out io.Writer) (int, error) {
 		w, err := export.NewCSV(out, export.CSVOptions{Delimiter: delim, DateLayout: nfiDate, QuoteText: true, Verbatim: true})

@@ -161,7 +161,7 @@ func TestFinanceNFIStandingData(t *testing.T) {
 	}
 	if d.Kind != "nfi" || d.Name != "Cabinet Office, National Fraud Initiative" || d.Basis != "legal_obligation" || d.By != fay.ID || d.Org != nil ||
 		!strings.Contains(d.Detail, "Part 6 of the Local Audit and Accountability Act 2014") ||
-		!strings.HasPrefix(d.What, "Trade creditor standing data, 2 records") || !strings.Contains(d.What, res.SHA256) {
+		!strings.HasPrefix(d.What, "Trade creditor standing data, 2 records") || !strings.Contains(d.What, "File nfi-trade-creditors-standing-") {
 		t.Errorf("disclosure = %+v", d)
 	}
 

@@ -16,7 +16,6 @@ type NFIDisclosure struct {
 	On       time.Time // the UK date of the export
 	Rows     int
 	Filename string
-	SHA256   string
 }
 
 // The words every NFI entry of the log carries.
@@ -32,7 +31,7 @@ const (
 func RecordNFIDisclosure(ctx context.Context, tx *sqlx.Tx, d NFIDisclosure) error {
 	what := fmt.Sprintf("Trade creditor standing data, %d records: each current creditor's reference and site ID, name, "+
 		"address, telephone number, bank sort code, account number and roll number, VAT and company registration numbers, "+
-		"and the dates the creditor was created and last amended. File %s (SHA-256 %s).", d.Rows, d.Filename, d.SHA256)
+		"and the dates the creditor was created and last amended. File %s (its SHA-256 is in the audit trail's record of the export).", d.Rows, d.Filename)
 	a := audit.ActorFrom(ctx)
 	var id string
 	err := tx.GetContext(ctx, &id, `INSERT INTO disclosures (disclosed_on, recipient_kind, recipient_name, what, organisation_id,

@@ -9,6 +9,10 @@ import (
 
 type financeExportsPage struct {
 	Page
+	// NFI is what the NFI standing data will hold today and what it leaves out.
+	NFI              *finance.NFISummary
+	NFIFormat        string
+	NFIFormatOptions []provider.Option
 	Profiles         []finance.Profile
 	FormatOptions    []provider.Option
 	ProfileOptions   []provider.Option
@@ -16,10 +20,6 @@ type financeExportsPage struct {
 	Profile          string
 	IncludeSuspended bool
 	SteppedUp        bool
-	// NFI is what the NFI standing data will hold today and what it leaves out.
-	NFI              *finance.NFISummary
-	NFIFormat        string
-	NFIFormatOptions []provider.Option
 }
 
 var exportFormatOptions = []provider.Option{
@@ -28,29 +28,25 @@ var exportFormatOptions = []provider.Option{
 }
 
 func (s *Server) financeExports(c *fiber.Ctx) error {
-	return s.renderFinanceExports(c, fiber.StatusOK, financeExportsPage{Format: "csv", NFIFormat: "pipe"}, nil)
+	return s.renderFinanceExports(c, fiber.StatusOK, financeExportsPage{Format: "csv"}, nil)
 }
 
 func (s *Server) renderFinanceExports(c *fiber.Ctx, status int, data financeExportsPage, errs map[string]string) error {
+	if err := s.nfiExportSection(c, &data); err != nil {
+		return err
+	}
 	profiles, err := finance.Profiles(c.UserContext(), s.db)
 	if err != nil {
 		return err
 	}
 	data.Profiles, data.FormatOptions, data.SteppedUp = profiles, exportFormatOptions, steppedUp(c)
-	if data.NFI, err = s.finance.NFISummary(c.UserContext()); err != nil {
-		return err
-	}
-	data.NFIFormatOptions = nil
-	for _, f := range finance.NFIFormats {
-		data.NFIFormatOptions = append(data.NFIFormatOptions, provider.Option{Value: f.Value, Label: f.Label})
-	}
 	data.ProfileOptions = []provider.Option{{Value: "", Label: finance.DefaultProfile().Name + " (every column)"}}
 	for _, p := range profiles {
 		data.ProfileOptions = append(data.ProfileOptions, provider.Option{Value: p.ID, Label: p.Name})
 	}
 	data.Page = s.page(c, "Export payment files")
 	data.Page.Back = "/finance"
-	data.Page.Errors = fieldErrors([]string{"format", "profile", "nfi_format"}, errs)
+	data.Page.Errors = fieldErrors([]string{"format", "profile"}, errs)
 	return render(c, status, "finance/exports", data)
 }
 
@@ -61,8 +57,7 @@ func (s *Server) financeExportPayments(c *fiber.Ctx) error {
 		return toStepUp(c, "/finance/exports")
 	}
 	ctx := c.UserContext()
-	data := financeExportsPage{Format: c.FormValue("format"), Profile: c.FormValue("profile"), IncludeSuspended: c.FormValue("include_suspended") == "yes",
-		NFIFormat: "pipe"}
+	data := financeExportsPage{Format: c.FormValue("format"), Profile: c.FormValue("profile"), IncludeSuspended: c.FormValue("include_suspended") == "yes"}
 	opts := finance.PaymentExportOptions{Format: data.Format, IncludeSuspended: data.IncludeSuspended}
 	if data.Profile != "" && data.Format == "csv" {
 		p, err := finance.ProfileByID(ctx, s.db, data.Profile)
@@ -82,6 +77,23 @@ func (s *Server) financeExportPayments(c *fiber.Ctx) error {
 		return err
 	}
 	return s.streamExport(c, e)
+}
+
+// nfiExportSection fills the page's NFI section: the counts, the creditors without a
+// creditor number, and the choice of delimiter (pipes unless chosen).
+func (s *Server) nfiExportSection(c *fiber.Ctx, data *financeExportsPage) error {
+	var err error
+	if data.NFI, err = s.finance.NFISummary(c.UserContext()); err != nil {
+		return err
+	}
+	if data.NFIFormat == "" {
+		data.NFIFormat = "pipe"
+	}
+	data.NFIFormatOptions = nil
+	for _, f := range finance.NFIFormats {
+		data.NFIFormatOptions = append(data.NFIFormatOptions, provider.Option{Value: f.Value, Label: f.Label})
+	}
+	return nil
 }
 
 // financeExportNFI streams the National Fraud Initiative trade creditors standing data,

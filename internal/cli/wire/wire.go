@@ -106,5 +106,5 @@ func (s *Services) App(metrics *web.Metrics) (*fiber.App, error) {
 // transaction that audits it: finance and privacy sit side by side and may not import each
 // other, so the wiring joins them.
 func RecordNFIDisclosure(ctx context.Context, tx *sqlx.Tx, f finance.NFIFile) error {
-	return privacy.RecordNFIDisclosure(ctx, tx, privacy.NFIDisclosure{On: f.On, Rows: f.Rows, Filename: f.Filename, SHA256: f.SHA256})
+	return privacy.RecordNFIDisclosure(ctx, tx, privacy.NFIDisclosure{On: f.On, Rows: f.Rows, Filename: f.Filename})
 }
