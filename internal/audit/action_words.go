@@ -137,6 +137,7 @@ var actionWords = map[string]string{
 	"finance.bank_change.withdrawn":                "Withdrew a bank details change",
 	"finance.bank_change.expired":                  "A bank details change expired unanswered",
 	"finance.bank_details.revealed":                "Revealed bank details in full",
+	"finance.creditor_number.set":                  "Recorded a supplier's finance system creditor number",
 	"finance.export.started":                       "Started a finance export",
 	"finance.export.completed":                     "Downloaded a finance export",
 	"finance.export.failed":                        "A finance export failed",

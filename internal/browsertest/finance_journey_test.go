@@ -324,6 +324,19 @@ func TestFinancePagesAreAccessible(t *testing.T) {
 			open(t, tab, "/finance/providers/"+org+"/changes/new")
 			submitShowsErrors(t, tab, `form[action="/finance/providers/`+org+`/changes"] button[type="submit"]`)
 		}},
+		{"NFI export with a creditor without a number", func(t *testing.T, tab context.Context) {
+			officer(t, tab)
+			open(t, tab, "/finance/exports")
+			if browsertest.Count(t, tab, "[data-nfi-unnumbered] tbody tr") != 1 {
+				t.Error("the creditor without a number is not listed")
+			}
+		}},
+		{"creditor number with errors", func(t *testing.T, tab context.Context) {
+			officer(t, tab)
+			open(t, tab, "/finance/providers/"+org)
+			browsertest.Fill(t, tab, map[string]string{"creditor_number": "C 1", "site_id": "a b"})
+			submitShowsErrors(t, tab, `form[action="/finance/providers/`+org+`/creditor"] button[type="submit"]`)
+		}},
 		{"bank details in full", func(t *testing.T, tab context.Context) {
 			u := officer(t, tab)
 			open(t, tab, "/finance/step-up?next=/finance/providers/"+org)

@@ -42,6 +42,8 @@ var TableOwners = map[string]string{
 	"bank_detail_calls":   "finance",
 	"export_profiles":     "finance",
 	"finance_settings":    "finance",
+	// The finance system's creditor number of each supplier, for the NFI file.
+	"finance_creditors": "finance",
 
 	"payment_file_suppliers": "finance",
 	"payment_file_exports":   "finance",

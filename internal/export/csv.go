@@ -15,6 +15,10 @@ type CSVOptions struct {
 	// BOM starts the file with a UTF-8 byte order mark, so Excel reads it as UTF-8 rather
 	// than the system code page. Finance systems that load files directly may not want it.
 	BOM bool
+	// QuoteText quotes every heading and every field of a text column, empty or not, for
+	// systems that tell text from dates and numbers by its quotes ("text qualifiers", as the
+	// National Fraud Initiative asks).
+	QuoteText bool
 	// NoHeader leaves out the heading row.
 	NoHeader bool
 	// DateLayout writes dates (a Go layout): ISO 8601 (CSVDateLayout) unless set. Only a
@@ -35,6 +39,8 @@ type CSV struct {
 	delim string
 	began bool
 	cols  []Column
+	// records counts the records written: the first is the heading row unless NoHeader.
+	records int
 }
 
 // NewCSV returns a CSV writer on w. Rows are buffered a little and flushed by Close.
@@ -111,13 +117,16 @@ func (c *CSV) text(s string) string {
 
 // record writes fields already made safe.
 func (c *CSV) record(fields []string) error {
+	heading := c.records == 0 && !c.opts.NoHeader
+	c.records++
 	for i, f := range fields {
 		if i > 0 {
 			if _, err := c.w.WriteString(c.delim); err != nil {
 				return err
 			}
 		}
-		if err := c.field(f); err != nil {
+		quote := c.opts.QuoteText && (heading || c.cols[i].Kind == KindText)
+		if err := c.field(f, quote); err != nil {
 			return err
 		}
 	}
@@ -125,8 +134,9 @@ func (c *CSV) record(fields []string) error {
 	return err
 }
 
-func (c *CSV) field(s string) error {
-	if !strings.ContainsAny(s, c.delim+"\"\r\n") {
+// field writes one field, quoted when it must be or when quote says so.
+func (c *CSV) field(s string, quote bool) error {
+	if !quote && !strings.ContainsAny(s, c.delim+"\"\r\n") {
 		_, err := c.w.WriteString(s)
 		return err
 	}

@@ -498,13 +498,13 @@ func TestFinanceSettingsShapeTheHoldAndExpiry(t *testing.T) {
 	if s.FirstPaymentHoldDays != 5 || s.ChangeExpiryDays != 30 {
 		t.Fatalf("defaults: %+v", s)
 	}
-	if err := f.svc.UpdateSettings(fay.ctx, 91, 0, s.Version); len(apperr.FieldsOf(err)) != 2 {
+	if err := f.svc.UpdateSettings(fay.ctx, 91, 0, 18, s.Version); len(apperr.FieldsOf(err)) != 2 {
 		t.Errorf("out of range: %v", err)
 	}
-	if err := f.svc.UpdateSettings(fay.ctx, 0, 7, s.Version); err != nil {
+	if err := f.svc.UpdateSettings(fay.ctx, 0, 7, 18, s.Version); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.svc.UpdateSettings(fay.ctx, 3, 7, s.Version); !apperr.Is(err, apperr.Conflict) {
+	if err := f.svc.UpdateSettings(fay.ctx, 3, 7, 18, s.Version); !apperr.Is(err, apperr.Conflict) {
 		t.Errorf("stale settings edit: %v", err)
 	}
 	p := f.approvedProvider("Acorn Fostering Ltd", "pat@acorn.example", accountA)

@@ -200,43 +200,6 @@ func TestFinancePaymentFileXLSX(t *testing.T) {
 	sheet.AssertText("Companies House number", 2, "01234567")
 }
 
-func TestFinanceNFIStandingData(t *testing.T) {
-	t.Parallel()
-	f, fay := payees(t)
-	if _, err := f.db.Exec(`UPDATE organisations SET status = 'approved', legal_name = 'Birch Café Ltd' WHERE legal_name = 'Birch Café Ltd'`); err != nil {
-		t.Fatal(err)
-	}
-	file, res := run(t, f, fay, f.svc.NFIExport)
-	checkAudited(t, f, fay, file, res.Rows, "nfi_trade_creditors_standing")
-	for i, b := range file {
-		if b > 0x7e || (b < 0x20 && b != '\r' && b != '\n') {
-			t.Fatalf("byte %d is %#x: not printable ASCII", i, b)
-		}
-	}
-	lines := strings.Split(strings.TrimSuffix(string(file), "\r\n"), "\r\n")
-	if len(lines) != 4 {
-		t.Fatalf("%d lines, want a header and 3 current creditors:\n%s", len(lines), file)
-	}
-	if !strings.HasPrefix(lines[0], "Creditor reference|Creditor name|Address line 1|") {
-		t.Errorf("header = %s", lines[0])
-	}
-	today := f.svc.Today().Format("02012006")
-	var birch []string
-	for _, l := range lines[1:] {
-		if strings.Contains(l, "Birch") {
-			birch = strings.Split(l, "|")
-		}
-	}
-	want := []string{"Birch Cafe Ltd", "1 Oak Lane", "Little Acre", "Exampleton", "Exampleshire", "EX1 1AA", "07700900982",
-		"GB980780684", "01234567", "202959", "63748472", "", today, today}
-	if len(birch) != 15 || strings.Join(birch[1:], "|") != strings.Join(want, "|") {
-		t.Errorf("Birch's line = %q\nwant ref|%s", birch, strings.Join(want, "|"))
-	}
-	if !strings.Contains(string(file), `'=HYPERLINK(""http://evil.example"",""Click"")"`) {
-		t.Errorf("the formula name is not neutralised and quoted:\n%s", file)
-	}
-}
-
 func TestFinanceExportProfiles(t *testing.T) {
 	t.Parallel()
 	f, fay := payees(t)

@@ -7,10 +7,12 @@ import (
 	"time"
 
 	"github.com/council/provider-portal/internal/audit"
+	"github.com/council/provider-portal/internal/contract"
 	"github.com/council/provider-portal/internal/dbtest"
 	"github.com/council/provider-portal/internal/document"
 	"github.com/council/provider-portal/internal/finance"
 	"github.com/council/provider-portal/internal/form"
+	"github.com/council/provider-portal/internal/privacy"
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/council/provider-portal/internal/ukid"
 	"github.com/council/provider-portal/internal/vault"
@@ -43,7 +45,11 @@ func newFixture(t testing.TB) *fixture {
 	base, _ := url.Parse("https://portal.example.gov.uk")
 	providers := &provider.Service{DB: d, Vault: v, Checks: provider.ChecksWith(ukid.DefaultModulusTable()), BaseURL: base}
 	svc := &finance.Service{DB: d, Vault: v, Providers: providers, Modulus: ukid.DefaultModulusTable(), MatchKey: finance.MatchKeyFrom([]byte("finance tests audit key, 32 byte")),
-		Documents: document.PostgresStore{}, BaseURL: base, CouncilPhone: "01234 567 890"}
+		Documents: document.PostgresStore{}, BaseURL: base, CouncilPhone: "01234 567 890",
+		ContractActivity: contract.OrganisationsActiveSince,
+		NFIDisclosed: func(ctx context.Context, tx *sqlx.Tx, f finance.NFIFile) error {
+			return privacy.RecordNFIDisclosure(ctx, tx, privacy.NFIDisclosure{On: f.On, Rows: f.Rows, Filename: f.Filename})
+		}}
 	return &fixture{t: t, db: d, svc: svc, providers: providers, vault: v}
 }
 

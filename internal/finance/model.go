@@ -227,10 +227,13 @@ func (a ClearAccount) FormattedSortCode() string {
 
 // Settings are finance's own settings.
 type Settings struct {
-	FirstPaymentHoldDays int       `db:"first_payment_hold_days"`
-	ChangeExpiryDays     int       `db:"change_expiry_days"`
-	Version              int       `db:"version"`
-	UpdatedAt            time.Time `db:"updated_at"`
+	FirstPaymentHoldDays int `db:"first_payment_hold_days"`
+	ChangeExpiryDays     int `db:"change_expiry_days"`
+	// DormantMonths is how long a creditor may go without contract or bank-detail activity
+	// before the NFI standing data leaves it out as dormant (SettingDormantMonths).
+	DormantMonths int       `db:"-"`
+	Version       int       `db:"version"`
+	UpdatedAt     time.Time `db:"updated_at"`
 }
 
 // ContactOnFile is a telephone number the verifier may call: the key contact's or another

@@ -34,6 +34,12 @@ type Service struct {
 	// MatchKey keys the hash that finds one account given by two suppliers (MatchKeyFrom);
 	// nil turns the matching off.
 	MatchKey []byte
+	// ContractActivity and NFIDisclosed are what the NFI export needs of contract and
+	// privacy, which finance may not import: the wiring sets them
+	// (contract.OrganisationsActiveSince, privacy.RecordNFIDisclosure). The export refuses
+	// to run without them, so no file leaves unlogged or with active creditors dropped.
+	ContractActivity ActivityFunc
+	NFIDisclosed     NFIDisclosedFunc
 }
 
 // london is the council's time zone: "today" and effective dates are UK dates.
@@ -148,14 +154,19 @@ func ContactsOnFile(ctx context.Context, q sqlx.QueryerContext, orgID string) ([
 	return out, nil
 }
 
-// UpdateSettings changes finance's settings. version is the one the editor read.
-func (s *Service) UpdateSettings(ctx context.Context, holdDays, expiryDays, version int) error {
+// UpdateSettings changes finance's settings. version is the one the editor read; the
+// dormancy period, kept in the settings table, rides on the same version, so a stale form
+// changes none of them.
+func (s *Service) UpdateSettings(ctx context.Context, holdDays, expiryDays, dormantMonths, version int) error {
 	fields := map[string]string{}
 	if holdDays < 0 || holdDays > 90 {
 		fields["first_payment_hold_days"] = "Enter a number of days from 0 to 90"
 	}
 	if expiryDays < 1 || expiryDays > 365 {
 		fields["change_expiry_days"] = "Enter a number of days from 1 to 365"
+	}
+	if dormantMonths < MinDormantMonths || dormantMonths > MaxDormantMonths {
+		fields["dormant_months"] = fmt.Sprintf("Enter a number of months from %d to %d", MinDormantMonths, MaxDormantMonths)
 	}
 	if len(fields) > 0 {
 		return apperr.InvalidFields(fields)
@@ -174,10 +185,14 @@ func (s *Service) UpdateSettings(ctx context.Context, holdDays, expiryDays, vers
 		if n, _ := res.RowsAffected(); n == 0 {
 			return apperr.New(apperr.Conflict, "Someone else changed the settings since you opened them. Look at them again")
 		}
+		if err := saveDormantMonths(ctx, tx, dormantMonths); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, audit.Event{Action: "finance.settings.updated", ObjectType: "finance_settings", ObjectID: "1",
 			Summary: map[string]any{
 				"first_payment_hold_days": map[string]int{"from": before.FirstPaymentHoldDays, "to": holdDays},
 				"change_expiry_days":      map[string]int{"from": before.ChangeExpiryDays, "to": expiryDays},
+				"nfi_dormant_months":      map[string]int{"from": before.DormantMonths, "to": dormantMonths},
 			}})
 	})
 }

@@ -232,5 +232,8 @@ func LoadSettings(ctx context.Context, q sqlx.QueryerContext) (*Settings, error)
 	if err != nil {
 		return nil, fmt.Errorf("finance settings: %w", err)
 	}
+	if s.DormantMonths, err = dormantMonths(ctx, q); err != nil {
+		return nil, err
+	}
 	return &s, nil
 }

@@ -10,7 +10,7 @@ var Columns = []string{"supplier_ref", "legal_name", "trading_name", "legal_form
 	"companies_house_number", "charity_number", "vat_number", "address_line_1", "address_line_2",
 	"town", "postcode", "key_contact_name", "key_contact_email", "key_contact_phone",
 	"account_name", "sort_code", "account_number", "roll_number", "ofsted_urn", "cqc_provider_id",
-	"el_insurer", "el_cover_pence", "el_expiry", "pl_insurer", "pl_cover_pence", "pl_expiry"}
+	"el_insurer", "el_cover_pence", "el_expiry", "pl_insurer", "pl_cover_pence", "pl_expiry", "creditor_number"}
 
 // The columns' positions in Columns (and in a row's cells).
 const (
@@ -40,6 +40,7 @@ const (
 	colPLInsurer
 	colPLCover
 	colPLExpiry
+	colCreditorNumber
 	numColumns
 )
 
@@ -97,7 +98,13 @@ var Guidance = []ColumnGuide{
 	{"pl_insurer", "Public liability insurer", "With public liability cover", "The insurer. Leave the three pl_ columns empty to import no public liability policy.", kindText},
 	{"pl_cover_pence", "Public liability cover", "With public liability cover", "The cover in pence, as a whole number: £10 million is 1000000000.", kindPence},
 	{"pl_expiry", "Public liability expiry date", "With public liability cover", "The date the policy ends: YYYY-MM-DD or DD/MM/YYYY, or a date cell in XLSX. Must not have passed.", kindDate},
+	{"creditor_number", "Creditor number", "No",
+		"The supplier's creditor number in the council's finance system, if it differs from the supplier reference or you want it recorded: up to 30 letters, numbers, hyphens, slashes, full stops or underscores. The National Fraud Initiative file uses it as the creditor reference. Each number belongs to one supplier. The column may be left out of the file; an empty cell keeps the number finance holds.", kindText},
 }
+
+// optionalColumn reports whether a file may leave the column out altogether: a column added
+// to the template after files were made from it.
+func optionalColumn(col int) bool { return col == colCreditorNumber }
 
 // columnIndex finds a column by its header name (already lower-cased and trimmed).
 func columnIndex(name string) int {

@@ -54,6 +54,9 @@ func (r *importRun) checkAgainstRecords(ctx context.Context, tx *sqlx.Tx) error 
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
+	if err := r.checkCreditorNumbers(ctx, tx); err != nil {
+		return err
+	}
 	for i := range r.recs {
 		row := &r.rep.Rows[i]
 		if row.Failed() {
@@ -158,4 +161,38 @@ func (r *importRun) sameAsSection(b *provider.BankAnswers, e *provider.ExistingS
 	}
 	a := account{name: e.Bank.AccountName, sortCode: stored.SortCode, number: stored.AccountNumber, roll: stored.RollNumber}
 	return a.matches(b), nil
+}
+
+// checkCreditorNumbers refuses a creditor number given twice in the file, or held by a
+// supplier other than the row's: each number is one creditor in the finance system. The
+// holders are read through finance, which owns the numbers.
+func (r *importRun) checkCreditorNumbers(ctx context.Context, tx *sqlx.Tx) error {
+	first := map[string]int{}
+	var numbers []string
+	for i := range r.recs {
+		n := r.recs[i].creditor
+		if n == "" || r.rep.Rows[i].Failed() {
+			continue
+		}
+		if j, dup := first[n]; dup {
+			r.rep.Rows[i].Errors[Columns[colCreditorNumber]] = fmt.Sprintf("Row %d gives the same creditor number. Each creditor number belongs to one supplier", r.rep.Rows[j].Row)
+			continue
+		}
+		first[n] = i
+		numbers = append(numbers, n)
+	}
+	holders, err := finance.CreditorNumberHolders(ctx, tx, numbers)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	for n, i := range first {
+		holder, held := holders[n]
+		if !held {
+			continue
+		}
+		if e := r.existing[r.recs[i].ref]; e == nil || e.ID != holder {
+			r.rep.Rows[i].Errors[Columns[colCreditorNumber]] = finance.MsgCreditorNumberTaken
+		}
+	}
+	return nil
 }

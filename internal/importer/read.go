@@ -131,12 +131,14 @@ func readHeader(cells []string, s *sheet) (header, bool) {
 		h.pos[i] = idx
 	}
 	var missing []string
+	matched := false
 	for i, n := range seen {
-		if n == 0 {
+		matched = matched || n > 0
+		if n == 0 && !optionalColumn(i) {
 			missing = append(missing, Columns[i])
 		}
 	}
-	if len(missing) == len(Columns) {
+	if !matched {
 		if len(cells) == 1 && strings.ContainsAny(cells[0], ";\t|") {
 			s.fail("The file is not comma-separated. Save it as \"CSV UTF-8 (comma delimited)\" and try again")
 			return h, false

@@ -3,6 +3,7 @@ package importer
 import (
 	"strings"
 
+	"github.com/council/provider-portal/internal/finance"
 	"github.com/council/provider-portal/internal/form"
 	"github.com/council/provider-portal/internal/provider"
 )
@@ -21,6 +22,8 @@ type rowRecord struct {
 	bank       *provider.BankAnswers // the account in clear, as typed into the form
 	insurance  *provider.InsuranceAnswers
 	regulation *provider.RegulationAnswers
+	// creditor is the finance system's creditor number, normalised; "" when not given.
+	creditor string
 }
 
 // policyColumns are the template columns of the two policies, by policy kind.
@@ -77,6 +80,13 @@ func checkRow(r sheetRow, c provider.Checks) (rowRecord, map[string]string) {
 			if _, has := errs[Columns[col]]; !has {
 				errs[Columns[col]] = msg
 			}
+		}
+	}
+
+	if rec.given[colCreditorNumber] {
+		rec.creditor = finance.NormaliseCreditorNumber(v[colCreditorNumber])
+		if msg := finance.CheckCreditorNumber(rec.creditor); msg != "" {
+			setOnce(errs, colCreditorNumber, msg)
 		}
 	}
 

@@ -68,6 +68,22 @@ func (r *importRun) writeBatch(ctx context.Context, tx *sqlx.Tx, batch []int) er
 		return fmt.Errorf("import: %w", err)
 	}
 
+	// Creditor numbers are finance's: recorded through finance, on the records just written.
+	var creditors []finance.ImportedCreditor
+	for j, i := range batch {
+		if n := r.recs[i].creditor; n != "" {
+			creditors = append(creditors, finance.ImportedCreditor{OrganisationID: suppliers[j].ID, Number: n})
+		}
+	}
+	if len(creditors) > 0 {
+		if r.s.Finance == nil {
+			return fmt.Errorf("import: no finance service to record the creditor numbers through")
+		}
+		if err := r.s.Finance.SetImportedCreditors(ctx, tx, creditors); err != nil {
+			return fmt.Errorf("import: %w", err)
+		}
+	}
+
 	var accounts []finance.ImportedAccount
 	var accountOf []int // index into suppliers of each account
 	for j, i := range batch {
@@ -107,6 +123,9 @@ func (r *importRun) writeBatch(ctx context.Context, tx *sqlx.Tx, batch []int) er
 			keys[k] = string(sec.Key)
 		}
 		summary := map[string]any{"supplier_ref": sup.SupplierRef, "sections": keys, "bank_details": "unchanged"}
+		if n := r.recs[batch[j]].creditor; n != "" {
+			summary["creditor_number"] = n
+		}
 		if requests[j] != "" {
 			summary["bank_details"] = "sent to finance for verification"
 			summary["bank_detail_change_id"] = requests[j]

@@ -11,6 +11,10 @@ import (
 
 type financeExportsPage struct {
 	Page
+	// NFI is what the NFI standing data will hold today and what it leaves out.
+	NFI              *finance.NFISummary
+	NFIFormat        string
+	NFIFormatOptions []provider.Option
 	Profiles         []finance.Profile
 	FormatOptions    []provider.Option
 	ProfileOptions   []provider.Option
@@ -45,6 +49,9 @@ func paymentFileOptions(last *time.Time) []provider.Option {
 }
 
 func (s *Server) renderFinanceExports(c *fiber.Ctx, status int, data financeExportsPage, errs map[string]string) error {
+	if err := s.nfiExportSection(c, &data); err != nil {
+		return err
+	}
 	profiles, err := finance.Profiles(c.UserContext(), s.db)
 	if err != nil {
 		return err
@@ -101,13 +108,35 @@ func (s *Server) financeExportPayments(c *fiber.Ctx) error {
 	return s.streamExport(c, e)
 }
 
+// nfiExportSection fills the page's NFI section: the counts, the creditors without a
+// creditor number, and the choice of delimiter (pipes unless chosen).
+func (s *Server) nfiExportSection(c *fiber.Ctx, data *financeExportsPage) error {
+	var err error
+	if data.NFI, err = s.finance.NFISummary(c.UserContext()); err != nil {
+		return err
+	}
+	if data.NFIFormat == "" {
+		data.NFIFormat = "pipe"
+	}
+	data.NFIFormatOptions = nil
+	for _, f := range finance.NFIFormats {
+		data.NFIFormatOptions = append(data.NFIFormatOptions, provider.Option{Value: f.Value, Label: f.Label})
+	}
+	return nil
+}
+
 // financeExportNFI streams the National Fraud Initiative trade creditors standing data,
-// after a step-up.
+// after a step-up. Finance audits it and, once it is written in full, records the
+// disclosure to the NFI in the same transaction.
 func (s *Server) financeExportNFI(c *fiber.Ctx) error {
 	if !steppedUp(c) {
 		return toStepUp(c, "/finance/exports")
 	}
-	e, err := s.finance.NFIExport(c.UserContext())
+	format := c.FormValue("nfi_format")
+	e, err := s.finance.NFIExport(c.UserContext(), format)
+	if fields := apperr.FieldsOf(err); fields != nil {
+		return s.renderFinanceExports(c, fiber.StatusUnprocessableEntity, financeExportsPage{Format: "csv", NFIFormat: format}, fields)
+	}
 	if err != nil {
 		return err
 	}

@@ -18,15 +18,26 @@ type financeProviderPage struct {
 	Reason    string
 	// Upcoming are approved details that take effect after today.
 	Upcoming *finance.PaymentDetails
+	// Creditor is the finance system's creditor number on record (nil: none yet);
+	// CreditorNumber and SiteID are the form's values, as typed after a refusal.
+	Creditor               *finance.Creditor
+	CreditorNumber, SiteID string
+	CreditorVersion        int
+}
+
+// creditorForm is the creditor number form as typed, for showing it again after a refusal.
+type creditorForm struct {
+	Number, SiteID string
+	Version        int
 }
 
 // financeProvider shows a provider's payment details, masked, with their history and every
 // request made; a form reveals the details in force after a step-up.
 func (s *Server) financeProvider(c *fiber.Ctx) error {
-	return s.renderFinanceProvider(c, fiber.StatusOK, c.Params("id"), c.Query("reason"), nil)
+	return s.renderFinanceProvider(c, fiber.StatusOK, c.Params("id"), c.Query("reason"), nil, nil)
 }
 
-func (s *Server) renderFinanceProvider(c *fiber.Ctx, status int, orgID, reason string, errs map[string]string) error {
+func (s *Server) renderFinanceProvider(c *fiber.Ctx, status int, orgID, reason string, errs map[string]string, typed *creditorForm) error {
 	ctx := c.UserContext()
 	org, err := provider.OrganisationByID(ctx, s.db, orgID)
 	if err != nil {
@@ -52,9 +63,18 @@ func (s *Server) renderFinanceProvider(c *fiber.Ctx, status int, orgID, reason s
 			data.Open = &data.Changes[i]
 		}
 	}
+	if data.Creditor, err = finance.CreditorOf(ctx, s.db, org.ID); err != nil && !apperr.Is(err, apperr.NotFound) {
+		return err
+	}
+	if data.Creditor != nil {
+		data.CreditorNumber, data.SiteID, data.CreditorVersion = data.Creditor.Number, data.Creditor.SiteID, data.Creditor.Version
+	}
+	if typed != nil {
+		data.CreditorNumber, data.SiteID, data.CreditorVersion = typed.Number, typed.SiteID, typed.Version
+	}
 	data.Page = s.page(c, "Bank details: "+org.DisplayName())
 	data.Page.Back = "/finance"
-	data.Page.Errors = fieldErrors([]string{"reason"}, errs)
+	data.Page.Errors = fieldErrors([]string{"reason", "creditor_number", "site_id"}, errs)
 	return render(c, status, "finance/provider", data)
 }
 

@@ -31,7 +31,7 @@ func (s *Server) financeRevealDetails(c *fiber.Ctx) error {
 	}
 	r, err := s.finance.RevealDetails(ctx, details.ID, reason)
 	if fields := apperr.FieldsOf(err); fields != nil {
-		return s.renderFinanceProvider(c, fiber.StatusUnprocessableEntity, details.OrganisationID, reason, fields)
+		return s.renderFinanceProvider(c, fiber.StatusUnprocessableEntity, details.OrganisationID, reason, fields, nil)
 	}
 	if err != nil {
 		return err

@@ -155,6 +155,7 @@ func (s *Server) Routes() []Route {
 		{"POST", "/finance/step-up", financeOnly, s.financeStepUp},
 		{"GET", "/finance/providers/:id", financeOnly, s.financeProvider},
 		{"POST", "/finance/providers/:id/initial-request", financeOnly, s.financeOpenInitialRequest},
+		{"POST", "/finance/providers/:id/creditor", financeOnly, s.financeCreditorSave},
 		{"GET", "/finance/providers/:id/changes/new", financeOnly, s.financeChangeNewForm},
 		{"POST", "/finance/providers/:id/changes", financeOnly, s.financeChangeCreate},
 		{"POST", "/finance/payment-details/:id/reveal", financeOnly, s.financeRevealDetails},

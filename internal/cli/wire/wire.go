@@ -6,6 +6,7 @@
 package wire
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/council/provider-portal/internal/finance"
 	"github.com/council/provider-portal/internal/importer"
 	"github.com/council/provider-portal/internal/membership"
+	"github.com/council/provider-portal/internal/privacy"
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/council/provider-portal/internal/quality"
 	"github.com/council/provider-portal/internal/regulator"
@@ -67,7 +69,8 @@ func New(cfg *config.Config, d *sqlx.DB, v *vault.Vault, modulus *ukid.ModulusTa
 		Timeouts: auth.SessionTimeouts{Idle: cfg.SessionIdle, Absolute: cfg.SessionAbsolute}, ProviderAppRequired: cfg.ProviderAppRequired,
 		Issuer: "Provider Portal (" + cfg.Council.Name + ")"}
 	fin := &finance.Service{DB: d, Vault: v, Providers: providers, Modulus: modulus, Documents: docs,
-		BaseURL: cfg.BaseURL, CouncilPhone: cfg.Council.Phone, Now: clock, MatchKey: finance.MatchKeyFrom(cfg.AuditKey)}
+		BaseURL: cfg.BaseURL, CouncilPhone: cfg.Council.Phone, Now: clock, MatchKey: finance.MatchKeyFrom(cfg.AuditKey),
+		ContractActivity: contract.OrganisationsActiveSince, NFIDisclosed: RecordNFIDisclosure}
 	qa := &quality.Service{DB: d, Documents: docs, BaseURL: cfg.BaseURL, Now: clock}
 	// Decisions that change what the compliance rules read re-rate the provider in their own
 	// transaction, so the directory, dashboard and provider page never disagree.
@@ -97,4 +100,11 @@ func (s *Services) App(metrics *web.Metrics) (*fiber.App, error) {
 	return web.New(web.Deps{Config: s.Config, DB: s.DB, Log: s.Log, Metrics: metrics, Clock: s.Clock, Documents: s.Documents,
 		Auth: s.Auth, Members: s.Members, Providers: s.Providers, Finance: s.Finance, Contracts: s.Contracts, Quality: s.Quality,
 		Retention: s.Retention, Importer: s.Importer, ImportJobs: s.ImportJobs, Work: s.Work, Regulator: s.Regulator})
+}
+
+// RecordNFIDisclosure logs a complete NFI export in privacy's disclosure log, in finance's
+// transaction that audits it: finance and privacy sit side by side and may not import each
+// other, so the wiring joins them.
+func RecordNFIDisclosure(ctx context.Context, tx *sqlx.Tx, f finance.NFIFile) error {
+	return privacy.RecordNFIDisclosure(ctx, tx, privacy.NFIDisclosure{On: f.On, Rows: f.Rows, Filename: f.Filename})
 }
