@@ -87,6 +87,9 @@ func dev(ctx context.Context, env Env) error {
 	if err := demo.LoadCommissioning(ctx, s.Auth, s.Providers); err != nil {
 		return err
 	}
+	if err := demo.LoadCreditorNumbers(ctx, s.Auth, s.Finance); err != nil {
+		return err
+	}
 	return s.run(ctx, func() { demo.PrintSignIns(env.Stdout, cfg.BaseURL.String()) })
 }
 

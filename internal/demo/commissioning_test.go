@@ -55,6 +55,9 @@ func TestLoadCommissioningTwiceAndTheDashboardRenders(t *testing.T) {
 		if err := LoadCommissioning(ctx, s.Auth, s.Providers); err != nil {
 			t.Fatal(err)
 		}
+		if err := LoadCreditorNumbers(ctx, s.Auth, s.Finance); err != nil {
+			t.Fatal(err)
+		}
 	}
 	load()
 	first := commissioningSnapshot(t, s)
@@ -80,6 +83,14 @@ func TestLoadCommissioningTwiceAndTheDashboardRenders(t *testing.T) {
 	}
 	if approved != len(demoProviders) || contracts != len(demoContracts) || overdue == 0 {
 		t.Errorf("approved %d, contracts %d, overdue returns %d", approved, contracts, overdue)
+	}
+	// Each approved demo provider has a creditor number for the NFI export, set once.
+	var numbered int
+	if err := s.DB.Get(&numbered, `SELECT count(DISTINCT creditor_number) FROM finance_creditors`); err != nil {
+		t.Fatal(err)
+	}
+	if numbered != len(demoProviders) {
+		t.Errorf("%d demo providers have creditor numbers, want %d", numbered, len(demoProviders))
 	}
 
 	officer, err := auth.UserByEmail(ctx, s.DB, "officer@example.gov.uk")
