@@ -45,7 +45,7 @@ const maxFrameworks = 500
 // view of the directory, and a few frameworks are shared by thousands of contracts, so it
 // skips from one name to the next along the index (contracts_directory_framework) rather
 // than reading every contract and removing duplicates: a handful of index probes, not a
-// scan. Every non-empty name sorts after ''.
+// scan. Every non-empty name sorts after the empty string.
 const frameworksSQL = `WITH RECURSIVE f AS (
 		(SELECT framework_name FROM contracts WHERE framework_name > '' ORDER BY framework_name LIMIT 1)
 		UNION ALL
