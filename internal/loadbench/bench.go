@@ -1,9 +1,10 @@
 // Package loadbench is `make bench`'s load benchmark: it starts a private PostgreSQL, seeds
 // it with `portal seed`, runs the portal binary as in production, and measures with a
 // closed-loop load generator on loopback the pages officers use most (the directory's first
-// and a deep page, a provider's page, the dashboard) and signing in; for the directory and
-// the provider page it runs the same SQL through pgbench at the same concurrency, to show what
-// the portal adds to its queries. It then grows the register to 100,000 providers and
+// and a deep page, a provider's page, the dashboard), signing in and, after those, providers
+// saving a section of their record; for the directory, the provider page and the save it runs
+// the same SQL through pgbench at the same concurrency, to show what the portal adds to its
+// queries. It then grows the register to 100,000 providers and
 // measures again, and times the supplier payment export with the portal's peak memory. It
 // prints a Markdown table with the targets marked met or missed: a miss is reported, never a
 // failure; only a failure of the harness itself is.

@@ -67,6 +67,13 @@ func saveScript(stmts []Statement, orgs []string, auditKey []byte) (string, erro
 
 func isAuditInsert(sql string) bool { return strings.HasPrefix(sql, "INSERT INTO audit_events") }
 
+// isBegin reports whether a statement starts a transaction: lib/pq sends "BEGIN READ WRITE"
+// (or with an isolation level) for database/sql's BeginTx.
+func isBegin(sql string) bool {
+	f := strings.Fields(strings.ToUpper(sql))
+	return len(f) > 0 && (f[0] == "BEGIN" || (f[0] == "START" && len(f) > 1 && f[1] == "TRANSACTION"))
+}
+
 // auditedTransaction picks out of a request's statements the transaction that recorded an
 // audit event: from the BEGIN before the event's INSERT to the COMMIT after it, on the same
 // connection (other connections' statements logged meanwhile are left out).
@@ -88,11 +95,11 @@ func auditedTransaction(stmts []Statement) ([]Statement, error) {
 			continue
 		}
 		tx = append([]Statement{stmts[i]}, tx...)
-		if strings.EqualFold(strings.TrimSpace(stmts[i].SQL), "BEGIN") {
+		if isBegin(stmts[i].SQL) {
 			break
 		}
 	}
-	if !strings.EqualFold(strings.TrimSpace(tx[0].SQL), "BEGIN") {
+	if !isBegin(tx[0].SQL) {
 		return nil, errors.New("no BEGIN before the audit event")
 	}
 	for i := at + 1; i < len(stmts); i++ {

@@ -106,7 +106,7 @@ func savedTransaction(org string) []Statement {
 	const pid, other = "101", "202"
 	return []Statement{
 		{PID: pid, SQL: "SELECT user_id FROM sessions WHERE token_hash = 'x'"},
-		{PID: pid, SQL: "BEGIN"},
+		{PID: pid, SQL: "BEGIN READ WRITE"}, // as lib/pq begins database/sql's transactions
 		{PID: pid, SQL: "SELECT id, name, status, version FROM organisations WHERE id = '" + org + "' FOR UPDATE"},
 		{PID: other, SQL: "SELECT 1 FROM job_runs WHERE name = 'send-mail'"},
 		{PID: pid, SQL: `UPDATE provider_sections SET data = '{"key_contact_name":"A","key_contact_role":"B","contacts":null}', completed = false,
@@ -152,7 +152,7 @@ func TestSaveScript(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"\\if :client_id % 3 = 0\nBEGIN;\n", "\\elif :client_id % 3 = 2\nBEGIN;\n", "COMMIT;\n\\endif\n",
+		"\\if :client_id % 3 = 0\nBEGIN READ WRITE;\n", "\\elif :client_id % 3 = 2\nBEGIN READ WRITE;\n", "COMMIT;\n\\endif\n",
 		"WHERE id = '9a8b7c6d-5e4f-4a3b-9c2d-1e0f2a3b4c5d' FOR UPDATE;",
 		`E'{"changes"\x3a{"key_contact_role"\x3a{"from"\x3a"A","to"\x3a"B"}},"held_for_review"\x3afalse,"section"\x3a"contacts","at"\x3a"09\x3a30"}') RETURNING id, hash \gset`,
 		"ARRAY[:id::bigint]", "'\\x" + fmt.Sprintf("%x", "0123456789abcdef0123456789abcdef") + "'::bytea, 'sha256')",
@@ -166,7 +166,7 @@ func TestSaveScript(t *testing.T) {
 			t.Errorf("script holds %q:\n%s", unwanted, script)
 		}
 	}
-	if n := strings.Count(script, "BEGIN;\n"); n != 3 {
+	if n := strings.Count(script, "BEGIN READ WRITE;\n"); n != 3 {
 		t.Errorf("%d transactions in the script, want one per organisation", n)
 	}
 	if _, err := saveScript(savedTransaction(orgs[0])[:3], orgs, []byte("k")); err == nil {
