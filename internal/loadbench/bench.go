@@ -420,6 +420,7 @@ func (b *bench) measure(ctx context.Context, srv *Server, officers, signins []*A
 			if s.Pgbench, err = s.PgbenchFrom(stmts); err != nil {
 				return fmt.Errorf("%s: pgbench script: %w", s.Name, err)
 			}
+			row.Transaction, _ = auditedTransaction(stmts)
 		}
 		if slow, ok := slowest(stmts); ok && row.DBTime >= slowPage {
 			if slow.Plan, err = b.explain(ctx, slow.SQL); err != nil {
