@@ -229,7 +229,8 @@ func sectionSave(ctx context.Context, sessions []*Client, writers []*Writer, aud
 	return Scenario{Name: "Provider saves a section (contacts)", Op: op,
 		Note: "pgbench runs the save's transaction alone (from BEGIN to COMMIT, each client on its own organisation); the portal's save also reads the form page first. " +
 			"Every audited write is serialised by the audit chain: the audit_events trigger (audit_chain, migration 00004) takes one advisory lock, held until commit, " +
-			"then reads the newest event's hash to chain the new one to it, so one audited transaction at a time runs from its audit INSERT to its commit (the seal UPDATE and, in production, the commit's WAL flush included; this benchmark's database runs with fsync and synchronous_commit off)",
+			"then reads the newest event's hash to chain the new one to it, so one audited transaction at a time runs from its audit INSERT to its commit. " +
+			"The save records its event last, so only the INSERT, the seal UPDATE and the COMMIT (in production with its WAL flush; this benchmark's database runs with fsync and synchronous_commit off) wait their turn",
 		PgbenchFrom: func(stmts []Statement) ([]string, error) {
 			s, err := saveScript(stmts, orgs, auditKey)
 			if err != nil {
