@@ -18,8 +18,10 @@ import (
 
 // TestWriteScenario makes the write scenario's provider users and organisations, signs them
 // in and saves through the portal's real form (each writer's first save, then one more);
-// then pgbench runs the save script, made as the benchmark makes it, for a second, and the
-// audit trail it added to must still verify, seals included.
+// then pgbench runs, for a second, a save script made by saveScript from a save's statements
+// as PostgreSQL logs them (the test's database's log is not to hand, so savedTransaction
+// writes them out): each client must save its own organisation's section, and the audit
+// trail pgbench added to must still verify, seals included.
 func TestWriteScenario(t *testing.T) {
 	s := webtest.Start(t)
 	ctx := context.Background()
@@ -69,8 +71,7 @@ func TestWriteScenario(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	before := map[string]int{}
-	counts := func() map[string]int {
+	versions := func() map[string]int {
 		out := map[string]int{}
 		for _, w := range writers {
 			var n int
@@ -81,7 +82,7 @@ func TestWriteScenario(t *testing.T) {
 		}
 		return out
 	}
-	before = counts()
+	before := versions()
 	res, err := Pgbench{Path: pgbench, Env: testPgEnv(t, s.DB), Clients: 2, Threads: 1, Dir: t.TempDir()}.Run(ctx, "save", []string{script}, 0, time.Second)
 	if err != nil {
 		t.Fatal(err)
@@ -89,7 +90,7 @@ func TestWriteScenario(t *testing.T) {
 	if res.OK == 0 || res.Errors != 0 {
 		t.Fatalf("pgbench: %d transactions, %d failed", res.OK, res.Errors)
 	}
-	after := counts()
+	after := versions()
 	for _, w := range writers {
 		if after[w.OrgID] <= before[w.OrgID] {
 			t.Errorf("pgbench never saved %s's section (version %d → %d): each client should save its own", w.Email, before[w.OrgID], after[w.OrgID])
