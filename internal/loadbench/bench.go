@@ -1,9 +1,10 @@
 // Package loadbench is `make bench`'s load benchmark: it starts a private PostgreSQL, seeds
 // it with `portal seed`, runs the portal binary as in production, and measures with a
 // closed-loop load generator on loopback the pages officers use most (the directory's first
-// and a deep page, a provider's page, the dashboard) and signing in; for the directory and
-// the provider page it runs the same SQL through pgbench at the same concurrency, to show what
-// the portal adds to its queries. It then grows the register to 100,000 providers and
+// and a deep page, a provider's page, the dashboard), signing in and, after those, providers
+// saving a section of their record; for the directory, the provider page and the save it runs
+// the same SQL through pgbench at the same concurrency, to show what the portal adds to its
+// queries. It then grows the register to 100,000 providers and
 // measures again, and times the supplier payment export with the portal's peak memory. It
 // prints a Markdown table with the targets marked met or missed: a miss is reported, never a
 // failure; only a failure of the harness itself is.
@@ -12,6 +13,7 @@ package loadbench
 import (
 	"cmp"
 	"context"
+	"encoding/base64"
 	"flag"
 	"fmt"
 	"io"
@@ -212,6 +214,11 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if err != nil {
 		return b.report, err
 	}
+	b.logf("creating %d provider users, each with an organisation in draft, for the write scenario", o.Clients)
+	writers, err := createWriters(ctx, b.d, b.v, "bench.writer", o.Clients)
+	if err != nil {
+		return b.report, err
+	}
 	if err := b.quietJobs(ctx); err != nil {
 		return b.report, err
 	}
@@ -235,7 +242,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return b.export(ctx, srv, transport, finance[0])
 	}
 
-	if err := b.measure(ctx, srv, officers, signins); err != nil {
+	if err := b.measure(ctx, srv, officers, signins, writers); err != nil {
 		return b.report, b.withLogs(err, srv)
 	}
 	if o.Mid > 0 && o.Mid < o.Large {
@@ -250,7 +257,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		if err := b.grow(ctx, o.Large); err != nil {
 			return b.report, err
 		}
-		if err := b.measure(ctx, srv, officers, signins); err != nil {
+		if err := b.measure(ctx, srv, officers, signins, writers); err != nil {
 			return b.report, b.withLogs(err, srv)
 		}
 	}
@@ -357,20 +364,24 @@ func (b *bench) noteJobs(ctx context.Context) {
 	}
 }
 
-// measure signs in the browsing clients and runs every scenario at the current size.
-func (b *bench) measure(ctx context.Context, srv *Server, officers, signins []*Account) error {
+// measure signs in the browsing and writing clients and runs every scenario at the current
+// size: the reads first, then the write, so the saves (their audit events, the sections'
+// new versions) are not in the data the reads measure at that size.
+func (b *bench) measure(ctx context.Context, srv *Server, officers, signins []*Account, writers []*Writer) error {
 	transport := NewTransport(b.o.Clients)
 	defer transport.CloseIdleConnections()
-	sessions := make([]*Client, len(officers))
-	for i, a := range officers {
-		code, err := a.waitCode(ctx)
-		if err != nil {
-			return err
-		}
-		sessions[i] = NewClient(srv.URL, transport)
-		if err := sessions[i].SignIn(ctx, a, code); err != nil {
-			return fmt.Errorf("sign in %s: %w", a.Email, err)
-		}
+	sessions, err := signInAll(ctx, srv.URL, transport, officers)
+	if err != nil {
+		return err
+	}
+	writerAccounts := make([]*Account, len(writers))
+	writerOrgs := make([]string, len(writers))
+	for i, w := range writers {
+		writerAccounts[i], writerOrgs[i] = w.Account, w.OrgID
+	}
+	writing, err := signInAll(ctx, srv.URL, transport, writerAccounts)
+	if err != nil {
+		return err
 	}
 	first, err := directoryFirstPage(sessions)
 	if err != nil {
@@ -380,11 +391,22 @@ func (b *bench) measure(ctx context.Context, srv *Server, officers, signins []*A
 	if err != nil {
 		return err
 	}
-	page, err := providerPage(ctx, b.d, sessions)
+	page, err := providerPage(ctx, b.d, sessions, writerOrgs)
 	if err != nil {
 		return err
 	}
 	scenarios := []Scenario{first, deep, page, dashboard(sessions), signIn(srv.URL, transport, signins)}
+	if len(writers) > 0 {
+		auditKey, err := base64.StdEncoding.DecodeString(b.auditKey)
+		if err != nil {
+			return err
+		}
+		save, err := sectionSave(ctx, writing, writers, auditKey)
+		if err != nil {
+			return err
+		}
+		scenarios = append(scenarios, save)
+	}
 	pg := Pgbench{Path: b.o.Pgbench, Env: b.pgEnv, Clients: b.o.Clients, Threads: 2, Dir: b.dir}
 	for _, s := range scenarios {
 		b.logf("%s at %d providers", s.Name, b.providers)
@@ -394,6 +416,12 @@ func (b *bench) measure(ctx context.Context, srv *Server, officers, signins []*A
 			return err
 		}
 		row.Statements, row.DBTime = len(stmts), totalTime(stmts)
+		if s.PgbenchFrom != nil {
+			if s.Pgbench, err = s.PgbenchFrom(stmts); err != nil {
+				return fmt.Errorf("%s: pgbench script: %w", s.Name, err)
+			}
+			row.Transaction, _ = auditedTransaction(stmts)
+		}
 		if slow, ok := slowest(stmts); ok && row.DBTime >= slowPage {
 			if slow.Plan, err = b.explain(ctx, slow.SQL); err != nil {
 				slow.Plan = "EXPLAIN failed: " + err.Error()
@@ -426,6 +454,22 @@ func (b *bench) measure(ctx context.Context, srv *Server, officers, signins []*A
 		b.logf("  %.1f/s, p50 %s, p99 %s, %d errors", row.Portal.Throughput(), ms(row.Portal.P50()), ms(row.Portal.P99()), row.Portal.Errors)
 	}
 	return nil
+}
+
+// signInAll signs each account in on a client of its own.
+func signInAll(ctx context.Context, base string, transport http.RoundTripper, accounts []*Account) ([]*Client, error) {
+	sessions := make([]*Client, len(accounts))
+	for i, a := range accounts {
+		code, err := a.waitCode(ctx)
+		if err != nil {
+			return nil, err
+		}
+		sessions[i] = NewClient(base, transport)
+		if err := sessions[i].SignIn(ctx, a, code); err != nil {
+			return nil, fmt.Errorf("sign in %s: %w", a.Email, err)
+		}
+	}
+	return sessions, nil
 }
 
 // slowPage is the database time of one page above which the report shows its slowest

@@ -26,6 +26,9 @@ type Row struct {
 	// in the database; Top are its slowest statements, slowest first.
 	Slowest *Statement
 	Top     []Statement
+	// Transaction is a write's transaction as the portal ran it (what pgbench replays),
+	// each statement with its time in the server.
+	Transaction []Statement
 }
 
 // Ratio is the portal's throughput as a fraction of pgbench's, or 0 with no comparison.
@@ -210,6 +213,15 @@ func (r *Report) Markdown(w io.Writer) {
 			fmt.Fprintf(w, "- %s: `%s`\n", ms(st.Took), oneLine(st.SQL, 160))
 		}
 		fmt.Fprintf(w, "\nThe slowest, %s:\n\n```sql\n%s\n```\n\n```text\n%s\n```\n", ms(row.Slowest.Took), row.Slowest.SQL, row.Slowest.Plan)
+	}
+	for _, row := range r.Rows {
+		if len(row.Transaction) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "\n### %s at %s providers: its transaction\n\n", row.Scenario, count(row.Providers))
+		for _, st := range row.Transaction {
+			fmt.Fprintf(w, "- %s: `%s`\n", ms(st.Took), oneLine(st.SQL, 160))
+		}
 	}
 	fmt.Fprintln(w, "\n### Targets\n\n| Target | Measured | |\n| --- | --- | --- |")
 	for _, t := range r.Targets() {

@@ -18,6 +18,9 @@ import (
 type Statement struct {
 	SQL  string
 	Took time.Duration
+	// PID is the server process that ran it, which tells one connection's transaction from
+	// statements other connections ran meanwhile.
+	PID string
 	// Plan is EXPLAIN (ANALYZE, BUFFERS) of it, for the slowest statement of a slow page.
 	Plan string
 }
@@ -127,7 +130,7 @@ func parseStatementLog(r io.Reader) []Statement {
 			pending[m.pid] += took
 			delete(last, m.pid)
 		default:
-			out = append(out, Statement{SQL: strings.TrimSpace(t[3]), Took: took + pending[m.pid]})
+			out = append(out, Statement{SQL: strings.TrimSpace(t[3]), Took: took + pending[m.pid], PID: m.pid})
 			delete(pending, m.pid)
 			last[m.pid] = len(out) - 1
 		}

@@ -70,3 +70,58 @@ func createAccounts(ctx context.Context, d *sqlx.DB, v *vault.Vault, role auth.R
 	}
 	return out, nil
 }
+
+// Writer is a provider user with an organisation of their own, who saves its sections in
+// the write scenario: one each, so no two clients edit the same section and none is refused
+// as a conflicting version.
+type Writer struct {
+	*Account
+	OrgID string
+}
+
+// createWriters makes n provider users (prefix001@example.gov.uk on, with enrolled TOTP
+// secrets, so they sign in as staff do) and an organisation in draft for each, of which
+// they are the only member; each has acknowledged the privacy notice in force, as
+// registration records, so the notice gate lets them through. Draft organisations stay out
+// of the directory's approved lists and of the provider-page sample, which the read
+// scenarios measure.
+func createWriters(ctx context.Context, d *sqlx.DB, v *vault.Vault, prefix string, n int) ([]*Writer, error) {
+	accounts, err := createAccounts(ctx, d, v, auth.RoleProvider, prefix, n)
+	if err != nil {
+		return nil, err
+	}
+	emails := make([]string, n)
+	for i, a := range accounts {
+		emails[i] = a.Email
+	}
+	var rows []struct {
+		Email string `db:"email"`
+		OrgID string `db:"organisation_id"`
+	}
+	err = db.Transact(ctx, d, func(tx *sqlx.Tx) error {
+		return tx.SelectContext(ctx, &rows, `
+			WITH u AS (SELECT id, email FROM users WHERE email = ANY($1::text[])),
+			o AS (INSERT INTO organisations (name) SELECT 'Benchmark writer ' || u.email FROM u RETURNING id, name),
+			m AS (INSERT INTO memberships (user_id, organisation_id)
+				SELECT u.id, o.id FROM u JOIN o ON o.name = 'Benchmark writer ' || u.email RETURNING user_id, organisation_id),
+			a AS (INSERT INTO notice_acknowledgements (user_id, notice_id)
+				SELECT u.id, n.id FROM u, (SELECT id FROM privacy_notices WHERE audience = 'provider' AND status = 'published'
+					ORDER BY version DESC LIMIT 1) n
+				ON CONFLICT DO NOTHING)
+			SELECT u.email, m.organisation_id FROM u JOIN m ON m.user_id = u.id`, pq.StringArray(emails))
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create %s organisations: %w", prefix, err)
+	}
+	orgOf := map[string]string{}
+	for _, r := range rows {
+		orgOf[r.Email] = r.OrgID
+	}
+	out := make([]*Writer, n)
+	for i, a := range accounts {
+		if out[i] = (&Writer{Account: a, OrgID: orgOf[a.Email]}); out[i].OrgID == "" {
+			return nil, fmt.Errorf("no organisation made for %s", a.Email)
+		}
+	}
+	return out, nil
+}
