@@ -114,12 +114,13 @@ func (e Event) Note() string {
 // eventsWhere selects the events about an organisation and its contracts, each through the
 // audit trail's (object_type, object_id) index. It is a UNION ALL of the two lookups: written
 // as one WHERE with OR, PostgreSQL read every contract event in the trail for each provider
-// (make bench: a quarter of a second per provider page at 100,000 providers).
-const eventsWhere = ` FROM (SELECT * FROM audit_events WHERE object_type = 'organisation' AND object_id = $1
+// (make bench: a quarter of a second per provider page at 100,000 providers). A contract's
+// event takes the contract's reference from the contract its lookup already joined: joining
+// contracts again on the event's text id read every contract (10 ms a page at 100,000).
+const eventsWhere = ` FROM (SELECT a.*, '' AS contract_reference FROM audit_events a WHERE a.object_type = 'organisation' AND a.object_id = $1
 		UNION ALL
-		SELECT a.* FROM contracts k JOIN audit_events a ON a.object_type = 'contract' AND a.object_id = k.id::text
-		WHERE k.organisation_id = $1::uuid) e
-	LEFT JOIN contracts c ON e.object_type = 'contract' AND c.id::text = e.object_id`
+		SELECT a.*, k.reference FROM contracts k JOIN audit_events a ON a.object_type = 'contract' AND a.object_id = k.id::text
+		WHERE k.organisation_id = $1::uuid) e`
 
 // Events lists one page of the audit events about a provider, newest first, and how many
 // there are.
@@ -134,7 +135,7 @@ func Events(ctx context.Context, q sqlx.QueryerContext, orgID string, limit, off
 	var out []Event
 	err := sqlx.SelectContext(ctx, q, &out, `SELECT e.id, e.at, e.action, e.actor_email, e.object_type, e.object_id,
 		coalesce(e.summary->>'section', '') AS section, coalesce(e.summary->>'detail', '') AS detail,
-		coalesce(c.reference, '') AS contract_reference`+eventsWhere+` ORDER BY e.id DESC LIMIT $2 OFFSET $3`, orgID, limit, offset)
+		e.contract_reference`+eventsWhere+` ORDER BY e.id DESC LIMIT $2 OFFSET $3`, orgID, limit, offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("provider events: %w", err)
 	}
