@@ -3,7 +3,6 @@ package loadbench
 import (
 	"bufio"
 	"context"
-	"database/sql/driver"
 	"fmt"
 	"math"
 	"os"
@@ -13,92 +12,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/council/provider-portal/internal/directory"
 )
 
-// The database alone, for comparison: pgbench runs the SQL a page runs, at the same
-// concurrency, so the report can say how much of the database's throughput the portal keeps
-// once sessions, access checks, templates and HTTP are added.
-
-// Literal writes a parameter as an SQL literal, so pgbench can run a statement without
-// parameters of its own: the server then plans it with the values, as it plans lib/pq's
-// unnamed statements.
-func Literal(v any) (string, error) {
-	if val, ok := v.(driver.Valuer); ok {
-		dv, err := val.Value()
-		if err != nil {
-			return "", err
-		}
-		s, ok := dv.(string)
-		if !ok {
-			return "", fmt.Errorf("literal of %T", v)
-		}
-		return quote(s) + "::text[]", nil // pq.StringArray, the only Valuer the directory passes
-	}
-	switch x := v.(type) {
-	case string:
-		return quote(x), nil
-	case int:
-		return strconv.Itoa(x), nil
-	case int64:
-		return strconv.FormatInt(x, 10), nil
-	case bool:
-		return strconv.FormatBool(x), nil
-	case time.Time:
-		return quote(x.UTC().Format(time.RFC3339Nano)) + "::timestamptz", nil
-	case nil:
-		return "NULL", nil
-	}
-	return "", fmt.Errorf("no SQL literal for %T", v)
-}
-
-func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
-
-var placeholder = regexp.MustCompile(`\$(\d+)`)
-
-// pgbenchVariable finds what pgbench would take for one of its :variables: a colon before a
-// letter, digit or underscore that is not half of a "::" cast.
-var pgbenchVariable = regexp.MustCompile(`(^|[^:]):[A-Za-z0-9_]`)
-
-// Inline returns the statement with its parameters written in as literals.
-func Inline(st directory.Statement) (string, error) {
-	var err error
-	out := placeholder.ReplaceAllStringFunc(st.SQL, func(m string) string {
-		n, _ := strconv.Atoi(m[1:])
-		if n < 1 || n > len(st.Args) {
-			err = fmt.Errorf("statement has $%d but %d parameters", n, len(st.Args))
-			return m
-		}
-		lit, e := Literal(st.Args[n-1])
-		if e != nil {
-			err = e
-		}
-		return lit
-	})
-	if err != nil {
-		return "", err
-	}
-	if pgbenchVariable.MatchString(out) {
-		return "", fmt.Errorf("the statement holds text pgbench would read as a :variable: %.80s", out)
-	}
-	return out, nil
-}
-
-// Script is a pgbench script: the statements, each ended by a semicolon. One run of the
-// script is one pgbench transaction, so its rate compares with a page's.
-func Script(stmts []directory.Statement) (string, error) {
-	var b strings.Builder
-	for _, st := range stmts {
-		sql, err := Inline(st)
-		if err != nil {
-			return "", err
-		}
-		b.WriteString(strings.TrimSpace(sql))
-		b.WriteString(";\n")
-	}
-	return b.String(), nil
-}
+// The database alone, for comparison: pgbench runs the SQL a page runs (pageScript,
+// saveScript), at the same concurrency, so the report can say how much of the database's
+// throughput the portal keeps once sessions, access checks, templates and HTTP are added.
 
 // Pgbench says how to run pgbench against the benchmark database.
 type Pgbench struct {

@@ -74,36 +74,68 @@ type Target struct {
 	Met            bool
 }
 
-// The targets (issue 8). They are the benchmark's, never a test's: a miss is reported, not
+// The targets (issue 17). They are the benchmark's, never a test's: a miss is reported, not
 // failed.
 const (
 	targetRatio   = 0.5
-	targetP99     = 100 * time.Millisecond
 	targetGrowth  = 1.5
 	targetMemFlat = 1.25
 )
+
+// pageTarget is what a page must reach at the large size with the benchmark's clients: a
+// rate and a p99, and, for the directory, a p50 that grows little from the small size.
+// Sign-in (argon2id by design) and the write scenario (serialised by the audit chain) have
+// no latency target; they stay in the table.
+type pageTarget struct {
+	scenario string // the scenario's name, or its start ("Directory")
+	rate     float64
+	p99      time.Duration
+	growth   bool
+}
+
+var pageTargets = []pageTarget{
+	{scenario: "Directory", rate: 500, p99: 100 * time.Millisecond, growth: true},
+	{scenario: "Provider page", rate: 300, p99: 150 * time.Millisecond},
+	{scenario: "Officer dashboard", rate: 200, p99: 250 * time.Millisecond},
+}
+
+// targetOf returns the page target a scenario is held to, if any.
+func targetOf(scenario string) (pageTarget, bool) {
+	for _, t := range pageTargets {
+		if strings.HasPrefix(scenario, t.scenario) {
+			return t, true
+		}
+	}
+	return pageTarget{}, false
+}
 
 // Targets checks each target against the rows and exports measured.
 func (r *Report) Targets() []Target {
 	var out []Target
 	for _, row := range r.Rows {
-		if row.Pgbench != nil && strings.HasPrefix(row.Scenario, "Directory") {
+		if _, ok := targetOf(row.Scenario); ok && row.Pgbench != nil {
 			out = append(out, Target{
-				What:     fmt.Sprintf("%s at %s: at least %.0f%% of pgbench's throughput of its own SQL", row.Scenario, count(row.Providers), targetRatio*100),
+				What:     fmt.Sprintf("%s at %s: at least %.0f%% of pgbench's throughput of the page's statements", row.Scenario, count(row.Providers), targetRatio*100),
 				Measured: fmt.Sprintf("%.0f%% (%.0f vs %.0f a second)", row.Ratio()*100, row.Portal.Throughput(), row.Pgbench.Throughput()),
 				Met:      row.Ratio() >= targetRatio})
 		}
 	}
 	for _, row := range r.Rows {
-		if row.Providers == r.Large {
-			out = append(out, Target{
-				What:     fmt.Sprintf("%s at %s: p99 under %s with %d clients", row.Scenario, count(row.Providers), ms(targetP99), r.Clients),
-				Measured: "p99 " + latency(row.Portal, 99),
-				Met:      row.Portal.P99() < targetP99 && row.Portal.OK > 0})
+		t, ok := targetOf(row.Scenario)
+		if !ok || row.Providers != r.Large {
+			continue
 		}
+		out = append(out, Target{
+			What:     fmt.Sprintf("%s at %s: at least %.0f a second with %d clients", row.Scenario, count(row.Providers), t.rate, r.Clients),
+			Measured: fmt.Sprintf("%.1f a second", row.Portal.Throughput()),
+			Met:      row.Portal.Throughput() >= t.rate && row.Portal.Errors == 0})
+		out = append(out, Target{
+			What:     fmt.Sprintf("%s at %s: p99 under %s with %d clients", row.Scenario, count(row.Providers), ms(t.p99), r.Clients),
+			Measured: "p99 " + latency(row.Portal, 99),
+			Met:      row.Portal.P99() < t.p99 && row.Portal.OK > 0})
 	}
 	for _, big := range r.Rows {
-		if big.Providers != r.Large {
+		if t, ok := targetOf(big.Scenario); !ok || !t.growth || big.Providers != r.Large {
 			continue
 		}
 		for _, small := range r.Rows {

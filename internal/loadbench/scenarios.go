@@ -2,15 +2,12 @@ package loadbench
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"regexp"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -65,17 +62,12 @@ func get(sessions []*Client, path func(worker int) string) Op {
 func directoryFirstPage(sessions []*Client) (Scenario, error) {
 	v := url.Values{"status": {directoryFilter.Status}, "category": {directoryFilter.Category}}
 	path := "/providers?" + v.Encode()
-	script, err := Script(directory.PageStatements(directoryFilter, directory.SortName, nil, directoryPageSize))
-	if err != nil {
-		return Scenario{}, err
-	}
-	return Scenario{Name: "Directory, filtered, first page", Op: get(sessions, func(int) string { return path }), Pgbench: []string{script}}, nil
+	return Scenario{Name: "Directory, filtered, first page", Op: get(sessions, func(int) string { return path }), PgbenchFrom: pageScript}, nil
 }
 
 // directoryDeepPage follows the directory's next-page links from the first page of approved
 // providers to page want (or the last page, when there are fewer), then reads that page.
 func directoryDeepPage(ctx context.Context, sessions []*Client, want int) (Scenario, error) {
-	f := directory.Filter{Status: "approved"}
 	path := "/providers?status=approved"
 	page := 1
 	for page < want {
@@ -89,39 +81,8 @@ func directoryDeepPage(ctx context.Context, sessions []*Client, want int) (Scena
 		}
 		path, page = next, page+1
 	}
-	u, err := url.Parse(path)
-	if err != nil {
-		return Scenario{}, err
-	}
-	var after *directory.Cursor
-	if a := u.Query().Get("after"); a != "" {
-		c, err := cursorOf(a)
-		if err != nil {
-			return Scenario{}, err
-		}
-		after = &c
-	}
-	script, err := Script(directory.PageStatements(f, directory.SortName, after, directoryPageSize))
-	if err != nil {
-		return Scenario{}, err
-	}
 	return Scenario{Name: fmt.Sprintf("Directory, approved, page %d", page), Op: get(sessions, func(int) string { return path }),
-		Pgbench: []string{script}}, nil
-}
-
-// cursorOf reads the position a page link's cursor holds. The link is signed, not secret:
-// its first part is the cursor's JSON.
-func cursorOf(encoded string) (directory.Cursor, error) {
-	payload, _, _ := strings.Cut(encoded, ".")
-	body, err := base64.RawURLEncoding.DecodeString(payload)
-	if err != nil {
-		return directory.Cursor{}, fmt.Errorf("page link: %w", err)
-	}
-	var c directory.Cursor
-	if err := json.Unmarshal(body, &c); err != nil {
-		return directory.Cursor{}, fmt.Errorf("page link: %w", err)
-	}
-	return c, nil
+		PgbenchFrom: pageScript}, nil
 }
 
 // providerSample is how many providers the provider page scenario visits, in turn; pgbench
@@ -139,23 +100,16 @@ func providerPage(ctx context.Context, d *sqlx.DB, sessions []*Client, exclude [
 	if len(ids) == 0 {
 		return Scenario{}, errors.New("no providers to view")
 	}
-	scripts := make([]string, len(ids))
-	for i, id := range ids {
-		s, err := Script([]directory.Statement{directory.ByIDStatement(id)})
-		if err != nil {
-			return Scenario{}, err
-		}
-		scripts[i] = s
-	}
 	var n atomic.Int64
-	return Scenario{Name: "Provider page", Pgbench: scripts,
-		Note: "pgbench runs the page's main query only (the provider's row); the page runs about fifteen",
+	return Scenario{Name: "Provider page", PgbenchFrom: pageScript,
+		Note: "pgbench runs the statements of the one view logged, of one provider; the portal visits the sample's providers in turn",
 		Op:   get(sessions, func(int) string { return "/providers/" + ids[int(n.Add(1))%len(ids)] })}, nil
 }
 
 // dashboard is the officers' dashboard.
 func dashboard(sessions []*Client) Scenario {
-	return Scenario{Name: "Officer dashboard", Op: get(sessions, func(int) string { return "/dashboard" })}
+	return Scenario{Name: "Officer dashboard", Op: get(sessions, func(int) string { return "/dashboard" }), PgbenchFrom: pageScript,
+		Note: "the dashboard's figures are worked out at most once a minute and shared (PORTAL_DASHBOARD_REFRESH); pgbench runs what a view between two workings out runs"}
 }
 
 // signIn is a whole sign-in, as a new visitor: the form, the password (argon2id), the code.
