@@ -129,7 +129,8 @@ var colonVariable = regexp.MustCompile(`:[A-Za-z0-9_]`)
 // letter, digit or underscore as one of its :variables, inside string literals too (JSON
 // such as "completed":false, a time such as 09:30). A literal holding one is rewritten as
 // an escape string with the colon written \x3a, which the server reads back as the same
-// text. A colon of that kind outside a literal (other than a :: cast) is refused.
+// text. Outside a literal such a colon can only be an array slice's (other than a :: cast),
+// which takes a space after it.
 func pgbenchSafe(sql string) (string, error) {
 	var b strings.Builder
 	i := 0
@@ -166,7 +167,10 @@ func pgbenchSafe(sql string) (string, error) {
 			b.WriteString("::")
 			i += 2
 		case c == ':' && colonVariable.MatchString(sql[i:min(i+2, len(sql))]):
-			return "", fmt.Errorf("the statement holds text pgbench would read as a :variable: %.80s", sql[i:])
+			// An array slice such as names[1:3]: SQL allows a space after the colon, and
+			// pgbench then reads no variable.
+			b.WriteString(": ")
+			i++
 		default:
 			b.WriteByte(c)
 			i++
