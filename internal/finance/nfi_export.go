@@ -206,14 +206,11 @@ func (s *Service) NFISummary(ctx context.Context) (*NFISummary, error) {
 
 // nfiRow is a creditor as the standing data query reads it.
 type nfiRow struct {
-	DetailsID      string `db:"id"`
-	OrganisationID string `db:"organisation_id"`
-	SupplierRef    string `db:"supplier_ref"`
-	CreditorNumber string `db:"creditor_number"`
-	SiteID         string `db:"site_id"`
-	Account
-	CreatedAt time.Time `db:"created_at"`
-	AmendedAt time.Time `db:"amended_at"`
+	accountRow
+	CreditorNumber string    `db:"creditor_number"`
+	SiteID         string    `db:"site_id"`
+	CreatedAt      time.Time `db:"created_at"`
+	AmendedAt      time.Time `db:"amended_at"`
 }
 
 // NFIExport prepares the National Fraud Initiative trade creditors standing data, the half
@@ -313,51 +310,5 @@ func (s *Service) eachNFICreditor(ctx context.Context, args []any, fn func(*nfiR
 		return 0, fmt.Errorf("nfi creditors: %w", err)
 	}
 	defer rows.Close()
-	n := 0
-	batch := make([]nfiRow, 0, payeeBatch)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		ids := make([]string, len(batch))
-		for i := range batch {
-			ids[i] = batch[i].OrganisationID
-		}
-		standing, err := provider.SupplierStandingFor(ctx, s.DB, ids)
-		if err != nil {
-			return err
-		}
-		for i := range batch {
-			r := &batch[i]
-			account, err := s.open("payment_details", r.DetailsID, r.Account)
-			if err != nil {
-				return err
-			}
-			st := standing[r.OrganisationID]
-			if st == nil {
-				st = &provider.SupplierStanding{OrganisationID: r.OrganisationID, SupplierRef: r.SupplierRef}
-			}
-			if err := fn(r, st, account); err != nil {
-				return err
-			}
-			n++
-		}
-		batch = batch[:0]
-		return nil
-	}
-	for rows.Next() {
-		var r nfiRow
-		if err := rows.StructScan(&r); err != nil {
-			return n, fmt.Errorf("nfi creditor: %w", err)
-		}
-		if batch = append(batch, r); len(batch) == payeeBatch {
-			if err := flush(); err != nil {
-				return n, err
-			}
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return n, fmt.Errorf("nfi creditors: %w", err)
-	}
-	return n, flush()
+	return eachWithStanding(ctx, s, rows, "nfi creditor", func(r *nfiRow) *accountRow { return &r.accountRow }, fn)
 }

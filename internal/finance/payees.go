@@ -7,6 +7,7 @@ import (
 
 	"github.com/council/provider-portal/internal/provider"
 	"github.com/council/provider-portal/internal/ukid"
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
 
@@ -95,11 +96,8 @@ func (p *Payee) effectiveFrom() *time.Time {
 const payeeBatch = 500
 
 type payeeRow struct {
-	DetailsID      string `db:"id"`
-	OrganisationID string `db:"organisation_id"`
-	SupplierRef    string `db:"supplier_ref"`
-	Status         string `db:"status"`
-	Account
+	accountRow
+	Status             string     `db:"status"`
 	EffectiveFrom      time.Time  `db:"effective_from"`
 	HoldUntil          *time.Time `db:"hold_until"`
 	ApprovedAt         time.Time  `db:"approved_at"`
@@ -127,35 +125,56 @@ func (s *Service) eachPayee(ctx context.Context, asOf time.Time, statuses []prov
 		return 0, fmt.Errorf("payees: %w", err)
 	}
 	defer rows.Close()
+	return eachWithStanding(ctx, s, rows, "payee", func(r *payeeRow) *accountRow { return &r.accountRow },
+		func(r *payeeRow, st *provider.SupplierStanding, account ClearAccount) error {
+			p := Payee{DetailsID: r.DetailsID, OrganisationID: r.OrganisationID, SupplierRef: r.SupplierRef,
+				Status: provider.Status(r.Status), Account: account, EffectiveFrom: r.EffectiveFrom, HoldUntil: r.HoldUntil,
+				ApprovedAt: r.ApprovedAt, FirstEffectiveFrom: r.FirstEffectiveFrom, Standing: st}
+			p.convert()
+			return fn(&p)
+		})
+}
+
+// accountRow is what every supplier-by-supplier read of payment details starts with: the
+// details' row, its organisation and the sealed account.
+type accountRow struct {
+	DetailsID      string `db:"id"`
+	OrganisationID string `db:"organisation_id"`
+	SupplierRef    string `db:"supplier_ref"`
+	Account
+}
+
+// eachWithStanding reads rows of R from a cursor a batch at a time, reads each batch's
+// standing data from the record in one query and opens each row's account, then calls fn
+// for each row in order, so memory stays flat however many suppliers there are. key gives a
+// row's accountRow; what names the rows in errors. It returns how many rows fn was given.
+func eachWithStanding[R any](ctx context.Context, s *Service, rows *sqlx.Rows, what string, key func(*R) *accountRow,
+	fn func(*R, *provider.SupplierStanding, ClearAccount) error) (int, error) {
 	n := 0
-	batch := make([]payeeRow, 0, payeeBatch)
+	batch := make([]R, 0, payeeBatch)
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
 		ids := make([]string, len(batch))
 		for i := range batch {
-			ids[i] = batch[i].OrganisationID
+			ids[i] = key(&batch[i]).OrganisationID
 		}
 		standing, err := provider.SupplierStandingFor(ctx, s.DB, ids)
 		if err != nil {
 			return err
 		}
 		for i := range batch {
-			r := &batch[i]
-			account, err := s.open("payment_details", r.DetailsID, r.Account)
+			k := key(&batch[i])
+			account, err := s.open("payment_details", k.DetailsID, k.Account)
 			if err != nil {
 				return err
 			}
-			st := standing[r.OrganisationID]
+			st := standing[k.OrganisationID]
 			if st == nil {
-				st = &provider.SupplierStanding{OrganisationID: r.OrganisationID, SupplierRef: r.SupplierRef}
+				st = &provider.SupplierStanding{OrganisationID: k.OrganisationID, SupplierRef: k.SupplierRef}
 			}
-			p := Payee{DetailsID: r.DetailsID, OrganisationID: r.OrganisationID, SupplierRef: r.SupplierRef,
-				Status: provider.Status(r.Status), Account: account, EffectiveFrom: r.EffectiveFrom, HoldUntil: r.HoldUntil,
-				ApprovedAt: r.ApprovedAt, FirstEffectiveFrom: r.FirstEffectiveFrom, Standing: st}
-			p.convert()
-			if err := fn(&p); err != nil {
+			if err := fn(&batch[i], st, account); err != nil {
 				return err
 			}
 			n++
@@ -164,19 +183,18 @@ func (s *Service) eachPayee(ctx context.Context, asOf time.Time, statuses []prov
 		return nil
 	}
 	for rows.Next() {
-		var r payeeRow
+		var r R
 		if err := rows.StructScan(&r); err != nil {
-			return n, fmt.Errorf("payee: %w", err)
+			return n, fmt.Errorf("%s: %w", what, err)
 		}
-		batch = append(batch, r)
-		if len(batch) == payeeBatch {
+		if batch = append(batch, r); len(batch) == payeeBatch {
 			if err := flush(); err != nil {
 				return n, err
 			}
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return n, fmt.Errorf("payees: %w", err)
+		return n, fmt.Errorf("%ss: %w", what, err)
 	}
 	return n, flush()
 }
