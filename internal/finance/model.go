@@ -12,6 +12,7 @@ package finance
 import (
 	"time"
 
+	"github.com/council/provider-portal/internal/ukid"
 	"github.com/council/provider-portal/internal/vault"
 )
 
@@ -223,6 +224,19 @@ func (a ClearAccount) FormattedSortCode() string {
 		return a.SortCode
 	}
 	return a.SortCode[0:2] + "-" + a.SortCode[2:4] + "-" + a.SortCode[4:6]
+}
+
+// Payable is the 6-digit sort code and 8-digit account a payment system pays, converted from
+// the account as the bank issued it by the Pay.UK rules (ukid.PaymentAccount): every file
+// and API that hands bank details to another system gives this pair, so a 9- or 10-digit
+// number never reaches one as typed. ok is false for an account approved before the rule
+// that no bank could have issued, which must not be paid until finance checks it.
+func (a ClearAccount) Payable() (sortCode, accountNumber string, ok bool) {
+	sc, acc, err := ukid.PaymentAccount(a.SortCode, a.AccountNumber)
+	if err != nil {
+		return "", "", false
+	}
+	return sc, acc, true
 }
 
 // Settings are finance's own settings.

@@ -276,8 +276,14 @@ func (s *Service) NFIExport(ctx context.Context, format string) (*Export, error)
 					}
 					return ""
 				}
+				// The NFI matches bank details across bodies' files, so they are the pair a
+				// payment system pays; an account no bank could have issued is given as held.
+				sortCode, accountNumber, ok := account.Payable()
+				if !ok {
+					sortCode, accountNumber = account.SortCode, account.AccountNumber
+				}
 				texts := []string{r.CreditorNumber, r.SiteID, st.LegalName, line(0), line(1), line(2), line(3), line(4),
-					st.Postcode, st.KeyContactPhone, account.SortCode, account.AccountNumber, account.RollNumber,
+					st.Postcode, st.KeyContactPhone, sortCode, accountNumber, account.RollNumber,
 					st.VATNumber, st.CompaniesHouseNumber}
 				cells := make([]export.Cell, 0, len(NFIStandingFields))
 				for _, v := range texts {

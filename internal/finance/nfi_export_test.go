@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -268,5 +269,45 @@ func TestFinanceCreditorNumber(t *testing.T) {
 	}
 	if _, err := finance.CreditorOf(fay.ctx, f.db, elm); !apperr.Is(err, apperr.NotFound) {
 		t.Errorf("after removal: %v", err)
+	}
+}
+
+// The NFI file gives each creditor's bank details as the sort code and 8-digit account a
+// payment system pays, converted from 9- and 10-digit numbers as the payment file does.
+func TestFinanceNFIGivesThePayableAccount(t *testing.T) {
+	t.Parallel()
+	f, fay, _ := paymentFileSuppliers(t)
+	want := map[string][2]string{"Birch Homes Ltd": {"090122", "79336043"}, "Cedar Care Ltd": {"601613", "10000003"},
+		"Dogwood Lodge Ltd": {"089299", "10000003"}}
+	for i, name := range []string{"Birch Homes Ltd", "Cedar Care Ltd", "Dogwood Lodge Ltd"} {
+		var id string
+		if err := f.db.Get(&id, `SELECT id FROM organisations WHERE name = $1`, name); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.SetCreditor(fay.ctx, id, finance.CreditorInput{Number: fmt.Sprintf("L%d", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	file, _ := run(t, f, fay, func(ctx context.Context) (*finance.Export, error) { return f.svc.NFIExport(ctx, "csv") })
+	records := readNFI(t, file, ',')
+	sortCol, accountCol := -1, -1
+	for i, field := range nfiSpecification {
+		switch field.name {
+		case "Bank sort code":
+			sortCol = i
+		case "Bank account number":
+			accountCol = i
+		}
+	}
+	if sortCol < 0 || accountCol < 0 {
+		t.Fatalf("no bank columns in the specification: %+v", nfiSpecification)
+	}
+	if len(records) != 4 {
+		t.Fatalf("%d records, want a header and three creditors:\n%s", len(records), file)
+	}
+	for _, r := range records[1:] {
+		if w := want[r[2]]; r[sortCol] != w[0] || r[accountCol] != w[1] {
+			t.Errorf("%s: sort code %s, account %s; want %s %s", r[2], r[sortCol], r[accountCol], w[0], w[1])
+		}
 	}
 }

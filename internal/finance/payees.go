@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/council/provider-portal/internal/provider"
-	"github.com/council/provider-portal/internal/ukid"
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
@@ -50,8 +49,8 @@ func (p *Payee) convert() {
 	if p.Status == provider.StatusSuspended {
 		p.SupplierStatus = SupplierSuspended
 	}
-	sc, acc, err := ukid.PaymentAccount(p.Account.SortCode, p.Account.AccountNumber)
-	if err != nil {
+	sc, acc, ok := p.Account.Payable()
+	if !ok {
 		p.SupplierStatus = SupplierCheckBankDetails
 		return
 	}

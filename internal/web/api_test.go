@@ -22,6 +22,7 @@ import (
 	"github.com/council/provider-portal/internal/auth"
 	formpkg "github.com/council/provider-portal/internal/form"
 	"github.com/council/provider-portal/internal/provider"
+	"github.com/council/provider-portal/internal/vault"
 	"github.com/council/provider-portal/internal/web"
 	"github.com/council/provider-portal/internal/webtest"
 )
@@ -645,14 +646,17 @@ func TestAPIPaymentDetailsAudited(t *testing.T) {
 	for i := 1; i <= 2; i++ {
 		resp, body := apiGet(t, s, payments.Secret, "/api/v1/providers/"+w.org+"/payment-details")
 		var got struct {
-			ProviderID    string  `json:"provider_id"`
-			SortCode      string  `json:"sort_code"`
-			AccountNumber string  `json:"account_number"`
-			AccountName   string  `json:"account_name"`
-			RollNumber    *string `json:"roll_number"`
+			ProviderID            string  `json:"provider_id"`
+			SortCode              string  `json:"sort_code"`
+			AccountNumber         string  `json:"account_number"`
+			SortCodeAsIssued      string  `json:"sort_code_as_issued"`
+			AccountNumberAsIssued string  `json:"account_number_as_issued"`
+			AccountName           string  `json:"account_name"`
+			RollNumber            *string `json:"roll_number"`
 		}
 		apiJSON(t, resp, body, &got)
-		if got.ProviderID != w.org || got.SortCode != w.sortCode || got.AccountNumber != w.account || got.RollNumber != nil {
+		if got.ProviderID != w.org || got.SortCode != w.sortCode || got.AccountNumber != w.account || got.RollNumber != nil ||
+			got.SortCodeAsIssued != w.sortCode || got.AccountNumberAsIssued != w.account {
 			t.Errorf("payment details %+v", got)
 		}
 		if resp.Header.Get("Cache-Control") != "no-store" {
@@ -875,5 +879,49 @@ func TestAPITokenEndsWithItsMakersRoles(t *testing.T) {
 	apiProblem(t, resp, body, http.StatusUnauthorized)
 	if !strings.Contains(string(body), "disabled or gone") {
 		t.Errorf("after ada was disabled: %s", body)
+	}
+}
+
+// A finance system reading payment details through the API gets the pair it pays: a 10-digit
+// NatWest number as its last eight digits, with the number as issued beside it, as the
+// payment file gives it. Details no bank could have issued (approved before the portal
+// checked long numbers by bank) are refused with a problem, never handed over to be paid.
+func TestAPIPaymentDetailsArePayable(t *testing.T) {
+	t.Parallel()
+	w := finSetUpWith(t, "Cedar Care Ltd", "601613", "0010000003")
+	s := w.s
+	admin := s.CreateUser(t, "ada@council.example", []auth.Role{auth.RoleAdmin, auth.RoleFinance}, "")
+	payments := apiToken(t, s, admin, "Finance system", apitoken.PaymentsRead)
+	path := "/api/v1/providers/" + w.org + "/payment-details"
+	resp, body := apiGet(t, s, payments.Secret, path)
+	var got struct {
+		SortCode              string `json:"sort_code"`
+		AccountNumber         string `json:"account_number"`
+		SortCodeAsIssued      string `json:"sort_code_as_issued"`
+		AccountNumberAsIssued string `json:"account_number_as_issued"`
+	}
+	apiJSON(t, resp, body, &got)
+	if got.SortCode != "601613" || got.AccountNumber != "10000003" || got.SortCodeAsIssued != "601613" || got.AccountNumberAsIssued != "0010000003" {
+		t.Errorf("payment details %+v, want 601613 10000003 to pay, 0010000003 as issued", got)
+	}
+
+	// Reseal the details as a 10-digit number at a Barclays sort code, as an account approved
+	// before the check could be.
+	var id string
+	if err := s.DB.Get(&id, `SELECT id FROM payment_details WHERE organisation_id = $1`, w.org); err != nil {
+		t.Fatal(err)
+	}
+	sealed, err := s.Vault.SealBankAccount(vault.Row("payment_details", id), vault.BankAccount{SortCode: "200000", AccountNumber: "0010000003"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DB.Exec(`UPDATE payment_details SET sort_code_sealed = $2, account_number_sealed = $3, sort_code_last2 = $4, account_last4 = $5
+		WHERE id = $1`, id, sealed.SortCode, sealed.AccountNumber, sealed.SortCodeLast2, sealed.AccountLast4); err != nil {
+		t.Fatal(err)
+	}
+	resp, body = apiGet(t, s, payments.Secret, path)
+	apiProblem(t, resp, body, http.StatusConflict)
+	if strings.Contains(string(body), "0010000003") {
+		t.Errorf("the refusal shows the account: %s", body)
 	}
 }

@@ -51,8 +51,14 @@ func finActor(u *webtest.TestUser) context.Context {
 // registration bank details through verification and approval by two finance officers.
 func finSetUp(t *testing.T, legalName string) *finWorld {
 	t.Helper()
+	return finSetUpWith(t, legalName, "089999", "66374958")
+}
+
+// finSetUpWith is finSetUp with the provider's own sort code and account number.
+func finSetUpWith(t *testing.T, legalName, sortCode, account string) *finWorld {
+	t.Helper()
 	s := webtest.Start(t)
-	w := &finWorld{s: s, legalName: legalName, sortCode: "089999", account: "66374958", keyContact: "kim@acorn.example"}
+	w := &finWorld{s: s, legalName: legalName, sortCode: sortCode, account: account, keyContact: "kim@acorn.example"}
 	w.org = s.NewOrganisation(t, legalName)
 	w.pat = s.CreateUser(t, "pat@acorn.example", []auth.Role{auth.RoleProvider}, w.org)
 	w.fay = s.CreateUser(t, "fay@council.example", []auth.Role{auth.RoleFinance}, "")
