@@ -31,6 +31,7 @@ func DestroyForOrganisations(ctx context.Context, tx *sqlx.Tx, orgIDs []string) 
 		{"payment details", `DELETE FROM payment_details WHERE organisation_id::text = ANY($1)`},
 		{"bank-detail changes", `DELETE FROM bank_detail_changes WHERE organisation_id::text = ANY($1)`},
 		{"payment file baseline", `DELETE FROM payment_file_suppliers WHERE organisation_id::text = ANY($1)`},
+		{"creditor numbers", `DELETE FROM finance_creditors WHERE organisation_id::text = ANY($1)`},
 	} {
 		if _, err := tx.ExecContext(ctx, stmt.sql, ids); err != nil {
 			return fmt.Errorf("destroy %s: %w", stmt.what, err)

@@ -2,6 +2,7 @@ package finance_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/council/provider-portal/internal/audit"
@@ -28,10 +29,21 @@ func TestFinanceDestroyForOrganisations(t *testing.T) {
 		t.Fatalf("%d changes linked to their payment details, want 2", n)
 	}
 
+	for i, p := range []*providerOrg{gone, kept} {
+		if err := f.svc.SetCreditor(fay.ctx, p.ID, finance.CreditorInput{Number: fmt.Sprintf("CR%d", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
 	ctx := audit.WithActor(context.Background(), audit.System)
 	tx := f.db.MustBeginTx(ctx, nil)
 	if err := finance.DestroyForOrganisations(ctx, tx, []string{gone.ID}); err != nil {
 		t.Fatal(err)
+	}
+	// Finance's own rows go with the call, not only by the organisation's cascade.
+	var creditors int
+	if err := tx.GetContext(ctx, &creditors, `SELECT count(*) FROM finance_creditors WHERE organisation_id = $1`, gone.ID); err != nil || creditors != 0 {
+		t.Errorf("%d creditor numbers left for the destroyed supplier (%v)", creditors, err)
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM organisations WHERE id = $1`, gone.ID); err != nil {
 		t.Fatalf("the organisation cannot be deleted after its finance records: %v", err)
@@ -48,6 +60,7 @@ func TestFinanceDestroyForOrganisations(t *testing.T) {
 		{`SELECT count(*) FROM bank_detail_changes WHERE organisation_id = $1`, gone.ID, 0},
 		{`SELECT count(*) FROM documents WHERE organisation_id = $1`, gone.ID, 0},
 		{`SELECT count(*) FROM payment_details WHERE organisation_id = $1`, kept.ID, 1},
+		{`SELECT count(*) FROM finance_creditors WHERE organisation_id = $1`, kept.ID, 1},
 		{`SELECT count(*) FROM bank_detail_changes WHERE organisation_id = $1`, kept.ID, 1},
 		{`SELECT count(*) FROM bank_detail_calls l JOIN bank_detail_changes c ON c.id = l.change_id WHERE c.organisation_id = $1`, kept.ID, 1},
 	} {
