@@ -56,7 +56,11 @@ type Config struct {
 	// MetricsAddr is where Prometheus metrics are served: a separate listener, loopback by
 	// default, so they are never public unless an operator decides so.
 	MetricsAddr string
-	LogLevel    string
+	// Profiling adds Go's CPU and heap profiles (/debug/pprof/) to the metrics listener, for
+	// finding where a slow page spends its time under real load; off unless asked for, since
+	// a profile shows the program's internals.
+	Profiling bool
+	LogLevel  string
 	// ModulusDir, when set, holds valacdos.txt and scsubtab.txt, replacing the embedded Pay.UK
 	// tables without a release.
 	ModulusDir string
@@ -184,6 +188,7 @@ func Load(getenv Getenv, requireDatabase bool) (*Config, error) {
 		ProviderAppRequired: r.boolean("PORTAL_PROVIDER_APP_REQUIRED", false),
 		TrustProxy:          r.boolean("PORTAL_TRUST_PROXY", false),
 		MetricsAddr:         metricsAddr(r.str("PORTAL_METRICS_ADDR", "127.0.0.1:9091")),
+		Profiling:           r.boolean("PORTAL_PROFILING", false),
 		LogLevel:            r.oneOf("LOG_LEVEL", "info", "debug", "info", "warn", "error"),
 		ModulusDir:          strings.TrimSpace(getenv("PORTAL_MODULUS_DIR")),
 		Council: Council{
@@ -222,6 +227,9 @@ func Load(getenv Getenv, requireDatabase bool) (*Config, error) {
 		for _, msg := range c.Council.placeholders() {
 			r.add(msg)
 		}
+	}
+	if c.Profiling && c.MetricsAddr == "" {
+		r.add("PORTAL_PROFILING is on but the metrics listener is off: profiles are served on PORTAL_METRICS_ADDR")
 	}
 	c.BaseURL = r.url("BASE_URL", fmt.Sprintf("http://localhost:%d", c.Port), "http", "https")
 	if s := strings.TrimSpace(getenv("SMTP_URL")); s != "" {

@@ -91,6 +91,21 @@ func TestMetricsAddr(t *testing.T) {
 	}
 }
 
+// Profiles are served only when asked for, and only on the metrics listener.
+func TestProfiling(t *testing.T) {
+	c, err := Load(env(map[string]string{"PORTAL_ENV": "development"}), false)
+	if err != nil || c.Profiling {
+		t.Fatalf("profiling by default: %v, %v", c.Profiling, err)
+	}
+	if c, err = Load(env(map[string]string{"PORTAL_ENV": "development", "PORTAL_PROFILING": "true"}), false); err != nil || !c.Profiling {
+		t.Fatalf("PORTAL_PROFILING=on: %v, %v", c.Profiling, err)
+	}
+	_, err = Load(env(map[string]string{"PORTAL_ENV": "development", "PORTAL_PROFILING": "true", "PORTAL_METRICS_ADDR": "off"}), false)
+	if err == nil || !strings.Contains(err.Error(), "PORTAL_PROFILING") {
+		t.Errorf("profiling with the metrics listener off: %v", err)
+	}
+}
+
 // The audit key is required to serve in production, and must be 32 bytes of base64.
 func TestAuditKey(t *testing.T) {
 	base := withCouncil(map[string]string{"DATABASE_URL": "postgres://u:p@db/portal", "PORTAL_DATA_KEY": "k", "BASE_URL": "https://portal.example.gov.uk",

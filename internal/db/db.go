@@ -16,10 +16,11 @@ import (
 // Open connects to PostgreSQL and checks the connection. The pool limits suit a small
 // server (2 cores); they are set here once rather than left to the driver's unbounded default.
 func Open(ctx context.Context, url string) (*sqlx.DB, error) {
-	d, err := sqlx.Open("postgres", url)
+	connector, err := pq.NewConnector(url)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
+	d := sqlx.NewDb(sql.OpenDB(cachingConnector{pq: connector}), "postgres")
 	d.SetMaxOpenConns(20)
 	// As many idle as open: under a burst of requests, closing connections only to open
 	// them again a moment later costs a PostgreSQL backend start each time (make bench

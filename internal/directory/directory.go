@@ -158,8 +158,10 @@ type Provider struct {
 	Categories           pq.StringArray  `db:"service_categories"`
 	// RAG is the compliance rating as last computed; "" when not rated yet.
 	RAG quality.RAG `db:"rag"`
-	// Reasons are the stored rating's reasons (internal/quality), shown in words beside it.
-	Reasons   quality.Reasons `db:"rag_reasons"`
+	// Concerns are the stored rating's reasons that are not green (internal/quality), worst
+	// first, shown in words beside it. Only these are read: every list shows the concerns
+	// alone, and a rating's green reasons are most of its stored words.
+	Concerns  quality.Reasons `db:"rag_concerns"`
 	UpdatedAt time.Time       `db:"updated_at"`
 }
 

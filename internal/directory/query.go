@@ -21,7 +21,7 @@ const (
 // each query.
 const columns = `o.id, coalesce(nullif(o.legal_name, ''), o.name) AS display_name, o.trading_name, o.supplier_ref,
 	o.status, o.postcode, o.vat_number, o.companies_house_number, o.ofsted_urns, o.cqc_provider_id,
-	o.service_categories, o.updated_at, coalesce(pc.rag, '') AS rag, pc.reasons AS rag_reasons, ` + nameKey + ` AS sort_name`
+	o.service_categories, o.updated_at, coalesce(pc.rag, '') AS rag, jsonb_path_query_array(pc.reasons, '$[*] ? (@.rag != "green")') AS rag_concerns, ` + nameKey + ` AS sort_name`
 
 // ragRanks are the compliance ratings in the order SortRAG lists them, worst first; the
 // index is the cursor's Rank.

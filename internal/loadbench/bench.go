@@ -142,6 +142,7 @@ type bench struct {
 	dbURL     string
 	pgEnv     []string
 	pgLog     string
+	pgData    string
 	d         *sqlx.DB
 	v         *vault.Vault
 	providers int
@@ -174,7 +175,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return nil, err
 	}
 	defer cluster.Stop(context.WithoutCancel(ctx))
-	b.dbURL, b.pgLog = cluster.URL("portal"), cluster.LogPath()
+	b.dbURL, b.pgLog, b.pgData = cluster.URL("portal"), cluster.LogPath(), cluster.Dir()
 	b.pgEnv = pgEnv(cluster)
 	if b.d, err = db.Open(ctx, b.dbURL); err != nil {
 		return nil, err
@@ -294,7 +295,7 @@ func pgEnv(c *devdb.Cluster) []string {
 
 // configEnv is the configuration every portal command gets.
 func (b *bench) configEnv() []string {
-	return []string{"DATABASE_URL=" + b.dbURL, "PORTAL_DATA_KEY=" + b.dataKey, "PORTAL_AUDIT_KEY=" + b.auditKey, "PORTAL_METRICS_ADDR=", "LOG_LEVEL=warn",
+	return []string{"DATABASE_URL=" + b.dbURL, "PORTAL_DATA_KEY=" + b.dataKey, "PORTAL_AUDIT_KEY=" + b.auditKey, "PORTAL_METRICS_ADDR=off", "LOG_LEVEL=warn",
 		"PORTAL_OCDS_PREFIX=ocds-b3nch0", "PORTAL_OCDS_BUYER_ID=GB-LAE-BEN",
 		"PORTAL_COUNCIL_NAME=Benchmark Council", "PORTAL_ICO_REGISTRATION=Z1234567", "PORTAL_DPO_EMAIL=dpo@benchmark-council.gov.uk"}
 }
@@ -439,9 +440,17 @@ func (b *bench) measure(ctx context.Context, srv *Server, officers, signins []*A
 		if err != nil {
 			return err
 		}
+		watched := b.watch(ctx, srv)
 		row.Portal = Load(ctx, b.o.Clients, b.o.Warmup, b.o.Window, b.o.MaxWindow, s.Op)
 		if ctx.Err() != nil {
 			return ctx.Err()
+		}
+		w := <-watched
+		if w.err != nil {
+			b.logf("  no CPU profile: %v", w.err)
+		} else if row.Portal.Window == b.o.Window {
+			split := w.before.per(w.after, row.Portal.OK+row.Portal.Errors)
+			row.CPU, row.Profile = &split, shares(w.profile)
 		}
 		after, err := b.sessionsOpened(ctx)
 		if err != nil {

@@ -71,11 +71,14 @@ func portalCommand(ctx context.Context, bin string, env []string, progress io.Wr
 
 // Server is the portal running as a subprocess, as in production.
 type Server struct {
-	URL  string
-	cmd  *exec.Cmd
-	done chan error
-	logs *tailBuffer
-	stop sync.Once
+	URL string
+	// Profiling is the base URL of the portal's metrics listener, where its CPU profile is
+	// served (PORTAL_PROFILING).
+	Profiling string
+	cmd       *exec.Cmd
+	done      chan error
+	logs      *tailBuffer
+	stop      sync.Once
 }
 
 // freePort asks the kernel for a free loopback port.
@@ -95,16 +98,22 @@ func startPortal(ctx context.Context, bin string, env []string) (*Server, error)
 	if err != nil {
 		return nil, err
 	}
+	metricsPort, err := freePort()
+	if err != nil {
+		return nil, err
+	}
 	base := "http://127.0.0.1:" + strconv.Itoa(port)
+	metricsAddr := "127.0.0.1:" + strconv.Itoa(metricsPort)
 	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(append(os.Environ(), env...), "PORT="+strconv.Itoa(port), "BASE_URL="+base)
+	cmd.Env = append(append(os.Environ(), env...), "PORT="+strconv.Itoa(port), "BASE_URL="+base,
+		"PORTAL_METRICS_ADDR="+metricsAddr, "PORTAL_PROFILING=true")
 	logs := &tailBuffer{max: 64 << 10}
 	cmd.Stdout, cmd.Stderr = logs, logs
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start the portal: %w", err)
 	}
-	s := &Server{URL: base, cmd: cmd, done: make(chan error, 1), logs: logs}
+	s := &Server{URL: base, Profiling: "http://" + metricsAddr, cmd: cmd, done: make(chan error, 1), logs: logs}
 	go func() { s.done <- cmd.Wait() }()
 	deadline := time.Now().Add(2 * time.Minute)
 	for {

@@ -26,6 +26,11 @@ type Row struct {
 	// in the database; Top are its slowest statements, slowest first.
 	Slowest *Statement
 	Top     []Statement
+	// CPU is the processor time one request took in the portal, the database and the load
+	// generator, and Profile where the portal's share went, from its CPU profile over the
+	// measured window; nil when the window was stretched.
+	CPU     *CPUSplit
+	Profile []Share
 	// Transaction is a write's transaction as the portal ran it (what pgbench replays),
 	// each statement with its time in the server.
 	Transaction []Statement
@@ -236,6 +241,7 @@ func (r *Report) Markdown(w io.Writer) {
 		}
 		fmt.Fprintln(w)
 	}
+	r.cpuMarkdown(w)
 	for _, row := range r.Rows {
 		if row.Slowest == nil {
 			continue
@@ -268,6 +274,28 @@ func (r *Report) Markdown(w io.Writer) {
 		for _, n := range r.Notes {
 			fmt.Fprintf(w, "- %s\n", n)
 		}
+	}
+}
+
+// cpuMarkdown writes where each request's processor time went: the portal, the database and
+// the load generator share the machine's cores, so the sum bounds the rate, and the
+// portal's profile says what in it to make cheaper.
+func (r *Report) cpuMarkdown(w io.Writer) {
+	header := false
+	for _, row := range r.Rows {
+		if row.CPU == nil {
+			continue
+		}
+		if !header {
+			fmt.Fprint(w, "\n### Processor time per request\n\nRead from /proc over each measured window (the portal, every PostgreSQL process, "+
+				"this load generator), with the portal's CPU profile (PORTAL_PROFILING) split by what each sample was doing. "+
+				"The three share the cores, so the rate is at most the cores' time a second over the total.\n\n")
+			fmt.Fprintln(w, "| Scenario | Providers | Portal | Database | Load generator | Total | The portal's time went to |")
+			fmt.Fprintln(w, "| --- | ---: | ---: | ---: | ---: | ---: | --- |")
+			header = true
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", row.Scenario, count(row.Providers), ms(row.CPU.Portal), ms(row.CPU.Database),
+			ms(row.CPU.Generator), ms(row.CPU.Total()), sharesLine(row.Profile))
 	}
 }
 

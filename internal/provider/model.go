@@ -50,6 +50,23 @@ func (s Status) Label() string {
 	return string(s)
 }
 
+// TagClass is the GOV.UK tag colour the status is shown in.
+func (s Status) TagClass() string {
+	switch s {
+	case StatusApproved:
+		return "govuk-tag--green"
+	case StatusRejected:
+		return "govuk-tag--red"
+	case StatusSuspended:
+		return "govuk-tag--orange"
+	case StatusChangesRequested:
+		return "govuk-tag--yellow"
+	case StatusDraft:
+		return "govuk-tag--grey"
+	}
+	return "govuk-tag--blue"
+}
+
 // Editable reports whether the provider may change the record's sections in this status.
 // After approval edits are allowed but held for review; a rejected or suspended record is
 // read-only, and so is one waiting for a decision.

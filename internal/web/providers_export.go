@@ -25,7 +25,7 @@ func directoryCells(p directory.Provider) []export.Cell {
 	rag, why := "Not rated yet", ""
 	if p.RAG != "" {
 		rag, why = p.RAG.Label(), p.RAG.Meaning()
-		if concerns := p.Reasons.Concerns(); len(concerns) > 0 {
+		if concerns := p.Concerns; len(concerns) > 0 {
 			words := make([]string, len(concerns))
 			for i, c := range concerns {
 				words[i] = c.Why
