@@ -45,9 +45,10 @@ func KPISummaries(ctx context.Context, q sqlx.QueryerContext, contractIDs []stri
 		return nil, nil
 	}
 	var out []KPISummary
+	contractIs, contractArg := db.InIDs("contract_id", "$1", ids)
 	if err := sqlx.SelectContext(ctx, q, &out, `SELECT k.*, c.reference AS contract_reference, c.title AS contract_title
-		FROM (SELECT `+kpiColumns+` FROM kpis WHERE contract_id = ANY($1::uuid[])) k JOIN contracts c ON c.id = k.contract_id
-		ORDER BY upper(c.reference), lower(k.name)`, stringArray(ids)); err != nil {
+		FROM (SELECT `+kpiColumns+` FROM kpis WHERE `+contractIs+`) k JOIN contracts c ON c.id = k.contract_id
+		ORDER BY upper(c.reference), lower(k.name)`, contractArg); err != nil {
 		return nil, fmt.Errorf("kpi summaries: %w", err)
 	}
 	if len(out) == 0 {
@@ -58,9 +59,10 @@ func KPISummaries(ctx context.Context, q sqlx.QueryerContext, contractIDs []stri
 	for i := range out {
 		kpiIDs[i], byID[out[i].ID] = out[i].ID, &out[i]
 	}
+	kpiIs, kpiArg := db.InIDs("r.kpi_id", "$1", kpiIDs)
 	var latest []MonitoringReturn
 	if err := sqlx.SelectContext(ctx, q, &latest, `SELECT DISTINCT ON (r.kpi_id) `+returnColumns+returnFrom+`
-		WHERE r.kpi_id = ANY($1::uuid[]) AND (`+acceptedValue+`) IS NOT NULL ORDER BY r.kpi_id, r.period_start DESC`, stringArray(kpiIDs)); err != nil {
+		WHERE `+kpiIs+` AND (`+acceptedValue+`) IS NOT NULL ORDER BY r.kpi_id, r.period_start DESC`, kpiArg); err != nil {
 		return nil, fmt.Errorf("latest returns: %w", err)
 	}
 	for i := range latest {
@@ -73,8 +75,8 @@ func KPISummaries(ctx context.Context, q sqlx.QueryerContext, contractIDs []stri
 	}
 	if err := sqlx.SelectContext(ctx, q, &overdue, `SELECT r.kpi_id, count(*) AS n FROM monitoring_returns r
 		JOIN kpis k ON k.id = r.kpi_id JOIN contracts c ON c.id = k.contract_id
-		WHERE r.kpi_id = ANY($1::uuid[]) AND r.status = 'due' AND r.due_date < $2::date AND c.status IN ('active','ended')
-		GROUP BY r.kpi_id`, stringArray(kpiIDs), dateOf(today).Format(time.DateOnly)); err != nil {
+		WHERE `+kpiIs+` AND r.status = 'due' AND r.due_date < $2::date AND c.status IN ('active','ended')
+		GROUP BY r.kpi_id`, kpiArg, dateOf(today).Format(time.DateOnly)); err != nil {
 		return nil, fmt.Errorf("overdue returns by kpi: %w", err)
 	}
 	for _, o := range overdue {

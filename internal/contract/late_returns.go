@@ -34,10 +34,11 @@ func LateReturnsByProvider(ctx context.Context, q sqlx.QueryerContext, today tim
 		OrgID string `db:"organisation_id"`
 		LateReturns
 	}
+	orgIs, ids := db.InIDs("c.organisation_id", "$1", valid)
 	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT c.organisation_id::text AS organisation_id, count(*) AS n, min(r.due_date) AS oldest
 		FROM monitoring_returns r JOIN kpis k ON k.id = r.kpi_id JOIN contracts c ON c.id = k.contract_id
-		WHERE c.organisation_id = ANY($1::uuid[]) AND c.status IN ('active', 'ended') AND r.status = 'due' AND r.due_date < $2::date
-		GROUP BY c.organisation_id`, stringArray(valid), dateOf(today).Format(time.DateOnly)); err != nil {
+		WHERE `+orgIs+` AND c.status IN ('active', 'ended') AND r.status = 'due' AND r.due_date < $2::date
+		GROUP BY c.organisation_id`, ids, dateOf(today).Format(time.DateOnly)); err != nil {
 		return nil, fmt.Errorf("late returns: %w", err)
 	}
 	for _, r := range rows {
@@ -71,9 +72,10 @@ func LatestKPIRatingsByProvider(ctx context.Context, q sqlx.QueryerContext, orgI
 		return out, nil
 	}
 	var rows []MonitoringReturn
+	orgIs, ids := db.InIDs("c.organisation_id", "$1", valid)
 	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT * FROM (SELECT DISTINCT ON (r.kpi_id) `+returnColumns+returnFrom+`
-		WHERE c.organisation_id = ANY($1::uuid[]) AND c.status IN ('active', 'ended') AND (`+acceptedValue+`) IS NOT NULL
-		ORDER BY r.kpi_id, r.period_start DESC) latest ORDER BY upper(contract_reference), lower(kpi_name)`, stringArray(valid)); err != nil {
+		WHERE `+orgIs+` AND c.status IN ('active', 'ended') AND (`+acceptedValue+`) IS NOT NULL
+		ORDER BY r.kpi_id, r.period_start DESC) latest ORDER BY upper(contract_reference), lower(kpi_name)`, ids); err != nil {
 		return nil, fmt.Errorf("latest kpi ratings: %w", err)
 	}
 	for i := range rows {

@@ -3,6 +3,7 @@ package quality
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/council/provider-portal/internal/apperr"
@@ -24,8 +25,8 @@ func loadInputs(ctx context.Context, q sqlx.QueryerContext, orgIDs []string, tod
 		}
 		out[id] = &Inputs{}
 	}
-	ids := pq.Array(orgIDs)
-	if err := loadSections(ctx, q, ids, out); err != nil {
+	orgIs, ids := db.InIDs("organisation_id", "$1", orgIDs)
+	if err := loadSections(ctx, q, orgIDs, out); err != nil {
 		return nil, err
 	}
 	var actions []struct {
@@ -34,7 +35,7 @@ func loadInputs(ctx context.Context, q sqlx.QueryerContext, orgIDs []string, tod
 		Oldest time.Time `db:"oldest"`
 	}
 	if err := sqlx.SelectContext(ctx, q, &actions, `SELECT organisation_id, count(*) AS n, min(due_on) AS oldest FROM qa_actions
-		WHERE organisation_id = ANY($1::uuid[]) AND status IN ('open','in_progress') AND due_on < $2 GROUP BY organisation_id`, ids, today); err != nil {
+		WHERE `+orgIs+` AND status IN ('open','in_progress') AND due_on < $2 GROUP BY organisation_id`, ids, today); err != nil {
 		return nil, fmt.Errorf("overdue actions: %w", err)
 	}
 	for _, a := range actions {
@@ -48,7 +49,7 @@ func loadInputs(ctx context.Context, q sqlx.QueryerContext, orgIDs []string, tod
 	}
 	if err := sqlx.SelectContext(ctx, q, &docs, `SELECT organisation_id, count(*) AS n, min(expires_on) AS first,
 			(array_agg(filename ORDER BY expires_on, filename))[1:3] AS names
-		FROM documents WHERE organisation_id = ANY($1::uuid[]) AND expires_on < $2 GROUP BY organisation_id`, ids, today); err != nil {
+		FROM documents WHERE `+orgIs+` AND expires_on < $2 GROUP BY organisation_id`, ids, today); err != nil {
 		return nil, fmt.Errorf("expired documents: %w", err)
 	}
 	for _, d := range docs {
@@ -64,7 +65,7 @@ func loadInputs(ctx context.Context, q sqlx.QueryerContext, orgIDs []string, tod
 		Grade     Grade     `db:"grade"`
 	}
 	if err := sqlx.SelectContext(ctx, q, &visits, `SELECT DISTINCT ON (organisation_id) organisation_id, visited_on, grade FROM qa_visits
-		WHERE organisation_id = ANY($1::uuid[]) ORDER BY organisation_id, visited_on DESC, created_at DESC`, ids); err != nil {
+		WHERE `+orgIs+` ORDER BY organisation_id, visited_on DESC, created_at DESC`, ids); err != nil {
 		return nil, fmt.Errorf("latest visits: %w", err)
 	}
 	for _, v := range visits {
@@ -83,21 +84,28 @@ func loadInputs(ctx context.Context, q sqlx.QueryerContext, orgIDs []string, tod
 // ruleSections are the sections the rules read, by key.
 var ruleSections = []provider.SectionKey{provider.SectionOrganisation, provider.SectionInsurance, provider.SectionRegulation, provider.SectionSafeguarding}
 
+// ruleSectionList is ruleSections as an SQL list of literals: written into the statement,
+// not bound as an array, so its prepared plan serves every provider (see db.InIDs).
+var ruleSectionList = func() string {
+	quoted := make([]string, len(ruleSections))
+	for i, k := range ruleSections {
+		quoted[i] = pq.QuoteLiteral(string(k))
+	}
+	return "(" + strings.Join(quoted, ", ") + ")"
+}()
+
 // loadSections decodes the approved organisation, insurance, regulation and safeguarding sections. A
 // section never approved is left nil: the rules say so.
-func loadSections(ctx context.Context, q sqlx.QueryerContext, ids any, out map[string]*Inputs) error {
-	keys := make([]string, len(ruleSections))
-	for i, k := range ruleSections {
-		keys[i] = string(k)
-	}
+func loadSections(ctx context.Context, q sqlx.QueryerContext, orgIDs []string, out map[string]*Inputs) error {
 	var rows []struct {
 		OrgID    string `db:"organisation_id"`
 		Section  string `db:"section"`
 		Approved []byte `db:"approved_data"`
 		Pending  bool   `db:"pending_review"`
 	}
+	orgIs, ids := db.InIDs("organisation_id", "$1", orgIDs)
 	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT organisation_id, section, approved_data, pending_review FROM provider_sections
-		WHERE organisation_id = ANY($1::uuid[]) AND section = ANY($2)`, ids, pq.Array(keys)); err != nil {
+		WHERE `+orgIs+` AND section IN `+ruleSectionList, ids); err != nil {
 		return fmt.Errorf("compliance sections: %w", err)
 	}
 	for _, r := range rows {

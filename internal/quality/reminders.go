@@ -99,7 +99,7 @@ func (s *Service) providerReminders(ctx context.Context, settings Settings, toda
 		for _, id := range ids {
 			inputs[id] = &Inputs{}
 		}
-		if err := loadSections(ctx, s.DB, pq.Array(ids), inputs); err != nil {
+		if err := loadSections(ctx, s.DB, ids, inputs); err != nil {
 			return sent, err
 		}
 		done, err := sentKeys(ctx, s.DB, ids)

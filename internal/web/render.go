@@ -19,12 +19,12 @@ var templateFuncs = template.FuncMap{
 	"date": func(t any) string {
 		switch v := t.(type) {
 		case time.Time:
-			return v.Format("2 January 2006")
+			return longDate(v)
 		case *time.Time:
 			if v == nil {
 				return ""
 			}
-			return v.Format("2 January 2006")
+			return longDate(*v)
 		}
 		return ""
 	},
@@ -50,6 +50,10 @@ var templateFuncs = template.FuncMap{
 		return fmt.Sprint(r)
 	},
 	"join":         strings.Join,
+	"ragTag":       ragTag,
+	"ragCell":      ragCell,
+	"statusTag":    statusTag,
+	"directoryRow": directoryRow,
 	"field":        field,
 	"actionsTable": actionsTable,
 	"choice":       choice,
@@ -196,6 +200,9 @@ func (s *Server) nav(c *fiber.Ctx, u *auth.User) []NavItem {
 	}
 	return items
 }
+
+// longDate is how every page writes a date: 7 December 2026.
+func longDate(t time.Time) string { return t.Format("2 January 2006") }
 
 // render writes a full page with the given status.
 func render(c *fiber.Ctx, status int, view string, data any) error {

@@ -4,13 +4,9 @@
 package web
 
 import (
-	"fmt"
-	"io/fs"
 	"log/slog"
-	"net/http"
 	"time"
 
-	portal "github.com/council/provider-portal"
 	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/config"
 	"github.com/council/provider-portal/internal/contract"
@@ -24,7 +20,6 @@ import (
 	"github.com/council/provider-portal/internal/retention"
 	"github.com/council/provider-portal/internal/workqueue"
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/template/html/v2"
 	"github.com/jmoiron/sqlx"
 	"github.com/valyala/fasthttp"
 )
@@ -98,16 +93,7 @@ func New(d Deps) (*fiber.App, error) {
 	if s.metrics == nil {
 		s.metrics = NewMetrics(nil)
 	}
-	views, err := fs.Sub(portal.Views, "views")
-	if err != nil {
-		return nil, err
-	}
-	engine := html.NewFileSystem(http.FS(views), ".html")
-	engine.AddFuncMap(templateFuncs)
-	if err := engine.Load(); err != nil {
-		return nil, fmt.Errorf("parse templates: %w", err)
-	}
-	pages, err := newPooledViews(engine.Templates, viewCopies())
+	pages, err := loadViews()
 	if err != nil {
 		return nil, err
 	}

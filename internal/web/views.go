@@ -5,9 +5,14 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"io/fs"
+	"net/http"
 	"reflect"
 	"runtime"
 	"sort"
+
+	portal "github.com/council/provider-portal"
+	"github.com/gofiber/template/html/v2"
 )
 
 // pooledViews renders pages into the layout from a pool of copies of the parsed templates.
@@ -32,6 +37,20 @@ func newPooledViews(parsed *template.Template, n int) (*pooledViews, error) {
 		p.sets <- c
 	}
 	return p, nil
+}
+
+// loadViews parses every template under views/ once and makes the pool of copies.
+func loadViews() (*pooledViews, error) {
+	views, err := fs.Sub(portal.Views, "views")
+	if err != nil {
+		return nil, err
+	}
+	engine := html.NewFileSystem(http.FS(views), ".html")
+	engine.AddFuncMap(templateFuncs)
+	if err := engine.Load(); err != nil {
+		return nil, fmt.Errorf("parse templates: %w", err)
+	}
+	return newPooledViews(engine.Templates, viewCopies())
 }
 
 // viewCopies is how many pages may render at once: a few per core, since a render also
