@@ -106,7 +106,10 @@ func fetch(ctx context.Context, db sqlx.QueryerContext, f Filter, s Sort, at *Cu
 }
 
 // statement is the SQL reading up to limit rows from the cursor on, with its parameters;
-// "" when no row can follow the cursor.
+// "" when no row can follow the cursor. PostgreSQL plans it afresh for each page even when
+// prepared (plan_cache_mode auto): a plan for any status, category and cursor reads far more
+// rows than one for the values given: at 100,000 providers the generic plan of the filtered
+// first page took about 160 ms of the database, against 1 ms planned for its values.
 func statement(f Filter, s Sort, at *Cursor, back bool, limit int) (string, []any) {
 	if s == SortRAG {
 		return statementByRAG(f, at, back, limit)
@@ -233,11 +236,15 @@ func Count(ctx context.Context, db sqlx.QueryerContext, f Filter) (Total, error)
 func countKept(f Filter) bool { return f == Filter{Status: f.Status, Category: f.Category} }
 
 // countStatement is the SQL counting the providers that match f, with its parameters: the
-// kept count's rows, or the matches up to one more than CountCap.
+// kept count's rows, or the matches up to one more than CountCap. An empty status leaves its
+// condition out rather than making it optional in the SQL, so the prepared statement keeps
+// one plan.
 func countStatement(f Filter) (string, []any) {
 	if countKept(f) {
-		return `SELECT coalesce(sum(n), 0) FROM provider_directory_counts WHERE category = $1 AND ($2 = '' OR status = $2)`,
-			[]any{f.Category, f.Status}
+		if f.Status == "" {
+			return `SELECT coalesce(sum(n), 0) FROM provider_directory_counts WHERE category = $1`, []any{f.Category}
+		}
+		return `SELECT coalesce(sum(n), 0) FROM provider_directory_counts WHERE category = $1 AND status = $2`, []any{f.Category, f.Status}
 	}
 	q := &query{}
 	q.filter(f)

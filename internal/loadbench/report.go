@@ -181,7 +181,7 @@ func sameScenario(a, b string) bool {
 
 // Markdown writes the report: the table of scenarios, the exports, the targets.
 func (r *Report) Markdown(w io.Writer) {
-	fmt.Fprintf(w, "## Load benchmark\n\n%s. %d concurrent clients, closed loop, %s measured after %s of warm-up; pgbench at the same concurrency (-c %d -j 2).\n\n",
+	fmt.Fprintf(w, "## Load benchmark\n\n%s. %d concurrent clients, closed loop, %s measured after %s of warm-up; pgbench at the same concurrency, each statement prepared once per client as the portal's connections do (-M prepared -c %d -j 2).\n\n",
 		r.Environment, r.Clients, r.Window, r.Warmup, r.Clients)
 	fmt.Fprintln(w, "A page slower than that is measured for longer, until one request per client has finished (the rate says over how long).")
 	for _, s := range r.Seeds {
