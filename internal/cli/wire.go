@@ -8,8 +8,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
-	"os"
-	"runtime/debug"
 	"time"
 
 	"github.com/council/provider-portal/internal/apperr"
@@ -49,7 +47,6 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*services
 // run serves the web app, the metrics listener and the periodic jobs until ctx ends, then
 // shuts down gracefully: in-flight requests finish, new ones are refused.
 func (s *services) run(ctx context.Context, ready func()) error {
-	collectLessOften()
 	metrics := web.NewMetrics(s.DB.DB)
 	app, err := s.App(metrics)
 	if err != nil {
@@ -98,19 +95,6 @@ func (s *services) run(ctx context.Context, ready func()) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
-}
-
-// servingGCPercent is the heap growth between garbage collections while serving: four times
-// the live heap rather than Go's default of twice. The portal's live heap is small (tens of
-// MiB) and each page allocates a lot while it renders, so at the default the collector ran
-// for about a sixth of the portal's processor time under make bench's load; collecting half
-// as often costs a few tens of MiB. GOGC, when set, decides instead.
-const servingGCPercent = 300
-
-func collectLessOften() {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(servingGCPercent)
-	}
 }
 
 func (s *services) scheduler() *jobs.Scheduler {
