@@ -75,17 +75,10 @@ func (s *Server) cursorKey() []byte {
 	return m.Sum(nil)
 }
 
-// directoryList is the officers' provider directory: search by name or any identifier, filter,
-// sort, and page by keyset links that stay fast at any depth.
-func (s *Server) directoryList(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	f, sort, errs := directoryQuery(c)
-	data := directoryPage{Page: s.page(c, "Providers"), Filter: f, Sort: sort}
-	frameworks, err := directory.Frameworks(ctx, s.db)
-	if err != nil {
-		return err
-	}
-	data.Selects = []contractSelect{
+// directoryFilters are the directory's filter and sort selects, as applied, with any
+// message for a value that is not one of their options.
+func directoryFilters(f directory.Filter, sort directory.Sort, errs map[string]string, frameworks []provider.Option) ([]contractSelect, contractSelect) {
+	selects := []contractSelect{
 		{ID: "status", Label: "Status", Empty: "Any status", Value: f.Status, Options: directory.Statuses, Error: errs["status"]},
 		{ID: "rag", Label: "Compliance rating", Empty: "Any rating", Value: f.RAG, Options: directory.RAGFilters, Error: errs["rag"]},
 		{ID: "category", Label: "Service category", Empty: "Any category", Value: f.Category, Options: provider.ServiceCategories, Error: errs["category"]},
@@ -100,7 +93,21 @@ func (s *Server) directoryList(c *fiber.Ctx) error {
 	if sort == directory.SortName {
 		sortValue = ""
 	}
-	data.SortSelect = contractSelect{ID: "sort", Label: "Sort by", Empty: directory.Sorts[0].Label, Value: sortValue, Options: directory.Sorts[1:], Error: errs["sort"]}
+	sorts := contractSelect{ID: "sort", Label: "Sort by", Empty: directory.Sorts[0].Label, Value: sortValue, Options: directory.Sorts[1:], Error: errs["sort"]}
+	return selects, sorts
+}
+
+// directoryList is the officers' provider directory: search by name or any identifier, filter,
+// sort, and page by keyset links that stay fast at any depth.
+func (s *Server) directoryList(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	f, sort, errs := directoryQuery(c)
+	data := directoryPage{Page: s.page(c, "Providers"), Filter: f, Sort: sort}
+	frameworks, err := directory.Frameworks(ctx, s.db)
+	if err != nil {
+		return err
+	}
+	data.Selects, data.SortSelect = directoryFilters(f, sort, errs, frameworks)
 	if len(errs) > 0 {
 		data.Page.Errors = fieldErrors(directoryFieldOrder, errs)
 		return render(c, fiber.StatusBadRequest, "providers/list", data)

@@ -54,6 +54,7 @@ var templateFuncs = template.FuncMap{
 	"ragCell":      ragCell,
 	"statusTag":    statusTag,
 	"directoryRow": directoryRow,
+	"options":      selectOptions,
 	"field":        field,
 	"actionsTable": actionsTable,
 	"choice":       choice,

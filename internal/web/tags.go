@@ -8,11 +8,12 @@ import (
 	"github.com/council/provider-portal/internal/quality"
 )
 
-// The tags and rating cells that lists repeat on every row are written here rather than in
-// a template: html/template spends a reflective call on every value it prints, and at 25
-// rows with their concerns these were most of the directory's rendering (make bench's
-// profile; BenchmarkRenderDirectory). Each is still the one source of its markup: the
-// templates' "rag-tag" and "review-status-tag" call them. Every value is escaped.
+// The tags, rating cells and select options that pages repeat many times are written here
+// rather than in a template: html/template spends a reflective call on every value it
+// prints, and at 25 rows with their concerns, and the filters' sixty options, these were
+// most of the directory's rendering (make bench's profile; BenchmarkRenderDirectory). Each
+// is still the one source of its markup: the templates ("rag-tag", "review-status-tag",
+// "contracts-select") call them. Every value is escaped.
 
 // ragTag is a compliance rating as a coloured tag, with its word.
 func ragTag(r quality.RAG) template.HTML {
@@ -68,5 +69,24 @@ func statusTag(s provider.Status) template.HTML {
 	b.WriteString(`">`)
 	b.WriteString(template.HTMLEscapeString(s.Label()))
 	b.WriteString(`</strong>`)
+	return template.HTML(b.String())
+}
+
+// selectOptions are a select's options, the one whose value is selected marked so. The
+// directory's filters list some sixty options on every page, which html/template printed
+// with four reflective calls each.
+func selectOptions(options []provider.Option, selected string) template.HTML {
+	var b strings.Builder
+	for _, o := range options {
+		b.WriteString(`<option value="`)
+		b.WriteString(template.HTMLEscapeString(o.Value))
+		b.WriteString(`"`)
+		if o.Value == selected {
+			b.WriteString(` selected`)
+		}
+		b.WriteString(`>`)
+		b.WriteString(template.HTMLEscapeString(o.Label))
+		b.WriteString(`</option>`)
+	}
 	return template.HTML(b.String())
 }
