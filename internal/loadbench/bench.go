@@ -437,13 +437,13 @@ func (b *bench) measure(ctx context.Context, srv *Server, officers, signins []*A
 			}
 			row.Transaction, _ = auditedTransaction(stmts)
 		}
+		row.Top = slices.SortedFunc(slices.Values(stmts), func(a, b Statement) int { return cmp.Compare(b.Took, a.Took) })
+		row.Top = row.Top[:min(len(row.Top), 5)]
 		if slow, ok := slowest(stmts); ok && row.DBTime >= slowPage {
 			if slow.Plan, err = b.explain(ctx, slow.SQL); err != nil {
 				slow.Plan = "EXPLAIN failed: " + err.Error()
 			}
 			row.Slowest = &slow
-			row.Top = slices.SortedFunc(slices.Values(stmts), func(a, b Statement) int { return cmp.Compare(b.Took, a.Took) })
-			row.Top = row.Top[:min(len(row.Top), 5)]
 		}
 		before, err := b.sessionsOpened(ctx)
 		if err != nil {

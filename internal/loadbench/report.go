@@ -23,7 +23,7 @@ type Row struct {
 	Statements int
 	DBTime     time.Duration
 	// Slowest is that operation's slowest statement, with its plan, when the page was slow
-	// in the database; Top are its slowest statements, slowest first.
+	// in the database; Top are its five slowest statements, slowest first, for every page.
 	Slowest *Statement
 	Top     []Statement
 	// CPU is the processor time one request took in the portal, the database and the load
@@ -242,6 +242,7 @@ func (r *Report) Markdown(w io.Writer) {
 		fmt.Fprintln(w)
 	}
 	r.cpuMarkdown(w)
+	r.statementsMarkdown(w)
 	for _, row := range r.Rows {
 		if row.Slowest == nil {
 			continue
@@ -296,6 +297,25 @@ func (r *Report) cpuMarkdown(w io.Writer) {
 		}
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", row.Scenario, count(row.Providers), ms(row.CPU.Portal), ms(row.CPU.Database),
 			ms(row.CPU.Generator), ms(row.CPU.Total()), sharesLine(row.Profile))
+	}
+}
+
+// statementsMarkdown notes each page's slowest statements at the large size, as PostgreSQL
+// logged them for one request, so a page's SQL can be read beside its rate.
+func (r *Report) statementsMarkdown(w io.Writer) {
+	header := false
+	for _, row := range r.Rows {
+		if row.Providers != r.Large || len(row.Top) == 0 || row.Slowest != nil {
+			continue // a slow page has its own section, with the plan
+		}
+		if !header {
+			fmt.Fprintf(w, "\n### Statements at %s providers\n\nEach page's slowest statements in one request, with their time in the server.\n", count(r.Large))
+			header = true
+		}
+		fmt.Fprintf(w, "\n%s (%d statements, %s):\n\n", row.Scenario, row.Statements, ms(row.DBTime))
+		for _, st := range row.Top {
+			fmt.Fprintf(w, "- %s: `%s`\n", ms(st.Took), oneLine(st.SQL, 160))
+		}
 	}
 }
 
