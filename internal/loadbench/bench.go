@@ -31,6 +31,7 @@ import (
 	"github.com/council/provider-portal/internal/auth"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/devdb"
+	"github.com/council/provider-portal/internal/provider"
 	"github.com/council/provider-portal/internal/vault"
 	"github.com/jmoiron/sqlx"
 )
@@ -328,11 +329,17 @@ func (b *bench) grow(ctx context.Context, n int) error {
 	// autovacuum many times; one seeded in minutes has not yet, and would be measured with
 	// stale planner statistics and no visibility map (index-only scans read the heap), or
 	// with autovacuum catching up during the measurement.
+	// The portal's job folds the directory's kept counts every five minutes; a register that
+	// grew by tens of thousands in minutes is measured once they are folded, as the job
+	// would have done by the time anyone looked.
 	vacuumed := time.Now()
+	if _, err := provider.CompactDirectoryCounts(ctx, b.d); err != nil {
+		return err
+	}
 	if _, err := b.d.ExecContext(ctx, `VACUUM (ANALYZE)`); err != nil {
 		return fmt.Errorf("vacuum after seeding: %w", err)
 	}
-	b.logf("vacuumed and analysed in %s", time.Since(vacuumed).Round(100*time.Millisecond))
+	b.logf("directory counts folded, vacuumed and analysed in %s", time.Since(vacuumed).Round(100*time.Millisecond))
 	b.report.Seeds = append(b.report.Seeds, SeedRun{From: b.providers, To: n, Took: took})
 	b.providers = n
 	return nil

@@ -185,7 +185,7 @@ func (r *Report) Markdown(w io.Writer) {
 		r.Environment, r.Clients, r.Window, r.Warmup, r.Clients)
 	fmt.Fprintln(w, "A page slower than that is measured for longer, until one request per client has finished (the rate says over how long).")
 	for _, s := range r.Seeds {
-		fmt.Fprintf(w, "- Seeded %s → %s providers in %s, then vacuumed and analysed (as autovacuum would have by then).\n", count(s.From), count(s.To), s.Took.Round(100*time.Millisecond))
+		fmt.Fprintf(w, "- Seeded %s → %s providers in %s, then the directory's counts folded, vacuumed and analysed (as the portal's job and autovacuum would have by then).\n", count(s.From), count(s.To), s.Took.Round(100*time.Millisecond))
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "| Scenario | Providers | Requests/s | p50 | p99 | Errors | SQL per request (server time) | DB connections opened | pgbench req/s | pgbench p50 | pgbench p99 | Portal/pgbench |")
