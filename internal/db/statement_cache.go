@@ -113,43 +113,39 @@ func (c *cachingConn) drop(cs *cachedStatement) {
 // QueryContext runs a parameterised query through its prepared statement; one without
 // parameters goes as a simple query, in one round trip already.
 func (c *cachingConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	if len(args) == 0 {
-		return c.pqConn.QueryContext(ctx, query, args)
-	}
-	for attempt := 0; ; attempt++ {
-		cs, err := c.statement(ctx, query)
-		if errors.Is(err, driver.ErrSkip) {
-			return c.pqConn.QueryContext(ctx, query, args)
-		}
-		if err != nil {
-			return nil, err
-		}
-		rows, err := cs.stmt.QueryContext(ctx, args)
-		if c.retry(cs, err, attempt) {
-			continue
-		}
-		return rows, err
-	}
+	return throughStatement(c, ctx, query, args, c.pqConn.QueryContext, func(cs *cachedStatement) (driver.Rows, error) {
+		return cs.stmt.QueryContext(ctx, args)
+	})
 }
 
 // ExecContext runs a parameterised statement through its prepared statement.
 func (c *cachingConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	return throughStatement(c, ctx, query, args, c.pqConn.ExecContext, func(cs *cachedStatement) (driver.Result, error) {
+		return cs.stmt.ExecContext(ctx, args)
+	})
+}
+
+// throughStatement runs query by its prepared statement (run), or directly (direct) when it
+// has no parameters or cannot be prepared (a COPY), preparing it again once if it went stale.
+func throughStatement[T any](c *cachingConn, ctx context.Context, query string, args []driver.NamedValue,
+	direct func(context.Context, string, []driver.NamedValue) (T, error), run func(*cachedStatement) (T, error)) (T, error) {
 	if len(args) == 0 {
-		return c.pqConn.ExecContext(ctx, query, args)
+		return direct(ctx, query, args)
 	}
 	for attempt := 0; ; attempt++ {
 		cs, err := c.statement(ctx, query)
 		if errors.Is(err, driver.ErrSkip) {
-			return c.pqConn.ExecContext(ctx, query, args)
+			return direct(ctx, query, args)
 		}
 		if err != nil {
-			return nil, err
+			var zero T
+			return zero, err
 		}
-		res, err := cs.stmt.ExecContext(ctx, args)
+		out, err := run(cs)
 		if c.retry(cs, err, attempt) {
 			continue
 		}
-		return res, err
+		return out, err
 	}
 }
 

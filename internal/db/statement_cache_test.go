@@ -6,19 +6,26 @@ import (
 
 	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/dbtest"
+	"github.com/jmoiron/sqlx"
 )
+
+// oneConnection is one connection of a new database's pool, where prepared statements live.
+func oneConnection(t *testing.T) *sqlx.Conn {
+	t.Helper()
+	conn, err := dbtest.New(t).Connx(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return conn
+}
 
 // A parameterised statement is prepared once on a connection and run by name after that;
 // one without parameters is not prepared at all.
 func TestStatementsArePreparedOnce(t *testing.T) {
 	t.Parallel()
-	d := dbtest.New(t)
 	ctx := context.Background()
-	conn, err := d.Connx(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := oneConnection(t)
 	for i := range 3 {
 		var n int
 		if err := conn.GetContext(ctx, &n, `SELECT count(*) FROM organisations WHERE name = $1`, "x"); err != nil {
@@ -43,13 +50,8 @@ func TestStatementsArePreparedOnce(t *testing.T) {
 // transaction succeeds.
 func TestStaleStatementsArePreparedAgain(t *testing.T) {
 	t.Parallel()
-	d := dbtest.New(t)
 	ctx := context.Background()
-	conn, err := d.Connx(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := oneConnection(t)
 	if _, err := conn.ExecContext(ctx, `CREATE TABLE stale_probe (id int, name text)`); err != nil {
 		t.Fatal(err)
 	}

@@ -23,12 +23,18 @@ func ragTag(r quality.RAG) template.HTML {
 }
 
 func writeRAGTag(b *strings.Builder, r quality.RAG) {
+	writeTag(b, r.TagClass(), "data-rag", string(r), r.Label())
+}
+
+// writeTag writes a GOV.UK tag of a colour, with its value in a data attribute (for scripts
+// and tests) and its label in words.
+func writeTag(b *strings.Builder, class, attr, value, label string) {
 	b.WriteString(`<strong class="govuk-tag `)
-	b.WriteString(template.HTMLEscapeString(r.TagClass()))
-	b.WriteString(`" data-rag="`)
-	b.WriteString(template.HTMLEscapeString(string(r)))
+	b.WriteString(template.HTMLEscapeString(class))
+	b.WriteString(`" ` + attr + `="`)
+	b.WriteString(template.HTMLEscapeString(value))
 	b.WriteString(`">`)
-	b.WriteString(template.HTMLEscapeString(r.Label()))
+	b.WriteString(template.HTMLEscapeString(label))
 	b.WriteString(`</strong>`)
 }
 
@@ -62,13 +68,7 @@ func ragCell(r quality.RAG, concerns quality.Reasons) template.HTML {
 // review queue and the provider's page.
 func statusTag(s provider.Status) template.HTML {
 	var b strings.Builder
-	b.WriteString(`<strong class="govuk-tag `)
-	b.WriteString(template.HTMLEscapeString(s.TagClass()))
-	b.WriteString(`" data-record-status="`)
-	b.WriteString(template.HTMLEscapeString(string(s)))
-	b.WriteString(`">`)
-	b.WriteString(template.HTMLEscapeString(s.Label()))
-	b.WriteString(`</strong>`)
+	writeTag(&b, s.TagClass(), "data-record-status", string(s), s.Label())
 	return template.HTML(b.String())
 }
 
