@@ -126,10 +126,13 @@ func (c *cachingConn) ExecContext(ctx context.Context, query string, args []driv
 }
 
 // throughStatement runs query by its prepared statement (run), or directly (direct) when it
-// has no parameters or cannot be prepared (a COPY), preparing it again once if it went stale.
+// has no parameters, runs inside a transaction, or cannot be prepared (a COPY). Inside a
+// transaction a prepared statement gone stale (another instance's migration changed what it
+// returns) would fail the whole transaction, which cannot be retried from here; the reads
+// that pages repeat run outside one. A stale statement outside is prepared again, once.
 func throughStatement[T any](c *cachingConn, ctx context.Context, query string, args []driver.NamedValue,
 	direct func(context.Context, string, []driver.NamedValue) (T, error), run func(*cachedStatement) (T, error)) (T, error) {
-	if len(args) == 0 {
+	if len(args) == 0 || c.inTx {
 		return direct(ctx, query, args)
 	}
 	for attempt := 0; ; attempt++ {
@@ -151,13 +154,13 @@ func throughStatement[T any](c *cachingConn, ctx context.Context, query string, 
 
 // retry drops a statement the server can no longer run as prepared (a migration changed
 // the columns it returns, or the server forgot it) and says whether to prepare it again and
-// retry: once, and only outside a transaction, which the failure has already aborted.
+// retry: once.
 func (c *cachingConn) retry(cs *cachedStatement, err error, attempt int) bool {
 	if !staleStatement(err) {
 		return false
 	}
 	c.drop(cs)
-	return attempt == 0 && !c.inTx
+	return attempt == 0
 }
 
 // staleStatement reports the errors that mean a prepared statement must be prepared again:
@@ -171,7 +174,7 @@ func staleStatement(err error) bool {
 	return pqErr.Code == "26000" || (pqErr.Code == "0A000" && pqErr.Message == "cached plan must not change result type")
 }
 
-// BeginTx notes the transaction, so a stale statement inside it is not retried.
+// BeginTx notes the transaction, whose statements then run unprepared until it ends.
 func (c *cachingConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
 	tx, err := c.pqConn.BeginTx(ctx, opts)
 	if err != nil {

@@ -45,9 +45,9 @@ func TestStatementsArePreparedOnce(t *testing.T) {
 }
 
 // A migration that changes what a prepared statement returns makes PostgreSQL refuse the
-// cached plan; outside a transaction the statement is prepared again and the read succeeds,
-// and inside one the failure is reported (the transaction is already aborted) and the next
-// transaction succeeds.
+// cached plan; the statement is prepared again and the read succeeds. Inside a transaction
+// statements are not prepared, so one that another instance's migration changed cannot fail
+// a transaction that could not be retried.
 func TestStaleStatementsArePreparedAgain(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -55,21 +55,22 @@ func TestStaleStatementsArePreparedAgain(t *testing.T) {
 	if _, err := conn.ExecContext(ctx, `CREATE TABLE stale_probe (id int, name text)`); err != nil {
 		t.Fatal(err)
 	}
-	read := func() error {
-		rows, err := conn.QueryxContext(ctx, `SELECT * FROM stale_probe WHERE id = $1`, 1)
+	const read = `SELECT * FROM stale_probe WHERE id = $1`
+	readOn := func(q sqlx.QueryerContext) error {
+		rows, err := q.QueryxContext(ctx, read, 1)
 		if err != nil {
 			return err
 		}
 		return rows.Close()
 	}
-	if err := read(); err != nil {
+	if err := readOn(conn); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := conn.ExecContext(ctx, `ALTER TABLE stale_probe ADD COLUMN extra text`); err != nil {
 		t.Fatal(err)
 	}
-	if err := read(); err != nil {
-		t.Errorf("read after the table changed, outside a transaction: %v", err)
+	if err := readOn(conn); err != nil {
+		t.Errorf("read after the table changed: %v", err)
 	}
 	if _, err := conn.ExecContext(ctx, `ALTER TABLE stale_probe DROP COLUMN extra`); err != nil {
 		t.Fatal(err)
@@ -78,20 +79,15 @@ func TestStaleStatementsArePreparedAgain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tx.QueryContext(ctx, `SELECT * FROM stale_probe WHERE id = $1`, 1); err == nil {
-		t.Error("a stale statement inside a transaction was run")
+	if err := readOn(tx); err != nil {
+		t.Errorf("read in a transaction after the table changed: %v", err)
 	}
-	_ = tx.Rollback()
-	tx, err = conn.BeginTxx(ctx, nil)
-	if err != nil {
+	if err := tx.Rollback(); err != nil {
 		t.Fatal(err)
 	}
-	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT * FROM stale_probe WHERE id = $1`, 1)
-	if err != nil {
-		t.Fatalf("the next transaction: %v", err)
+	if err := readOn(conn); err != nil {
+		t.Errorf("read after the transaction: %v", err)
 	}
-	rows.Close()
 }
 
 // One id is matched with =, so its plan is kept; several with = ANY.
