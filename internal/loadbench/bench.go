@@ -325,13 +325,11 @@ func (b *bench) grow(ctx context.Context, n int) error {
 	}
 	took := time.Since(start)
 	b.logf("%s", strings.TrimSpace(out))
-	// A register that grew to this size over years has been vacuumed and analysed by
-	// autovacuum many times; one seeded in minutes has not yet, and would be measured with
-	// stale planner statistics and no visibility map (index-only scans read the heap), or
-	// with autovacuum catching up during the measurement.
-	// The portal's job folds the directory's kept counts every five minutes; a register that
-	// grew by tens of thousands in minutes is measured once they are folded, as the job
-	// would have done by the time anyone looked.
+	// A register that grew to this size over years has had its directory counts folded by
+	// the portal's job (every five minutes) and been vacuumed and analysed by autovacuum many
+	// times. One seeded in minutes has not yet: it would be measured summing thousands of
+	// count rows, with stale planner statistics and no visibility map, or with autovacuum
+	// catching up during the measurement.
 	vacuumed := time.Now()
 	if _, err := provider.CompactDirectoryCounts(ctx, b.d); err != nil {
 		return err
