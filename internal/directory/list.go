@@ -94,10 +94,10 @@ func cursorOf(s Sort, x row) Cursor {
 
 // fetch reads up to limit rows from the cursor on, in the sort order, or back from it.
 func fetch(ctx context.Context, db sqlx.QueryerContext, f Filter, s Sort, at *Cursor, back bool, limit int) ([]row, error) {
-	stmt, args := statement(f, s, at, back, limit)
-	if stmt == "" {
-		return nil, nil
+	if s == SortRAG {
+		return fetchByRAG(ctx, db, f, at, back, limit)
 	}
+	stmt, args := statement(f, s, at, back, limit)
 	var out []row
 	if err := sqlx.SelectContext(ctx, db, &out, stmt, args...); err != nil {
 		return nil, fmt.Errorf("directory: %w", err)
@@ -105,15 +105,13 @@ func fetch(ctx context.Context, db sqlx.QueryerContext, f Filter, s Sort, at *Cu
 	return out, nil
 }
 
-// statement is the SQL reading up to limit rows from the cursor on, with its parameters;
-// "" when no row can follow the cursor. PostgreSQL plans it afresh for each page even when
-// prepared (plan_cache_mode auto): a plan for any status, category and cursor reads far more
-// rows than one for the values given: at 100,000 providers the generic plan of the filtered
-// first page took about 160 ms of the database, against 1 ms planned for its values.
+// statement is the SQL reading up to limit rows from the cursor on, in any order but the
+// rating order (fetchByRAG), with its parameters. PostgreSQL plans it afresh for each page
+// even when prepared (plan_cache_mode auto): a plan for any status, category and cursor
+// reads far more rows than one for the values given, and at 100,000 providers the generic
+// plan of the filtered first page took about 160 ms of the database, against 1 ms planned
+// for its values.
 func statement(f Filter, s Sort, at *Cursor, back bool, limit int) (string, []any) {
-	if s == SortRAG {
-		return statementByRAG(f, at, back, limit)
-	}
 	q := &query{}
 	q.filter(f)
 	join, conds := q.ragJoin(f.RAG)
@@ -150,47 +148,61 @@ func statement(f Filter, s Sort, at *Cursor, back bool, limit int) (string, []an
 		` ORDER BY ` + orderBy(keys, desc) + ` LIMIT ` + q.arg(limit), q.args
 }
 
-// statementByRAG reads in rating order. The rating is in provider_compliance, so no one
-// index orders by it and the name; instead each rating is its own branch, read in name
-// order by the name index and limited, and the branches are appended worst first. A page
-// then reads at most limit rows of each rating rather than sorting the register.
-func statementByRAG(f Filter, at *Cursor, back bool, limit int) (string, []any) {
-	q := &query{}
-	q.filter(f)
-	lim := q.arg(limit)
+// ragOrder are the ratings (as indexes of ragRanks) a page in rating order reads, in the
+// order it reads them: from the cursor's rating on, worst first, or best first going back.
+func ragOrder(f Filter, at *Cursor, back bool) []int {
 	ranks := []int{0, 1, 2, 3}
 	if f.RAG != "" {
 		r := slices.Index(ragRanks, f.RAG)
 		if r < 0 {
-			return "", nil // not a rating (Filter.Validate says so): nothing has it
+			return nil // not a rating (Filter.Validate says so): nothing has it
 		}
 		ranks = []int{r}
 	}
 	if back {
 		slices.Reverse(ranks)
 	}
-	keys := []string{nameKey, "o.id"}
-	var branches []string
-	for _, r := range ranks {
-		if at != nil && ((!back && r < at.Rank) || (back && r > at.Rank)) {
-			continue // before the cursor's rating
+	return slices.DeleteFunc(ranks, func(r int) bool {
+		return at != nil && ((!back && r < at.Rank) || (back && r > at.Rank)) // before the cursor's rating
+	})
+}
+
+// statementByRAG reads up to limit rows of one rating (rank r) in name order, from the
+// cursor when it is in that rating. The rating is in provider_compliance, so no one index
+// orders by it and the name; each rating is read by the name index on its own instead.
+func statementByRAG(f Filter, at *Cursor, back bool, r, limit int) (string, []any) {
+	q := &query{}
+	q.filter(f)
+	join, conds := q.ragJoin(ragRanks[r])
+	if at != nil && r == at.Rank {
+		op := ">"
+		if back {
+			op = "<"
 		}
-		join, conds := q.ragJoin(ragRanks[r])
-		if at != nil && r == at.Rank {
-			op := ">"
-			if back {
-				op = "<"
-			}
-			conds = append(conds, fmt.Sprintf("(%s, o.id) %s (%s, %s::uuid)", nameKey, op, q.arg(at.Name), q.arg(at.ID)))
+		conds = append(conds, fmt.Sprintf("(%s, o.id) %s (%s, %s::uuid)", nameKey, op, q.arg(at.Name), q.arg(at.ID)))
+	}
+	return `SELECT ` + columns + `, ` + strconv.Itoa(r) + ` AS sort_rank FROM organisations o` + join + q.where(conds...) +
+		` ORDER BY ` + orderBy([]string{nameKey, "o.id"}, back) + ` LIMIT ` + q.arg(limit), q.args
+}
+
+// fetchByRAG reads up to limit rows in rating order: each rating in turn, until the page is
+// full. A page reads only the ratings it shows, so the first pages read the red providers
+// alone; "not rated" (providers with no stored rating, an anti-join that no index stops
+// early, about 160 ms at 100,000 providers when few are unrated) is read only by the pages
+// that reach it.
+func fetchByRAG(ctx context.Context, db sqlx.QueryerContext, f Filter, at *Cursor, back bool, limit int) ([]row, error) {
+	var out []row
+	for _, r := range ragOrder(f, at, back) {
+		stmt, args := statementByRAG(f, at, back, r, limit-len(out))
+		var rows []row
+		if err := sqlx.SelectContext(ctx, db, &rows, stmt, args...); err != nil {
+			return nil, fmt.Errorf("directory: %w", err)
 		}
-		branches = append(branches, `(SELECT `+columns+`, `+strconv.Itoa(r)+` AS sort_rank FROM organisations o`+join+q.where(conds...)+
-			` ORDER BY `+orderBy(keys, back)+` LIMIT `+lim+`)`)
+		if out = append(out, rows...); len(out) >= limit {
+			break
+		}
 	}
-	if len(branches) == 0 {
-		return "", nil
-	}
-	return `SELECT * FROM (` + strings.Join(branches, " UNION ALL ") + `) u ORDER BY ` +
-		orderBy([]string{"sort_rank", "sort_name", "id"}, back) + ` LIMIT ` + lim, q.args
+	return out, nil
 }
 
 func orderBy(keys []string, desc bool) string {

@@ -54,6 +54,9 @@ func TestDirectoryStatementsUseTheirIndexes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		stmt, args := statement(tt.f, tt.s, tt.at, tt.back, 26)
+		if tt.s == SortRAG {
+			stmt, args = statementByRAG(tt.f, tt.at, tt.back, tt.at.Rank, 26)
+		}
 		tx, err := d.BeginTxx(ctx, nil)
 		if err != nil {
 			t.Fatal(err)
