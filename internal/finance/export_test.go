@@ -98,15 +98,7 @@ func TestFinancePaymentFileCSV(t *testing.T) {
 	if len(records) != 3 || res.Rows != 2 {
 		t.Fatalf("%d records (%d rows reported), want a header and 2 (suspended and unverified providers left out)", len(records), res.Rows)
 	}
-	col := func(r []string, name string) string {
-		for i, h := range header {
-			if h == name {
-				return r[i]
-			}
-		}
-		t.Fatalf("no column %s", name)
-		return ""
-	}
+	col := func(r []string, name string) string { return column(t, header, r, name) }
 	acorn, evil := records[1], records[2]
 	today := f.svc.Today()
 	for name, want := range map[string]string{
@@ -353,4 +345,16 @@ func TestFinanceChangeReport(t *testing.T) {
 	if strings.Contains(string(file), accountC.Account) {
 		t.Error("the report holds an account number in full")
 	}
+}
+
+// column is a CSV row's value in the named column of header; a missing column fails the test.
+func column(t *testing.T, header, row []string, name string) string {
+	t.Helper()
+	for i, h := range header {
+		if h == name {
+			return row[i]
+		}
+	}
+	t.Fatalf("no column %s in %v", name, header)
+	return ""
 }

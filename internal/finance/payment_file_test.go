@@ -277,15 +277,7 @@ func TestFinancePaymentFileChanges(t *testing.T) {
 		t.Fatalf("changes file: %d rows: %v", res.Rows, records)
 	}
 	header := records[0]
-	col := func(r []string, name string) string {
-		for i, h := range header {
-			if h == name {
-				return r[i]
-			}
-		}
-		t.Fatalf("no column %s", name)
-		return ""
-	}
+	col := func(r []string, name string) string { return column(t, header, r, name) }
 	got := map[string][]string{}
 	for _, r := range records[1:] {
 		got[strings.TrimPrefix(col(r, "Legal name"), "'")] = r

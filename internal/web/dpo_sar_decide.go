@@ -19,15 +19,7 @@ import (
 // theirs.
 func (s *Server) sarDecide(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	r, err := subject.ByID(ctx, s.db, c.Params("id"))
-	if err != nil {
-		return err
-	}
-	cr, errs := searchCriteria(func(k string) string { return c.FormValue(k) })
-	if len(errs) > 0 {
-		return apperr.New(apperr.Invalid, "The decisions were not sent from the search results. Search again and use the results page.")
-	}
-	f, err := subject.Search(ctx, s.db, cr)
+	r, f, err := s.sarSearchAgain(c, "The decisions were not sent from the search results. Search again and use the results page.")
 	if err != nil {
 		return err
 	}

@@ -28,15 +28,7 @@ const sarExportTimeout = 10 * time.Minute
 // guessing, so every record is either sent or left out for a recorded reason.
 func (s *Server) sarExport(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	r, err := subject.ByID(ctx, s.db, c.Params("id"))
-	if err != nil {
-		return err
-	}
-	cr, errs := searchCriteria(func(k string) string { return c.FormValue(k) })
-	if len(errs) > 0 {
-		return apperr.New(apperr.Invalid, "The export was not asked for from the search results. Search again and use the button on the results page.")
-	}
-	found, err := subject.Search(ctx, s.db, cr)
+	r, found, err := s.sarSearchAgain(c, "The export was not asked for from the search results. Search again and use the button on the results page.")
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/council/provider-portal/internal/apperr"
 	"github.com/council/provider-portal/internal/db"
 	"github.com/council/provider-portal/internal/privacy/subject"
 	"github.com/council/provider-portal/internal/provider"
@@ -69,6 +70,26 @@ func searchCriteria(get func(string) string) (subject.Criteria, map[string]strin
 		errs["search_email"] = "Enter an email address in the correct format, like name@example.com"
 	}
 	return cr, errs
+}
+
+// sarSearchAgain loads the request and runs again the search whose criteria a results page
+// sent with its form (deciding, exporting), so what is acted on is what is on record now.
+// notFromResults says what was refused when the form did not come from a results page.
+func (s *Server) sarSearchAgain(c *fiber.Ctx, notFromResults string) (*subject.Request, *subject.Findings, error) {
+	ctx := c.UserContext()
+	r, err := subject.ByID(ctx, s.db, c.Params("id"))
+	if err != nil {
+		return nil, nil, err
+	}
+	cr, errs := searchCriteria(func(k string) string { return c.FormValue(k) })
+	if len(errs) > 0 {
+		return nil, nil, apperr.New(apperr.Invalid, "%s", notFromResults)
+	}
+	f, err := subject.Search(ctx, s.db, cr)
+	if err != nil {
+		return nil, nil, err
+	}
+	return r, f, nil
 }
 
 // sarQuery is the search's query string, to come back to the same results.

@@ -424,35 +424,18 @@ func Apply(f *Findings, ds map[string]Decision) (*Findings, *Withheld, error) {
 	out.Users = filter(f.Users, func(u *UserRecord) bool { _, ok := keep(u.hitKey()); return ok })
 	out.Contacts = filter(f.Contacts, func(c *ContactRecord) bool {
 		d, ok := keep(c.hitKey())
-		for _, r := range []struct {
-			field string
-			value *string
-		}{{"name", &c.Name}, {"role", &c.Role}, {"email", &c.Email}, {"phone", &c.Phone}} {
-			if redacts(d, r.field) {
-				*r.value = Redacted
-			}
-		}
+		redactFields(d, field{"name", &c.Name}, field{"role", &c.Role}, field{"email", &c.Email}, field{"phone", &c.Phone})
 		return ok
 	})
 	out.DBS = filter(f.DBS, func(r *DBSRecord) bool {
 		d, ok := keep(r.hitKey())
-		if redacts(d, "name") {
-			r.Name = Redacted
-		}
-		if redacts(d, "role") {
-			r.Role = Redacted
-		}
+		redactFields(d, field{"name", &r.Name}, field{"role", &r.Role})
 		return ok
 	})
 	out.Documents = filter(f.Documents, func(r *DocumentRecord) bool { _, ok := keep(r.hitKey()); return ok })
 	out.Emails = filter(f.Emails, func(e *EmailRecord) bool {
 		d, ok := keep(e.hitKey())
-		if redacts(d, "subject") {
-			e.Subject = Redacted
-		}
-		if redacts(d, "body") {
-			e.Body = Redacted
-		}
+		redactFields(d, field{"subject", &e.Subject}, field{"body", &e.Body})
 		return ok
 	})
 	events, ok := keep(eventsKey)
@@ -472,18 +455,25 @@ func Apply(f *Findings, ds map[string]Decision) (*Findings, *Withheld, error) {
 	}
 	out.Corrections = filter(f.Corrections, func(c *CorrectionRecord) bool {
 		d, ok := keep(c.hitKey())
-		if redacts(d, "what_is_wrong") {
-			c.WhatIsWrong = Redacted
-		}
-		if redacts(d, "should_say") {
-			c.ShouldSay = Redacted
-		}
-		if redacts(d, "outcome") {
-			c.Outcome = Redacted
-		}
+		redactFields(d, field{"what_is_wrong", &c.WhatIsWrong}, field{"should_say", &c.ShouldSay}, field{"outcome", &c.Outcome})
 		return ok
 	})
 	return &out, w, nil
+}
+
+// field is one text field of a record, by the name a decision redacts it by.
+type field struct {
+	name  string
+	value *string
+}
+
+// redactFields blanks each of a record's fields that the decision redacts.
+func redactFields(d Decision, fields ...field) {
+	for _, f := range fields {
+		if slices.Contains(d.Redacted, f.name) {
+			*f.value = Redacted
+		}
+	}
 }
 
 // filter copies the records keep accepts; keep may change its copy (to redact it).
