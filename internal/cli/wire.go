@@ -62,13 +62,8 @@ func (s *services) run(ctx context.Context, ready func()) error {
 
 	var metricsSrv *http.Server
 	if s.Config.MetricsAddr != "" {
-		mux := http.NewServeMux()
-		mux.Handle("/metrics", metrics.Handler())
-		if s.Config.Profiling {
-			mux.HandleFunc("/debug/pprof/", pprof.Index)
-			mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-		}
-		metricsSrv = &http.Server{Addr: s.Config.MetricsAddr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+		metricsSrv = &http.Server{Addr: s.Config.MetricsAddr, Handler: metricsMux(metrics.Handler(), s.Config.Profiling),
+			ReadHeaderTimeout: 5 * time.Second}
 		go func() {
 			if err := metricsSrv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				s.Log.Warn("metrics listener stopped", "addr", s.Config.MetricsAddr, "error", err)
@@ -95,6 +90,18 @@ func (s *services) run(ctx context.Context, ready func()) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// metricsMux is the metrics listener's handler: the Prometheus metrics, and Go's profiles
+// only when PORTAL_PROFILING asks for them, since a profile shows the program's internals.
+func metricsMux(metrics http.Handler, profiling bool) *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", metrics)
+	if profiling {
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	}
+	return mux
 }
 
 func (s *services) scheduler() *jobs.Scheduler {
